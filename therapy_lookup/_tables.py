@@ -1,0 +1,183 @@
+"""Reading and writing the curated CSV tables of ``data/`` in their one canonical form.
+
+The canonical form: UTF-8, comma-delimited, a header row, minimal quoting, ``\\n`` line endings,
+rows sorted by their key, list-valued cells joined with ``|``, empty cell for no value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+__all__ = [
+    "LIST_SEPARATOR",
+    "DataError",
+    "RecordError",
+    "data_dir",
+    "dump_csv",
+    "list_fields",
+    "parse_rows",
+    "read_csv_rows",
+    "table_files",
+]
+
+LIST_SEPARATOR = "|"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def data_dir() -> Traversable:
+    """The folder holding the curated tables, in an installed wheel or a source checkout."""
+    packaged = resources.files("therapy_lookup").joinpath("data")
+    if packaged.is_dir():
+        return packaged
+    # Editable install / source checkout: data/ sits beside the package folder.
+    package_path = Path(str(resources.files("therapy_lookup")))
+    checkout = package_path.parent / "data"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(
+        "therapy_lookup's data folder is missing: reinstall the package"
+    )  # pragma: no cover
+
+
+def table_files(name: str) -> list[Traversable]:
+    """The CSV files of table ``name``: ``name.csv`` or every CSV in the folder ``name/``."""
+    root = data_dir()
+    single = root.joinpath(f"{name}.csv")
+    if single.is_file():
+        return [single]
+    folder = root.joinpath(name)
+    if folder.is_dir():
+        return sorted(
+            (f for f in folder.iterdir() if f.name.endswith(".csv")), key=lambda f: f.name
+        )
+    raise FileNotFoundError(f"no table {name!r} in {root}")
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One bad record: where it is and what is wrong with it."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        """Render as ``file:line [key] message``."""
+        return f"{self.file}:{self.line} [{self.key}] {self.message}"
+
+
+@dataclass
+class DataError(Exception):
+    """The curated tables hold bad records; every one of them is listed."""
+
+    errors: list[RecordError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        """List every bad record, one a line."""
+        lines = "\n".join(f"  {e}" for e in self.errors)
+        return f"{len(self.errors)} bad record(s) in therapy_lookup's data:\n{lines}"
+
+
+def read_csv_rows(file: Traversable) -> tuple[list[str], list[dict[str, str]]]:
+    """Read a CSV file into its header and rows of strings."""
+    text = file.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def list_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Names of the model's fields whose values are tuples (``|``-joined in CSV)."""
+    out = set()
+    for name, info in model.model_fields.items():
+        ann = str(info.annotation)
+        if ann.startswith("tuple"):
+            out.add(name)
+    return frozenset(out)
+
+
+def _cell_to_value(raw: str | None, is_list: bool) -> Any:
+    text = (raw or "").strip()
+    if is_list:
+        return tuple(part.strip() for part in text.split(LIST_SEPARATOR)) if text else ()
+    return text or None
+
+
+def _value_to_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return LIST_SEPARATOR.join(_value_to_cell(v) for v in value)
+    if hasattr(value, "value"):  # enums
+        return str(value.value)
+    return str(value)
+
+
+def parse_rows(
+    model: type[M],
+    files: Iterable[Traversable],
+    *,
+    key: str = "id",
+    errors: list[RecordError],
+) -> list[M]:
+    """Validate every row of ``files`` as ``model``; bad rows are appended to ``errors``."""
+    lists = list_fields(model)
+    expected = list(model.model_fields)
+    out: list[M] = []
+    for file in files:
+        header, rows = read_csv_rows(file)
+        if header != expected:
+            errors.append(
+                RecordError(file.name, 1, "header", f"header is {header}, expected {expected}")
+            )
+            continue
+        for lineno, row in enumerate(rows, start=2):
+            if None in row:
+                errors.append(RecordError(file.name, lineno, row.get(key) or "?", "too many cells"))
+                continue
+            data = {name: _cell_to_value(row.get(name), name in lists) for name in expected}
+            data = {k: v for k, v in data.items() if v is not None}
+            try:
+                out.append(model.model_validate(data))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ".".join(str(p) for p in err["loc"])
+                    errors.append(
+                        RecordError(file.name, lineno, row.get(key) or "?", f"{loc}: {err['msg']}")
+                    )
+    return out
+
+
+def dump_csv(model: type[BaseModel], rows: Sequence[dict[str, Any]]) -> str:
+    """Render raw rows (as read from a file) in the canonical form of ``model``'s table."""
+    fields = list(model.model_fields)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _value_to_cell(_normalise_cell(row.get(k))) for k in fields})
+    return buf.getvalue()
+
+
+def _normalise_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(LIST_SEPARATOR)]
+        return LIST_SEPARATOR.join(parts).strip()
+    return value
+
+
+def iter_keys(rows: Iterable[dict[str, str]], key: str) -> Iterator[str]:
+    """Yield the key of each raw row."""
+    for row in rows:
+        yield row.get(key, "")

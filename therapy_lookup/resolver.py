@@ -1,0 +1,1 @@
+"""Diagnosis resolver (stub; being written)."""
