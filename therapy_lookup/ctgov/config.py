@@ -1,0 +1,132 @@
+"""Frozen settings object for :class:`~therapy_lookup.ctgov.client.ClinicalTrialsClient`."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "DEFAULT_BASE_URL",
+    "URL_ENV",
+    "ClientConfig",
+    "default_cache_dir",
+    "default_user_agent",
+    "library_version",
+]
+
+DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
+URL_ENV = "THERAPY_LOOKUP_CTGOV_URL"
+CACHE_DIR_ENV = "THERAPY_LOOKUP_CACHE_DIR"
+
+
+def library_version() -> str:
+    """Return the installed version of ``therapy_lookup`` (``0+unknown`` when not installed)."""
+    try:
+        return importlib.metadata.version("therapy_lookup")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def default_user_agent() -> str:
+    """Return the User-Agent naming the library and its version."""
+    return f"therapy_lookup/{library_version()} (+https://pypi.org/project/therapy_lookup/)"
+
+
+def default_cache_dir() -> Path:
+    """Return the platform user cache folder used when no cache dir is configured."""
+    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "ctgov"
+
+
+def _positive(name: str, value: float, *, allow_zero: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero) or math.isinf(value):
+        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'} and finite, "
+                         f"got {value!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientConfig:
+    """All settings of the ClinicalTrials.gov client, validated on construction.
+
+    ``ClientConfig()`` uses built-in defaults only; :meth:`from_env` (which the client
+    uses when given no config) also honours ``THERAPY_LOOKUP_CTGOV_URL`` and
+    ``THERAPY_LOOKUP_CACHE_DIR``.
+    """
+
+    base_url: str = DEFAULT_BASE_URL
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_retries: int = 4
+    backoff_base: float = 1.0
+    backoff_cap: float = 30.0
+    max_retry_after: float = 120.0
+    min_interval: float = 1.0
+    cache_enabled: bool = True
+    cache_dir: Path | None = None
+    cache_ttl: float = 24 * 3600.0
+    user_agent: str = field(default_factory=default_user_agent)
+
+    def __post_init__(self) -> None:
+        """Validate values and reject conflicting options."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {self.base_url!r}")
+        if parts.query or parts.fragment:
+            raise ValueError("base_url must not carry a query string or fragment")
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        _positive("connect_timeout", self.connect_timeout)
+        _positive("read_timeout", self.read_timeout)
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise TypeError("max_retries must be an int")
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        _positive("backoff_base", self.backoff_base, allow_zero=True)
+        _positive("backoff_cap", self.backoff_cap, allow_zero=True)
+        if self.backoff_base > self.backoff_cap:
+            raise ValueError("backoff_base must not exceed backoff_cap")
+        _positive("max_retry_after", self.max_retry_after, allow_zero=True)
+        _positive("min_interval", self.min_interval, allow_zero=True)
+        _positive("cache_ttl", self.cache_ttl, allow_zero=True)
+        if self.cache_dir is not None:
+            if not self.cache_enabled:
+                raise ValueError("cache_dir given but cache_enabled=False: conflicting options")
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
+        if not self.user_agent.strip():
+            raise ValueError("user_agent must not be empty")
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Folder of the disk cache: ``cache_dir`` or the platform default."""
+        return self.cache_dir if self.cache_dir is not None else default_cache_dir()
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """``(connect, read)`` timeout pair as accepted by :mod:`requests`."""
+        return (self.connect_timeout, self.read_timeout)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> ClientConfig:
+        """Build a config from the environment; explicit ``overrides`` win over it."""
+        values: dict[str, Any] = {}
+        url = os.environ.get(URL_ENV, "").strip()
+        if url:
+            values["base_url"] = url
+        cache_dir = os.environ.get(CACHE_DIR_ENV, "").strip()
+        if cache_dir and overrides.get("cache_enabled", True):
+            values["cache_dir"] = Path(cache_dir)
+        values.update(overrides)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> ClientConfig:
+        """Return a copy with ``changes`` applied (validated again)."""
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,414 @@
+"""Typed pydantic v2 models of ClinicalTrials.gov API v2 records.
+
+Records are parsed at the edge: :meth:`Study.from_api` (or ``Study.model_validate`` on the
+raw API object) flattens the nested ``protocolSection``/``derivedSection`` layout into the
+fields below. Every field is optional because modules are omitted, not null, and a
+``fields`` projection may drop anything. Unknown enum values are kept as plain strings and
+the original JSON stays reachable as :attr:`Study.raw`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .enums import (
+    AgencyClass,
+    DateType,
+    InterventionType,
+    OverallStatus,
+    Phase,
+    RecruitmentStatus,
+    Sex,
+    StandardAge,
+    StudyType,
+)
+
+__all__ = [
+    "STUDY_URL_TEMPLATE",
+    "APIVersion",
+    "AgeLimit",
+    "Arm",
+    "Contact",
+    "DateInfo",
+    "Eligibility",
+    "GeoPoint",
+    "Intervention",
+    "Location",
+    "MeshTerm",
+    "Official",
+    "PartialDate",
+    "Sponsor",
+    "Study",
+]
+
+STUDY_URL_TEMPLATE = "https://clinicaltrials.gov/study/{nct_id}"
+
+_LR = Field(union_mode="left_to_right")
+LenientOverallStatus = Annotated[OverallStatus | str, _LR]
+LenientRecruitmentStatus = Annotated[RecruitmentStatus | str, _LR]
+LenientPhase = Annotated[Phase | str, _LR]
+LenientSex = Annotated[Sex | str, _LR]
+LenientStudyType = Annotated[StudyType | str, _LR]
+LenientStdAge = Annotated[StandardAge | str, _LR]
+LenientDateType = Annotated[DateType | str, _LR]
+LenientInterventionType = Annotated[InterventionType | str, _LR]
+LenientAgencyClass = Annotated[AgencyClass | str, _LR]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PartialDate(_Model):
+    """A date of ``yyyy``, ``yyyy-MM`` or ``yyyy-MM-dd`` precision, kept as given.
+
+    ``text`` is the original string; ``year``/``month``/``day`` are filled as far as the
+    precision allows (all ``None`` for a string that is not a recognisable date).
+    """
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            match = _PARTIAL_DATE_RE.match(data.strip())
+            out: dict[str, Any] = {"text": data}
+            if match:
+                y, m, d = match.groups()
+                month = int(m) if m else None
+                day = int(d) if d else None
+                if (month is None or 1 <= month <= 12) and (day is None or 1 <= day <= 31):
+                    out.update(year=int(y), month=month, day=day)
+            return out
+        return data
+
+    @property
+    def precision(self) -> str | None:
+        """``"year"``, ``"month"``, ``"day"``, or ``None`` when unparseable."""
+        if self.year is None:
+            return None
+        if self.month is None:
+            return "year"
+        return "month" if self.day is None else "day"
+
+    def as_date(self) -> dt.date | None:
+        """Return a :class:`datetime.date` for full-day precision (else ``None``)."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        try:
+            return dt.date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DateInfo(_Model):
+    """A date with its type (``ACTUAL`` or ``ESTIMATED``)."""
+
+    date: PartialDate | None = None
+    type: LenientDateType | None = None
+
+
+_AGE_RE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE
+)
+_YEARS_PER_UNIT = {
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / (365.25 * 24),
+    "minute": 1 / (365.25 * 24 * 60),
+}
+
+
+class AgeLimit(_Model):
+    """An eligibility age limit such as ``"18 Years"``, parsed into value and unit."""
+
+    text: str
+    value: float | None = None
+    unit: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            match = _AGE_RE.match(data)
+            if match:
+                return {"text": data, "value": float(match.group(1)),
+                        "unit": match.group(2).lower()}
+            return {"text": data}
+        return data
+
+    @property
+    def years(self) -> float | None:
+        """The limit in years (fractional for months/weeks/days), or ``None``."""
+        if self.value is None or self.unit is None:
+            return None
+        return self.value * _YEARS_PER_UNIT[self.unit]
+
+
+class GeoPoint(_Model):
+    """Latitude/longitude of a site."""
+
+    lat: float
+    lon: float
+
+
+class Contact(_Model):
+    """A contact person (central or site)."""
+
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    phone_ext: str | None = Field(default=None, alias="phoneExt")
+    email: str | None = None
+
+
+class Official(_Model):
+    """An overall official (e.g. principal investigator)."""
+
+    name: str | None = None
+    affiliation: str | None = None
+    role: str | None = None
+
+
+class Location(_Model):
+    """A study site."""
+
+    facility: str | None = None
+    status: LenientRecruitmentStatus | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    geo_point: GeoPoint | None = Field(default=None, alias="geoPoint")
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+class Sponsor(_Model):
+    """A lead sponsor or collaborator."""
+
+    name: str | None = None
+    agency_class: LenientAgencyClass | None = Field(default=None, alias="class")
+
+
+class Intervention(_Model):
+    """An intervention (drug, biological, procedure, ...)."""
+
+    type: LenientInterventionType | None = None
+    name: str | None = None
+    description: str | None = None
+    other_names: list[str] = Field(default_factory=list, alias="otherNames")
+    arm_group_labels: list[str] = Field(default_factory=list, alias="armGroupLabels")
+
+
+class Arm(_Model):
+    """An arm (group) of a study."""
+
+    label: str | None = None
+    type: str | None = None
+    description: str | None = None
+    intervention_names: list[str] = Field(default_factory=list, alias="interventionNames")
+
+
+class MeshTerm(_Model):
+    """A MeSH descriptor assigned by the registry."""
+
+    id: str | None = None
+    term: str | None = None
+
+
+class Eligibility(_Model):
+    """Eligibility criteria, sex and age limits (``maximum_age`` absent = no upper limit)."""
+
+    criteria: str | None = Field(default=None, alias="eligibilityCriteria")
+    healthy_volunteers: bool | None = Field(default=None, alias="healthyVolunteers")
+    sex: LenientSex | None = None
+    gender_based: bool | None = Field(default=None, alias="genderBased")
+    minimum_age: AgeLimit | None = Field(default=None, alias="minimumAge")
+    maximum_age: AgeLimit | None = Field(default=None, alias="maximumAge")
+    std_ages: list[LenientStdAge] = Field(default_factory=list, alias="stdAges")
+    study_population: str | None = Field(default=None, alias="studyPopulation")
+
+
+class APIVersion(_Model):
+    """Answer of ``/version``: API version and the timestamp of the data snapshot (UTC)."""
+
+    api_version: str = Field(alias="apiVersion")
+    data_timestamp: dt.datetime | None = Field(default=None, alias="dataTimestamp")
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _mapping_items(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in _list(value) if isinstance(v, Mapping)]
+
+
+def _flatten(raw: Mapping[str, Any]) -> dict[str, Any]:
+    ps = raw.get("protocolSection") or {}
+    ident = _get(ps, "identificationModule") or {}
+    status = _get(ps, "statusModule") or {}
+    sponsors = _get(ps, "sponsorCollaboratorsModule") or {}
+    desc = _get(ps, "descriptionModule") or {}
+    conds = _get(ps, "conditionsModule") or {}
+    design = _get(ps, "designModule") or {}
+    arms = _get(ps, "armsInterventionsModule") or {}
+    elig = _get(ps, "eligibilityModule")
+    contacts = _get(ps, "contactsLocationsModule") or {}
+    derived = raw.get("derivedSection") or {}
+
+    def dateinfo(key: str) -> Any:
+        value = _get(status, key)
+        return value if isinstance(value, Mapping) else None
+
+    def meshes(module: str, key: str) -> list[Mapping[str, Any]]:
+        return _mapping_items(_get(derived, module, key))
+
+    return {
+        "nct_id": _get(ident, "nctId"),
+        "nct_id_aliases": _list(_get(ident, "nctIdAliases")),
+        "brief_title": _get(ident, "briefTitle"),
+        "official_title": _get(ident, "officialTitle"),
+        "acronym": _get(ident, "acronym"),
+        "org_study_id": _get(ident, "orgStudyIdInfo", "id"),
+        "organization": _get(ident, "organization", "fullName"),
+        "overall_status": _get(status, "overallStatus"),
+        "last_known_status": _get(status, "lastKnownStatus"),
+        "why_stopped": _get(status, "whyStopped"),
+        "status_verified_date": _get(status, "statusVerifiedDate"),
+        "start_date": dateinfo("startDateStruct"),
+        "primary_completion_date": dateinfo("primaryCompletionDateStruct"),
+        "completion_date": dateinfo("completionDateStruct"),
+        "first_submitted": _get(status, "studyFirstSubmitDate"),
+        "first_posted": dateinfo("studyFirstPostDateStruct"),
+        "last_update_posted": dateinfo("lastUpdatePostDateStruct"),
+        "lead_sponsor": _get(sponsors, "leadSponsor"),
+        "collaborators": _mapping_items(_get(sponsors, "collaborators")),
+        "brief_summary": _get(desc, "briefSummary"),
+        "detailed_description": _get(desc, "detailedDescription"),
+        "conditions": _list(_get(conds, "conditions")),
+        "keywords": _list(_get(conds, "keywords")),
+        "study_type": _get(design, "studyType"),
+        "phases": _list(_get(design, "phases")),
+        "enrollment_count": _get(design, "enrollmentInfo", "count"),
+        "enrollment_type": _get(design, "enrollmentInfo", "type"),
+        "interventions": _mapping_items(_get(arms, "interventions")),
+        "arms": _mapping_items(_get(arms, "armGroups")),
+        "eligibility": elig if isinstance(elig, Mapping) else None,
+        "central_contacts": _mapping_items(_get(contacts, "centralContacts")),
+        "overall_officials": _mapping_items(_get(contacts, "overallOfficials")),
+        "locations": _mapping_items(_get(contacts, "locations")),
+        "condition_mesh_terms": meshes("conditionBrowseModule", "meshes"),
+        "condition_mesh_ancestors": meshes("conditionBrowseModule", "ancestors"),
+        "intervention_mesh_terms": meshes("interventionBrowseModule", "meshes"),
+        "intervention_mesh_ancestors": meshes("interventionBrowseModule", "ancestors"),
+        "has_results": raw.get("hasResults"),
+        "data_version": _get(derived, "miscInfoModule", "versionHolder"),
+        "raw": raw,
+    }
+
+
+class Study(_Model):
+    """One clinical study, flattened from the API's nested record.
+
+    Build with :meth:`from_api` (or ``Study.model_validate(raw_api_object)``). Fields that
+    were absent from the record (or projected away with ``fields``) are ``None`` or empty.
+    """
+
+    nct_id: str | None = None
+    nct_id_aliases: list[str] = Field(default_factory=list)
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    org_study_id: str | None = None
+    organization: str | None = None
+
+    overall_status: LenientOverallStatus | None = None
+    last_known_status: LenientOverallStatus | None = None
+    why_stopped: str | None = None
+    status_verified_date: PartialDate | None = None
+    start_date: DateInfo | None = None
+    primary_completion_date: DateInfo | None = None
+    completion_date: DateInfo | None = None
+    first_submitted: PartialDate | None = None
+    first_posted: DateInfo | None = None
+    last_update_posted: DateInfo | None = None
+
+    lead_sponsor: Sponsor | None = None
+    collaborators: list[Sponsor] = Field(default_factory=list)
+
+    brief_summary: str | None = None
+    detailed_description: str | None = None
+    conditions: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+
+    study_type: LenientStudyType | None = None
+    phases: list[LenientPhase] = Field(default_factory=list)
+    enrollment_count: int | None = None
+    enrollment_type: LenientDateType | None = None
+
+    interventions: list[Intervention] = Field(default_factory=list)
+    arms: list[Arm] = Field(default_factory=list)
+    eligibility: Eligibility | None = None
+
+    central_contacts: list[Contact] = Field(default_factory=list)
+    overall_officials: list[Official] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+
+    condition_mesh_terms: list[MeshTerm] = Field(default_factory=list)
+    condition_mesh_ancestors: list[MeshTerm] = Field(default_factory=list)
+    intervention_mesh_terms: list[MeshTerm] = Field(default_factory=list)
+    intervention_mesh_ancestors: list[MeshTerm] = Field(default_factory=list)
+
+    has_results: bool | None = None
+    data_version: str | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_api_shape(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and (
+            "protocolSection" in data or "derivedSection" in data or "hasResults" in data
+        ):
+            return _flatten(data)
+        return data
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> Study:
+        """Parse one raw API study object (``{"protocolSection": ..., ...}``)."""
+        return cls.model_validate(_flatten(raw))
+
+    @property
+    def url(self) -> str | None:
+        """Public page of the study on clinicaltrials.gov (``None`` without an NCT id)."""
+        return STUDY_URL_TEMPLATE.format(nct_id=self.nct_id) if self.nct_id else None
+
+    @property
+    def phase_values(self) -> list[str]:
+        """Phases as plain strings (known enum members and unknown values alike)."""
+        return [str(p) for p in self.phases]
