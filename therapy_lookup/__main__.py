@@ -1,0 +1,5 @@
+"""Entry point for ``python -m therapy_lookup``."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,434 @@
+"""Answers to "is therapy X available for cancer Y in region R?" from the curated tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from enum import Enum
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .cancer_types import CancerTypeTree
+from .catalog import Catalog, load_catalog
+from .errors import InvalidRegionError, UnknownDiagnosisError
+from .models import REGIONS, Approval, CancerType, Product, SafetyFact
+from .resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
+from .therapies import TherapyKind, TherapyRef, TherapyResolver
+
+__all__ = [
+    "DISCLAIMER",
+    "ApprovalMatch",
+    "Availability",
+    "AvailabilityService",
+    "AvailabilityStatus",
+    "Coverage",
+    "ProductSummary",
+    "RelatedApproval",
+    "RelatedReason",
+    "check_availability",
+    "default_service",
+]
+
+DISCLAIMER = (
+    "Not medical advice. therapy_lookup reports regulatory facts from public sources with the "
+    "date each was checked; approvals change, and whether a treatment suits a patient is a "
+    "question for their care team."
+)
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class AvailabilityStatus(str, Enum):
+    """The short answer."""
+
+    APPROVED = "approved"
+    """Approved in the region for the asked cancer type (or a broader type covering it)."""
+    APPROVED_FOR_SUBTYPE = "approved_for_subtype"
+    """Approved in the region, but only for some subtypes of the asked (broader) type."""
+    APPROVED_ELSEWHERE = "approved_elsewhere"
+    """Not approved in the region, but approved by another agency."""
+    NOT_APPROVED = "not_approved"
+    """No approval on record, by any agency, for this type or its subtypes."""
+
+
+class Coverage(str, Enum):
+    """How an approval relates to the asked cancer type."""
+
+    COVERS = "covers"
+    """The approval covers the asked type (it names it or a broader type)."""
+    SUBTYPE = "subtype"
+    """The approval covers only a subtype of the asked type."""
+
+
+class ProductSummary(BaseModel):
+    """The names and class of a product, as shown in answers."""
+
+    model_config = _FROZEN
+
+    id: str = Field(description="Product id.")
+    brand_name: str | None = Field(description="Brand name, if any.")
+    generic_name: str = Field(description="Generic (INN) name.")
+    therapy_class: str = Field(description="Therapy class id.")
+    therapy_class_name: str = Field(description="Therapy class display name.")
+
+
+class ApprovalMatch(BaseModel):
+    """An approval row that answers the question, with how it relates to the asked type."""
+
+    model_config = _FROZEN
+
+    approval: Approval = Field(description="The approval row, with its conditions.")
+    product: ProductSummary = Field(description="The product approved.")
+    coverage: Coverage = Field(description="Whether it covers the asked type or a subtype.")
+    covered_types: tuple[str, ...] = Field(description="Names of the types the approval covers.")
+    biomarker_stated: bool | None = Field(
+        description="None when no biomarker is required; else whether the diagnosis text "
+        "named one of the required biomarkers."
+    )
+
+
+class RelatedReason(str, Enum):
+    """Why a related approval is shown."""
+
+    SAME_CLASS_RELATED_TYPE = "same_class_related_type"
+    """The asked therapy class, approved for a related cancer type."""
+    BROADER_CLASS_SAME_TYPE = "broader_class_same_type"
+    """Another therapy of the broader class (e.g. another cell therapy) for this type."""
+    BROADER_CLASS_RELATED_TYPE = "broader_class_related_type"
+    """Another therapy of the broader class, approved for a related cancer type."""
+    OTHER_CLASS_SAME_TYPE = "other_class_same_type"
+    """A therapy of another class approved for this type."""
+
+
+class RelatedApproval(BaseModel):
+    """An approval worth knowing about that does not answer the question itself."""
+
+    model_config = _FROZEN
+
+    approval: Approval = Field(description="The approval row.")
+    product: ProductSummary = Field(description="The product approved.")
+    reason: RelatedReason = Field(description="Why it is shown.")
+    covered_types: tuple[str, ...] = Field(description="Names of the types the approval covers.")
+
+
+class Availability(BaseModel):
+    """The answer to "is therapy X available for cancer Y in region R?"."""
+
+    model_config = _FROZEN
+
+    diagnosis_text: str = Field(description="The diagnosis as asked.")
+    cancer_type: CancerType = Field(description="The cancer type the diagnosis resolved to.")
+    diagnosis_match: DiagnosisMatch | None = Field(
+        description="How the text was resolved (None when a cancer type was passed)."
+    )
+    therapy: TherapyRef = Field(description="The therapy class or product asked about.")
+    region: str = Field(description="Region code asked about, or 'any'.")
+    status: AvailabilityStatus = Field(description="The short answer.")
+    products: tuple[ProductSummary, ...] = Field(description="Approved products that answer.")
+    approvals: tuple[ApprovalMatch, ...] = Field(description="Approval rows that answer.")
+    approved_elsewhere: tuple[ApprovalMatch, ...] = Field(
+        description="Active approvals by agencies outside the region."
+    )
+    other_decisions: tuple[ApprovalMatch, ...] = Field(
+        description="Withdrawn, refused (CRL) or pending filings for this question."
+    )
+    related: tuple[RelatedApproval, ...] = Field(description="Related approvals in the region.")
+    safety: tuple[SafetyFact, ...] = Field(description="Safety facts on the products answered.")
+    as_of: dt.date = Field(description="The tables' as-of date.")
+    sources: tuple[str, ...] = Field(description="Sources of the rows the answer rests on.")
+    summary: str = Field(description="The answer in one paragraph of plain language.")
+    disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
+
+
+class AvailabilityService:
+    """Availability answers over an injectable catalog and resolvers."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        diagnoses: DiagnosisResolver | None = None,
+        therapies: TherapyResolver | None = None,
+    ) -> None:
+        """Use ``catalog``; the resolvers default to ones built on it."""
+        self.catalog = catalog
+        self.diagnoses = diagnoses if diagnoses is not None else default_resolver()
+        self.therapies = therapies if therapies is not None else TherapyResolver(catalog)
+
+    @property
+    def tree(self) -> CancerTypeTree:
+        """The cancer type hierarchy."""
+        return self.catalog.cancer_types
+
+    # -- resolution -------------------------------------------------------------------------
+    def resolve_diagnosis(
+        self, diagnosis: str | CancerType | DiagnosisMatch
+    ) -> tuple[CancerType, DiagnosisMatch | None]:
+        """Resolve diagnosis text (or pass a type through); raise UnknownDiagnosisError."""
+        if isinstance(diagnosis, DiagnosisMatch):
+            return self.tree[diagnosis.cancer_type.id], diagnosis
+        if isinstance(diagnosis, CancerType):
+            return self.tree[diagnosis.id], None
+        if not isinstance(diagnosis, str):
+            raise TypeError(f"diagnosis must be a str or CancerType, not {type(diagnosis).__name__}")
+        match = self.diagnoses.resolve(diagnosis)
+        if match is None:
+            suggestions = [m.cancer_type.name for m in self.diagnoses.search(diagnosis, limit=5)]
+            raise UnknownDiagnosisError(diagnosis, suggestions)
+        return self.tree[match.cancer_type.id], match
+
+    def resolve_therapy(self, therapy: str | TherapyRef) -> TherapyRef:
+        """Resolve therapy text to a class or product; raise UnknownTherapyError."""
+        if isinstance(therapy, TherapyRef):
+            return therapy
+        return self.therapies.resolve(therapy)
+
+    # -- matching ---------------------------------------------------------------------------
+    def coverage(self, approval: Approval, type_id: str) -> Coverage | None:
+        """How ``approval`` relates to cancer type ``type_id``, or None if it does not."""
+        tree = self.tree
+        if any(tree.is_a(type_id, x) for x in approval.excluded_types):
+            return None
+        if any(tree.is_a(type_id, t) for t in approval.cancer_types):
+            return Coverage.COVERS
+        if any(tree.is_a(t, type_id) for t in approval.cancer_types):
+            return Coverage.SUBTYPE
+        return None
+
+    def _products_of(self, therapy: TherapyRef) -> list[Product]:
+        if therapy.kind is TherapyKind.PRODUCT:
+            return [self.catalog.products[therapy.id]]
+        return self.catalog.products_in_class(therapy.id)
+
+    def summarize_product(self, product: Product) -> ProductSummary:
+        """The names and class of ``product``."""
+        cls = self.catalog.therapy_classes[product.therapy_class]
+        return ProductSummary(
+            id=product.id,
+            brand_name=product.brand_name,
+            generic_name=product.generic_name,
+            therapy_class=cls.id,
+            therapy_class_name=cls.name,
+        )
+
+    def _type_names(self, approval: Approval) -> tuple[str, ...]:
+        return tuple(self.tree[t].name for t in approval.cancer_types)
+
+    def _match(
+        self, approval: Approval, coverage: Coverage, biomarkers: frozenset[str]
+    ) -> ApprovalMatch:
+        stated: bool | None = None
+        if approval.biomarkers:
+            wanted = {b.casefold() for b in approval.biomarkers}
+            stated = bool(wanted & biomarkers)
+        return ApprovalMatch(
+            approval=approval,
+            product=self.summarize_product(self.catalog.products[approval.product]),
+            coverage=coverage,
+            covered_types=self._type_names(approval),
+            biomarker_stated=stated,
+        )
+
+    # -- the answer -------------------------------------------------------------------------
+    def check(
+        self,
+        diagnosis: str | CancerType | DiagnosisMatch,
+        therapy: str | TherapyRef,
+        region: str = "US",
+    ) -> Availability:
+        """Answer whether ``therapy`` is approved for ``diagnosis`` in ``region``."""
+        region_code = normalise_region(region)
+        cancer_type, match = self.resolve_diagnosis(diagnosis)
+        ref = self.resolve_therapy(therapy)
+        biomarkers = frozenset(b.casefold() for b in (match.biomarkers if match else ()))
+        in_region: list[ApprovalMatch] = []
+        elsewhere: list[ApprovalMatch] = []
+        inactive: list[ApprovalMatch] = []
+        for product in self._products_of(ref):
+            for approval in self.catalog.approvals_for_product(product.id):
+                cov = self.coverage(approval, cancer_type.id)
+                if cov is None:
+                    continue
+                m = self._match(approval, cov, biomarkers)
+                if not approval.status.is_approved:
+                    inactive.append(m)
+                elif region_code == "any" or approval.region == region_code:
+                    in_region.append(m)
+                else:
+                    elsewhere.append(m)
+        covers = [m for m in in_region if m.coverage is Coverage.COVERS]
+        if covers:
+            status, answer = AvailabilityStatus.APPROVED, covers
+        elif in_region:
+            status, answer = AvailabilityStatus.APPROVED_FOR_SUBTYPE, in_region
+        elif elsewhere:
+            status, answer = AvailabilityStatus.APPROVED_ELSEWHERE, []
+        else:
+            status, answer = AvailabilityStatus.NOT_APPROVED, []
+        answer = _sorted_matches(answer)
+        products = _unique(m.product for m in answer)
+        related = self._related(cancer_type, ref, region_code, {m.approval.id for m in answer})
+        safety = _unique(
+            fact for p in products for fact in self.catalog.safety_for_product(p.id)
+        )
+        shown = [*answer, *_sorted_matches(elsewhere), *_sorted_matches(inactive)]
+        sources = _unique(str(url) for m in shown for url in m.approval.sources)
+        result = dict(
+            diagnosis_text=diagnosis if isinstance(diagnosis, str) else cancer_type.name,
+            cancer_type=cancer_type,
+            diagnosis_match=match,
+            therapy=ref,
+            region=region_code,
+            status=status,
+            products=tuple(products),
+            approvals=tuple(answer),
+            approved_elsewhere=tuple(_sorted_matches(elsewhere)),
+            other_decisions=tuple(_sorted_matches(inactive)),
+            related=tuple(related),
+            safety=tuple(safety),
+            as_of=self.catalog.as_of,
+            sources=tuple(sources),
+        )
+        return Availability(summary=_summary(result), **result)  # type: ignore[arg-type]
+
+    def _related(
+        self, cancer_type: CancerType, ref: TherapyRef, region: str, shown: set[str]
+    ) -> list[RelatedApproval]:
+        """Related approvals in the region: same/broader class for related types, other classes."""
+        tree, catalog = self.tree, self.catalog
+        asked_class = (
+            ref.id if ref.kind is TherapyKind.CLASS else catalog.products[ref.id].therapy_class
+        )
+        lineage = catalog.class_lineage(asked_class)
+        # The broader family: the class just below the root (e.g. car_t → cell_therapy).
+        family = lineage[-2] if len(lineage) >= 2 else lineage[-1]
+        main = tree.main_type(cancer_type.id).id
+        out: list[RelatedApproval] = []
+        for approval in catalog.approvals.values():
+            if approval.id in shown or not approval.status.is_approved:
+                continue
+            if region != "any" and approval.region != region:
+                continue
+            product = catalog.products[approval.product]
+            same_class = catalog.class_is_a(product.therapy_class, asked_class)
+            same_family = catalog.class_is_a(product.therapy_class, family)
+            cov = self.coverage(approval, cancer_type.id)
+            related_type = cov is None and any(
+                tree.is_a(t, main) for t in approval.cancer_types if t not in ("SOLID", "HEME")
+            )
+            reason: RelatedReason | None = None
+            if same_class and related_type:
+                reason = RelatedReason.SAME_CLASS_RELATED_TYPE
+            elif same_family and not same_class and cov is not None:
+                reason = RelatedReason.BROADER_CLASS_SAME_TYPE
+            elif same_family and not same_class and related_type:
+                reason = RelatedReason.BROADER_CLASS_RELATED_TYPE
+            elif not same_family and cov is not None:
+                reason = RelatedReason.OTHER_CLASS_SAME_TYPE
+            if reason is not None:
+                out.append(
+                    RelatedApproval(
+                        approval=approval,
+                        product=self.summarize_product(product),
+                        reason=reason,
+                        covered_types=self._type_names(approval),
+                    )
+                )
+        order = list(RelatedReason)
+        out.sort(key=lambda r: (order.index(r.reason), r.product.id, r.approval.date, r.approval.id))
+        return out
+
+
+def normalise_region(region: str) -> str:
+    """Upper-case a region code, or 'any'; raise InvalidRegionError for unknown codes."""
+    if not isinstance(region, str):
+        raise InvalidRegionError(f"region must be a str, not {type(region).__name__}")
+    code = region.strip().upper()
+    if code == "ANY":
+        return "any"
+    if code == "GB":
+        code = "UK"
+    if code not in REGIONS:
+        known = ", ".join(sorted(REGIONS))
+        raise InvalidRegionError(f"unknown region {region!r}; use one of {known} or 'any'")
+    return code
+
+
+def _sorted_matches(matches: Iterable[ApprovalMatch]) -> list[ApprovalMatch]:
+    return sorted(matches, key=lambda m: (m.product.id, m.approval.date, m.approval.id))
+
+
+def _unique(items: Iterable[object]) -> list:  # type: ignore[type-arg]
+    out: list[object] = []
+    seen: set[object] = set()
+    for item in items:
+        key = getattr(item, "id", item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _display(p: ProductSummary) -> str:
+    return f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+
+
+def _where(region: str) -> str:
+    return "by any agency" if region == "any" else f"in region {region}"
+
+
+def _summary(r: dict[str, object]) -> str:
+    """One paragraph of plain language for an answer."""
+    status = r["status"]
+    ref = r["therapy"]
+    ct = r["cancer_type"]
+    region = str(r["region"])
+    assert isinstance(ref, TherapyRef) and isinstance(ct, CancerType)
+    approvals = r["approvals"]
+    elsewhere = r["approved_elsewhere"]
+    assert isinstance(approvals, tuple) and isinstance(elsewhere, tuple)
+    what = ref.name
+    if status is AvailabilityStatus.APPROVED:
+        names = ", ".join(_display(p) for p in _unique(m.product for m in approvals))
+        text = f"Yes: {what} is approved {_where(region)} for {ct.name}: {names}."
+        if any(m.approval.biomarkers for m in approvals):
+            text += " Some approvals require a biomarker (see conditions)."
+    elif status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
+        subtypes = sorted({t for m in approvals for t in m.covered_types})
+        text = (
+            f"Only for some kinds of {ct.name}: {what} is approved {_where(region)} for "
+            f"{', '.join(subtypes)}."
+        )
+    elif status is AvailabilityStatus.APPROVED_ELSEWHERE:
+        agencies = sorted({m.approval.agency.value for m in elsewhere})
+        text = (
+            f"Not {_where(region)}: {what} is not approved there for {ct.name}, but it is "
+            f"approved by {', '.join(agencies)}."
+        )
+    else:
+        text = (
+            f"No: no approval of {what} for {ct.name} is on record, by any agency, in "
+            f"therapy_lookup's tables."
+        )
+    return f"{text} Tables as of {r['as_of']}."
+
+
+@lru_cache(maxsize=1)
+def default_service() -> AvailabilityService:
+    """The service over the packaged catalog (built once)."""
+    return AvailabilityService(load_catalog())
+
+
+def check_availability(
+    diagnosis: str | CancerType | DiagnosisMatch,
+    therapy: str | TherapyRef,
+    region: str = "US",
+) -> Availability:
+    """Is ``therapy`` (a class or a product) approved for ``diagnosis`` in ``region``?
+
+    ``region`` is one of US, EU, CN, JP, KR, IN, CA, UK, ES, or "any". Raises
+    UnknownDiagnosisError / UnknownTherapyError (both LookupError) with suggestions, and
+    InvalidRegionError (a ValueError) for unknown regions.
+    """
+    return default_service().check(diagnosis, therapy, region)

@@ -1,0 +1,225 @@
+"""The curated catalog: therapy classes, products, approvals and safety facts, validated once.
+
+Run ``python -m therapy_lookup.catalog --check`` to list every bad record in ``data/``, and
+``python -m therapy_lookup.catalog --format`` to rewrite the tables in their canonical form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from . import _tables
+from ._tables import DataError, RecordError
+from .cancer_types import CancerTypeTree, load_cancer_types
+from .models import Approval, Product, SafetyFact, TherapyClass
+
+__all__ = ["Catalog", "load_catalog", "main"]
+
+#: Tables of this module: name in ``data/`` → record model and the column rows are sorted by.
+TABLES: dict[str, tuple[type[BaseModel], str]] = {
+    "therapy_classes": (TherapyClass, "id"),
+    "products": (Product, "id"),
+    "approvals": (Approval, "id"),
+    "safety": (SafetyFact, "id"),
+}
+
+
+class Catalog:
+    """The curated tables, cross-checked, with the indexes the answers need.
+
+    Build one with :meth:`load` (the packaged tables) or directly from records (tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        therapy_classes: Iterable[TherapyClass],
+        products: Iterable[Product],
+        approvals: Iterable[Approval],
+        safety: Iterable[SafetyFact],
+        cancer_types: CancerTypeTree,
+    ) -> None:
+        """Index the records and check the references between them (raises DataError)."""
+        self.cancer_types = cancer_types
+        self.therapy_classes: dict[str, TherapyClass] = {c.id: c for c in therapy_classes}
+        self.products: dict[str, Product] = {p.id: p for p in products}
+        self.approvals: dict[str, Approval] = {a.id: a for a in approvals}
+        self.safety: dict[str, SafetyFact] = {s.id: s for s in safety}
+        self.check()
+        by_product: defaultdict[str, list[Approval]] = defaultdict(list)
+        for approval in self.approvals.values():
+            by_product[approval.product].append(approval)
+        self._approvals_by_product = {k: tuple(v) for k, v in by_product.items()}
+        safety_by_product: defaultdict[str, list[SafetyFact]] = defaultdict(list)
+        for fact in self.safety.values():
+            for product in fact.products:
+                safety_by_product[product].append(fact)
+        self._safety_by_product = {k: tuple(v) for k, v in safety_by_product.items()}
+
+    @classmethod
+    def load(cls) -> Catalog:
+        """Load and validate the packaged tables; every bad record is listed in one DataError."""
+        errors: list[RecordError] = []
+        records: dict[str, list[BaseModel]] = {}
+        for name, (model, key) in TABLES.items():
+            rows = _tables.parse_rows(model, _tables.table_files(name), key=key, errors=errors)
+            records[name] = list(rows)
+            _check_unique(name, [getattr(r, key) for r in rows], errors)
+        if errors:
+            raise DataError(errors)
+        return cls(
+            therapy_classes=[r for r in records["therapy_classes"] if isinstance(r, TherapyClass)],
+            products=[r for r in records["products"] if isinstance(r, Product)],
+            approvals=[r for r in records["approvals"] if isinstance(r, Approval)],
+            safety=[r for r in records["safety"] if isinstance(r, SafetyFact)],
+            cancer_types=load_cancer_types(),
+        )
+
+    @property
+    def as_of(self) -> dt.date:
+        """The date the newest fact was checked: the tables' as-of date."""
+        dates = [a.checked_on for a in self.approvals.values()]
+        dates += [p.checked_on for p in self.products.values()]
+        return max(dates) if dates else dt.date.min
+
+    def check(self) -> None:
+        """Check references between the tables; raise DataError listing every broken one."""
+        errors: list[RecordError] = []
+        for c in self.therapy_classes.values():
+            if c.parent is not None and c.parent not in self.therapy_classes:
+                errors.append(_ref("therapy_classes", c.id, f"unknown parent {c.parent!r}"))
+        for c in self.therapy_classes.values():
+            seen = {c.id}
+            parent = c.parent
+            while parent is not None and parent in self.therapy_classes:
+                if parent in seen:
+                    errors.append(_ref("therapy_classes", c.id, "parent chain has a cycle"))
+                    break
+                seen.add(parent)
+                parent = self.therapy_classes[parent].parent
+        for p in self.products.values():
+            if p.therapy_class not in self.therapy_classes:
+                errors.append(_ref("products", p.id, f"unknown therapy_class {p.therapy_class!r}"))
+        for a in self.approvals.values():
+            if a.product not in self.products:
+                errors.append(_ref("approvals", a.id, f"unknown product {a.product!r}"))
+            for t in (*a.cancer_types, *a.excluded_types):
+                if t not in self.cancer_types:
+                    errors.append(_ref("approvals", a.id, f"unknown cancer type {t!r}"))
+            if a.min_age is not None and a.max_age is not None and a.min_age > a.max_age:
+                errors.append(_ref("approvals", a.id, "min_age is above max_age"))
+            if a.converted_on is not None and _before(a.converted_on, a.date):
+                errors.append(_ref("approvals", a.id, "converted_on is before the approval date"))
+            if a.status_date is not None and _before(a.status_date, a.date):
+                errors.append(_ref("approvals", a.id, "status_date is before the approval date"))
+            if _before(a.checked_on.isoformat(), a.date):
+                errors.append(_ref("approvals", a.id, "date is after checked_on"))
+        for s in self.safety.values():
+            for product in s.products:
+                if product not in self.products:
+                    errors.append(_ref("safety", s.id, f"unknown product {product!r}"))
+        if errors:
+            raise DataError(errors)
+
+    def class_lineage(self, class_id: str) -> list[str]:
+        """The class id followed by its ancestors' ids."""
+        out = [class_id]
+        parent = self.therapy_classes[class_id].parent
+        while parent is not None and parent not in out:
+            out.append(parent)
+            parent = self.therapy_classes[parent].parent
+        return out
+
+    def class_is_a(self, class_id: str, other_id: str) -> bool:
+        """Whether therapy class ``class_id`` is ``other_id`` or a narrower class of it."""
+        return other_id in self.class_lineage(class_id)
+
+    def approvals_for_product(self, product_id: str) -> tuple[Approval, ...]:
+        """Every approval row (of any status) of one product."""
+        return self._approvals_by_product.get(product_id, ())
+
+    def safety_for_product(self, product_id: str) -> tuple[SafetyFact, ...]:
+        """Safety and regulatory facts concerning one product."""
+        return self._safety_by_product.get(product_id, ())
+
+    def products_in_class(self, class_id: str) -> list[Product]:
+        """Products whose class is ``class_id`` or narrower, sorted by id."""
+        return sorted(
+            (p for p in self.products.values() if self.class_is_a(p.therapy_class, class_id)),
+            key=lambda p: p.id,
+        )
+
+
+def _before(first: str, second: str) -> bool:
+    """Whether partial date ``first`` is surely earlier than ``second`` (compared to the coarser)."""
+    n = min(len(first), len(second))
+    return first[:n] < second[:n]
+
+
+def _ref(table: str, key: str, message: str) -> RecordError:
+    return RecordError(table, 0, key, message)
+
+
+def _check_unique(table: str, keys: Sequence[str], errors: list[RecordError]) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            errors.append(RecordError(table, 0, key, "duplicate id"))
+        seen.add(key)
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """The packaged catalog, loaded and validated once per process."""
+    return Catalog.load()
+
+
+def format_tables() -> list[str]:
+    """Rewrite the catalog's tables in canonical form; return the files that changed."""
+    changed: list[str] = []
+    for name, (model, key) in TABLES.items():
+        for file in _tables.table_files(name):
+            path = Path(str(file))
+            _, rows = _tables.read_csv_rows(file)
+            rows.sort(key=lambda r: r.get(key, ""))
+            text = _tables.dump_csv(model, rows)
+            if path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                changed.append(str(path))
+    return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check (``--check``) or reformat (``--format``) the curated tables."""
+    parser = argparse.ArgumentParser(prog="python -m therapy_lookup.catalog")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--check", action="store_true", help="list every bad record")
+    group.add_argument("--format", action="store_true", help="rewrite tables canonically")
+    args = parser.parse_args(argv)
+    if args.format:
+        for path in format_tables():
+            print(f"reformatted {path}")
+        return 0
+    try:
+        catalog = Catalog.load()
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"ok: {len(catalog.therapy_classes)} therapy classes, {len(catalog.products)} products, "
+        f"{len(catalog.approvals)} approvals, {len(catalog.safety)} safety facts, "
+        f"{len(catalog.cancer_types)} cancer types; as of {catalog.as_of}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""The command line: ``python -m therapy_lookup``.
+
+Usage::
+
+    python -m therapy_lookup "Is CAR-T cell therapy available for liposarcoma?"
+    python -m therapy_lookup available DIAGNOSIS THERAPY [--region R] [--json]
+    python -m therapy_lookup resolve TEXT [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from .availability import Availability, check_availability
+from .errors import TherapyLookupError
+from .questions import ask
+from .resolver import resolve, search_diagnoses
+
+__all__ = ["format_availability", "main"]
+
+_COMMANDS = ("available", "ask", "resolve")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m therapy_lookup",
+        description="Sourced answers on cancer therapy approvals. Not medical advice.",
+        epilog='A bare question also works: python -m therapy_lookup "Is CAR-T approved '
+        'for liposarcoma?"',
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    avail = sub.add_parser("available", help="is THERAPY approved for DIAGNOSIS?")
+    avail.add_argument("diagnosis", help="diagnosis text, e.g. 'lipo sarcoma' or 'R/R DLBCL'")
+    avail.add_argument("therapy", help="class (CAR-T, TIL, checkpoint inhibitor) or product")
+    avail.add_argument("--region", default="US", help="US, EU, CN, JP, KR, IN, CA, UK, ES or any")
+    avail.add_argument("--json", action="store_true", help="print the answer as JSON")
+    question = sub.add_parser("ask", help="answer a question in plain language")
+    question.add_argument("question", nargs="+", help="the question")
+    question.add_argument("--region", default=None, help="overrides a region in the question")
+    question.add_argument("--json", action="store_true", help="print the answer as JSON")
+    res = sub.add_parser("resolve", help="resolve diagnosis text to a cancer type")
+    res.add_argument("text", help="diagnosis text")
+    res.add_argument("--json", action="store_true", help="print the match as JSON")
+    return parser
+
+
+def format_availability(answer: Availability) -> str:
+    """Render an availability answer as plain text for a terminal."""
+    lines = [answer.summary, ""]
+    ct = answer.cancer_type
+    code = f", OncoTree {ct.oncotree_code}" if ct.oncotree_code else ""
+    lines.append(f"Diagnosis: {answer.diagnosis_text!r} → {ct.name} ({ct.id}{code})")
+    match = answer.diagnosis_match
+    if match is not None and (match.qualifiers or match.biomarkers):
+        extra = [*match.qualifiers, *match.biomarkers]
+        lines.append(f"  also read: {', '.join(extra)}")
+    lines.append(f"Therapy: {answer.therapy.name}   Region: {answer.region}")
+    lines.append(f"Status: {answer.status.value}")
+
+    def approval_lines(title: str, matches: Sequence[object]) -> None:
+        if not matches:
+            return
+        lines.append("")
+        lines.append(title)
+        for m in matches:
+            a = getattr(m, "approval")  # noqa: B009 - ApprovalMatch and RelatedApproval
+            p = getattr(m, "product")  # noqa: B009
+            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            head = f"  - {name} — {a.agency.value} {a.date}, {a.approval_type.value}"
+            if a.status.value != "active":
+                head += f", {a.status.value}" + (f" {a.status_date}" if a.status_date else "")
+            lines.append(head)
+            lines.append(f"    {a.indication}")
+            conds = [
+                a.line_of_therapy,
+                a.population,
+                ("biomarker: " + " or ".join(a.biomarkers)) if a.biomarkers else None,
+                ("HLA: " + " or ".join(a.hla)) if a.hla else None,
+            ]
+            if any(conds):
+                lines.append("    " + "; ".join(c for c in conds if c))
+            if a.notes:
+                lines.append(f"    note: {a.notes}")
+            lines.append(f"    source: {a.sources[0]} (checked {a.checked_on})")
+
+    approval_lines("Approvals:", answer.approvals)
+    approval_lines("Approved by other agencies:", answer.approved_elsewhere)
+    approval_lines("Not approved (withdrawn, refused or pending):", answer.other_decisions)
+    if answer.related:
+        lines.append("")
+        lines.append("Related:")
+        for r in answer.related[:15]:
+            p = r.product
+            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            lines.append(
+                f"  - {name} [{p.therapy_class_name}] for {', '.join(r.covered_types)} — "
+                f"{r.approval.agency.value} {r.approval.date}"
+            )
+        if len(answer.related) > 15:
+            lines.append(f"  … and {len(answer.related) - 15} more (use --json)")
+    if answer.safety:
+        lines.append("")
+        lines.append("Safety:")
+        for s in answer.safety:
+            lines.append(f"  - {s.date} {s.kind.value}: {s.summary}")
+    lines.append("")
+    lines.append(f"As of {answer.as_of}. {answer.disclaimer}")
+    return "\n".join(lines)
+
+
+def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(answer.model_dump_json(indent=2) + "\n")
+    else:
+        out.write(format_availability(answer) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 error, 2 usage)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in _COMMANDS and not args_list[0].startswith("-"):
+        args_list = ["ask", *args_list]
+    args = _parser().parse_args(args_list)
+    out = sys.stdout
+    try:
+        if args.command == "available":
+            _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
+        elif args.command == "ask":
+            _emit(ask(" ".join(args.question), args.region), args.json, out)
+        else:
+            match = resolve(args.text)
+            if args.json:
+                out.write((match.model_dump_json(indent=2) if match else "null") + "\n")
+            elif match is None:
+                near = ", ".join(m.cancer_type.name for m in search_diagnoses(args.text, 5))
+                print(f"error: no confident match for {args.text!r}"
+                      + (f"; closest: {near}" if near else ""), file=sys.stderr)
+                return 1
+            else:
+                ct = match.cancer_type
+                out.write(f"{ct.name} ({ct.id}) — {match.method.value}, score {match.score}\n")
+    except (TherapyLookupError, LookupError, ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,77 @@
+"""Plain-language questions ("Is CAR-T cell therapy available for liposarcoma?") to answers."""
+
+from __future__ import annotations
+
+import re
+
+from .availability import Availability, AvailabilityService, default_service
+from .errors import UnknownDiagnosisError
+from .therapies import normalise_therapy
+
+__all__ = ["ask", "parse_question"]
+
+_MAX_QUESTION = 2_000
+
+_REGION_WORDS: dict[str, str] = {
+    "us": "US", "usa": "US", "united states": "US", "america": "US", "fda": "US",
+    "eu": "EU", "europe": "EU", "european union": "EU", "ema": "EU",
+    "china": "CN", "japan": "JP", "korea": "KR", "south korea": "KR", "india": "IN",
+    "canada": "CA", "uk": "UK", "united kingdom": "UK", "britain": "UK", "england": "UK",
+    "spain": "ES", "anywhere": "any", "worldwide": "any",
+}
+_REGION_RE = re.compile(
+    r"\b(?:in|by|from)\s+(?:the\s+)?("
+    + "|".join(sorted((re.escape(w) for w in _REGION_WORDS), key=len, reverse=True))
+    + r")\b"
+)
+_STOPWORDS = frozenset(
+    """is are was there any an a the for my me i im i'm we our his her their of to in on with
+    what which who whom can could would should do does did get be been being available
+    availability approved approve approval approvals option options offered offer covered
+    fda ema yet now currently today please tell know about have has had diagnosed diagnosis
+    type kind kinds form patient patients people someone with treat treated treating
+    treatments treatment therapy therapies drug drugs medicine medicines""".split()
+)
+
+
+def parse_question(question: str, service: AvailabilityService) -> tuple[str, str, str | None]:
+    """Split a question into (diagnosis text, therapy text, region or None)."""
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a str, not {type(question).__name__}")
+    if len(question) > _MAX_QUESTION:
+        raise ValueError(f"question is longer than {_MAX_QUESTION} characters")
+    text = normalise_therapy(question)
+    region: str | None = None
+    found_region = _REGION_RE.search(text)
+    if found_region:
+        region = _REGION_WORDS[found_region.group(1)]
+        text = (text[: found_region.start()] + " " + text[found_region.end() :]).strip()
+    therapies = service.therapies.find_in_text(text)
+    specific = [t for t in therapies if t.id != "systemic_therapy"]
+    therapy = specific[0] if specific else None
+    words = text.split()
+    if therapy is not None:
+        drop = normalise_therapy(therapy.matched_name).split()
+        for i in range(len(words) - len(drop) + 1):
+            if words[i : i + len(drop)] == drop:
+                del words[i : i + len(drop)]
+                break
+        # "CAR-T cell therapy" leaves "cell therapy" behind; drop such generic words.
+    rest = [w for w in words if w not in _STOPWORDS and w not in {"cell", "cells", "t"}]
+    diagnosis = " ".join(rest)
+    return diagnosis, therapy.matched_name if therapy else "systemic_therapy", region
+
+
+def ask(
+    question: str, region: str | None = None, *, service: AvailabilityService | None = None
+) -> Availability:
+    """Answer an availability question asked in plain language.
+
+    The region named in the question ("… in Europe?") is used unless ``region`` is given;
+    without either, the US. A question naming no therapy asks about every therapy.
+    """
+    svc = service if service is not None else default_service()
+    diagnosis, therapy, asked_region = parse_question(question, svc)
+    if not diagnosis:
+        raise UnknownDiagnosisError(question)
+    return svc.check(diagnosis, therapy, region or asked_region or "US")

@@ -1,0 +1,152 @@
+"""Resolve therapy text ("CAR T cell therapy", "axi-cel", "Yescarta") to a class or a product."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+
+from .catalog import Catalog
+from .errors import UnknownTherapyError
+
+__all__ = ["TherapyKind", "TherapyRef", "TherapyResolver", "normalise_therapy"]
+
+_PUNCT = re.compile(r"[\s\-_/.,+()\[\]:;'\"’‘®™]+")
+_GENERIC_SUFFIXES = frozenset(
+    {"therapy", "therapies", "treatment", "treatments", "drug", "drugs", "medicine", "medicines",
+     "cell", "cells", "product", "products", "infusion", "s"}
+)
+_FUZZY_CUTOFF = 86.0
+_FUZZY_MIN_LENGTH = 5
+
+
+def normalise_therapy(text: str) -> str:
+    """Case-fold, unify Unicode and turn punctuation into single spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _PUNCT.sub(" ", folded).strip()
+
+
+class TherapyKind(str, Enum):
+    """Whether a therapy reference names a class of therapies or one product."""
+
+    CLASS = "class"
+    PRODUCT = "product"
+
+
+class TherapyRef(BaseModel):
+    """A resolved therapy: a therapy class or a product."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: TherapyKind = Field(description="Class or product.")
+    id: str = Field(description="Id of the class or product.")
+    name: str = Field(description="Display name (class name, or 'Brand (generic)').")
+    matched_name: str = Field(description="The name the text matched.")
+    score: float = Field(ge=0, le=100, description="100 for exact matches, lower when fuzzy.")
+
+
+class TherapyResolver:
+    """Look up therapy classes and products by any of their names, forgivingly."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        """Index every name of every class and product, normalised once."""
+        self.catalog = catalog
+        index: defaultdict[str, dict[tuple[TherapyKind, str], str]] = defaultdict(dict)
+        for c in catalog.therapy_classes.values():
+            for name in (c.name, c.id.replace("_", " "), *c.synonyms):
+                index[normalise_therapy(name)][(TherapyKind.CLASS, c.id)] = name
+        for p in catalog.products.values():
+            names = [p.generic_name, p.id, *p.synonyms]
+            if p.brand_name:
+                names.append(p.brand_name)
+            for name in names:
+                index[normalise_therapy(name)][(TherapyKind.PRODUCT, p.id)] = name
+        index.pop("", None)
+        self._index = dict(index)
+        self._choices = sorted(self._index)
+
+    def _ref(self, kind: TherapyKind, ident: str, matched: str, score: float) -> TherapyRef:
+        if kind is TherapyKind.CLASS:
+            name = self.catalog.therapy_classes[ident].name
+        else:
+            p = self.catalog.products[ident]
+            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+        return TherapyRef(kind=kind, id=ident, name=name, matched_name=matched, score=score)
+
+    def _exact(self, key: str) -> list[TherapyRef]:
+        hits = self._index.get(key, {})
+        return [self._ref(k, i, name, 100.0) for (k, i), name in sorted(hits.items())]
+
+    def lookup(self, text: str) -> list[TherapyRef]:
+        """Exact matches for ``text`` (after normalisation and dropping words like 'therapy')."""
+        words = normalise_therapy(text).split()
+        while words:
+            hits = self._exact(" ".join(words))
+            if hits:
+                return hits
+            if words[-1] not in _GENERIC_SUFFIXES:
+                break
+            words = words[:-1]
+        return []
+
+    def search(self, text: str, limit: int = 5) -> list[TherapyRef]:
+        """Ranked candidates for ``text``: exact hits first, then fuzzy ones (ties by id)."""
+        if not isinstance(text, str):
+            raise TypeError(f"therapy must be a str, not {type(text).__name__}")
+        exact = self.lookup(text)
+        key = normalise_therapy(text)[:200]
+        out: dict[tuple[TherapyKind, str], TherapyRef] = {(r.kind, r.id): r for r in exact}
+        if key:
+            for choice, score, _ in process.extract(
+                key, self._choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
+            ):
+                for (kind, ident), name in sorted(self._index[choice].items()):
+                    ref = self._ref(kind, ident, name, round(min(score, 99.0), 1))
+                    out.setdefault((kind, ident), ref)
+        ranked = sorted(out.values(), key=lambda r: (-r.score, r.kind.value, r.id))
+        return ranked[:limit]
+
+    def resolve(self, text: str) -> TherapyRef:
+        """The one therapy ``text`` names; raises UnknownTherapyError when unsure or ambiguous."""
+        if not isinstance(text, str):
+            raise TypeError(f"therapy must be a str, not {type(text).__name__}")
+        if not text.strip():
+            raise UnknownTherapyError(text)
+        exact = self.lookup(text)
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise UnknownTherapyError(text, [r.name for r in exact])
+        key = normalise_therapy(text)
+        candidates = []
+        if len(key) >= _FUZZY_MIN_LENGTH:
+            candidates = process.extract(
+                key, self._choices, scorer=fuzz.ratio, limit=3, score_cutoff=_FUZZY_CUTOFF
+            )
+        targets = {t for choice, _, _ in candidates for t in self._index[choice]}
+        if candidates and len(targets) == 1:
+            choice, score, _ = candidates[0]
+            ((kind, ident), name), *_ = sorted(self._index[choice].items())
+            return self._ref(kind, ident, name, round(score, 1))
+        suggestions = [r.name for r in self.search(text, limit=5)]
+        raise UnknownTherapyError(text, suggestions)
+
+    def find_in_text(self, text: str) -> list[TherapyRef]:
+        """Therapies named anywhere in a sentence, longest names first, no overlaps."""
+        words = normalise_therapy(text).split()
+        found: list[TherapyRef] = []
+        used = [False] * len(words)
+        for size in range(min(len(words), 8), 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(used[start : start + size]):
+                    continue
+                hits = self._exact(" ".join(words[start : start + size]))
+                if hits:
+                    found.extend(h for h in hits if h not in found)
+                    for i in range(start, start + size):
+                        used[i] = True
+        return found
