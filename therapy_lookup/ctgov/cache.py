@@ -98,6 +98,10 @@ class ResponseCache:
         except Exception as exc:
             self._disable(f"cannot open cache at {self.directory}: {exc!r}")
 
+    def now(self) -> float:
+        """Current wall-clock time as used for entry ages (injectable for tests)."""
+        return self._clock()
+
     @property
     def enabled(self) -> bool:
         """Whether the cache is usable."""

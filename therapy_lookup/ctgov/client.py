@@ -255,6 +255,7 @@ class ClinicalTrialsClient:
         cache = self.cache if self.cache is not None and self.cache.enabled else None
         key = cache_key(self.config.base_url, path, params)
         entry = cache.get(key) if cache is not None else None
+        now = cache.now() if cache is not None else time.time()
 
         def from_entry(*, unreachable: bool = False, error: str | None = None) -> _Fetched:
             assert entry is not None
@@ -265,7 +266,7 @@ class ClinicalTrialsClient:
                     cache.delete(key)
                 raise CTGovDecodeError("cached body is not valid JSON", url=entry.url) from exc
             info = ResponseInfo(url=entry.url or url, from_cache=True,
-                                stale=entry.is_expired(ttl), unreachable=unreachable,
+                                stale=entry.is_expired(ttl, now), unreachable=unreachable,
                                 cached_at=_utc(entry.stored_at), requests_made=counter.value,
                                 error=error)
             return _Fetched(data, info)
@@ -278,7 +279,7 @@ class ClinicalTrialsClient:
                 raise CTGovOfflineCacheMiss("offline mode: nothing cached for this request",
                                             url=url)
             return from_entry()
-        if entry is not None and not refresh and not entry.is_expired(ttl):
+        if entry is not None and not refresh and not entry.is_expired(ttl, now):
             return from_entry()
         try:
             text, full_url = self._http_get(path, params, counter)
