@@ -48,6 +48,10 @@ class CancerTypeTree(Mapping[str, CancerType]):
         except KeyError:
             raise UnknownCancerTypeError(type_id) from None
 
+    def __contains__(self, type_id: object) -> bool:
+        """Whether the tree holds this id."""
+        return type_id in self._by_id
+
     def __iter__(self) -> Iterator[str]:
         """Iterate over ids."""
         return iter(self._by_id)
