@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import copy
 import hashlib
 import json
@@ -35,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Fault", "FakeCTGov", "RecordedRequest", "make_study"]
+__all__ = ["FakeCTGov", "Fault", "RecordedRequest", "make_study"]
 
 API_PREFIX = "/api/v2"
 API_VERSION = "2.0.5"
@@ -51,6 +52,11 @@ STUDIES_PARAMS = frozenset({
 })
 STUDY_PARAMS = frozenset({"format", "markupFormat", "fields"})
 PAGING_ONLY = frozenset({"countTotal", "pageSize", "pageToken"})
+ALL_STATUSES = frozenset({
+    "ACTIVE_NOT_RECRUITING", "COMPLETED", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING",
+    "RECRUITING", "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN",
+})
 GEO_RE = re.compile(r"^distance\(-?\d+(\.\d+)?,-?\d+(\.\d+)?,\d+(\.\d+)?(km|mi)?\)$")
 NCT_RE = re.compile(r"^[Nn][Cc][Tt]0*[1-9]\d{0,7}$")
 STATUSES = ["RECRUITING", "COMPLETED", "ACTIVE_NOT_RECRUITING", "NOT_YET_RECRUITING",
@@ -423,11 +429,9 @@ class FakeCTGov:
                 return 400, text, f"`{key}` is unknown parameter", {}
         if "filter.geo" in params and not GEO_RE.match(params["filter.geo"]):
             return 400, text, "Invalid value in parameter `filter.geo`", {}
-        for value in re.split(r"[,|]", params.get("filter.overallStatus", "")) if (
-                "filter.overallStatus" in params) else []:
-            if value not in STATUSES + ["ENROLLING_BY_INVITATION", "SUSPENDED", "AVAILABLE",
-                                        "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE",
-                                        "APPROVED_FOR_MARKETING", "WITHHELD"]:
+        statuses = params.get("filter.overallStatus")
+        for value in re.split(r"[,|]", statuses) if statuses is not None else []:
+            if value not in ALL_STATUSES:
                 return 400, text, f"Invalid value in parameter `overallStatus`: `{value}`", {}
         try:
             size = int(params.get("pageSize", "0") or 0)
@@ -470,13 +474,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeCTGov/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._serve("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
@@ -494,10 +498,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "drop":
             record.status = -1
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
-            except OSError:
-                pass
             return
         if fault is not None and fault.kind == "status":
             status, ctype, body = fault.status, "text/plain; charset=UTF-8", fault.body

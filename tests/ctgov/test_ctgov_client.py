@@ -83,10 +83,14 @@ def test_paging_across_three_pages(client: ClinicalTrialsClient) -> None:
     assert len(responses.calls) == 3
     assert results.total_count == 5
     assert results.requests_made == 3
-    assert results.complete and not results.from_cache and not results.stale
+    assert results.complete
+    assert not results.from_cache
+    assert not results.stale
     first, second, third = (params_of(c) for c in responses.calls)
-    assert first["countTotal"] == "true" and "pageToken" not in first
-    assert second["pageToken"] == "t1" and third["pageToken"] == "t2"
+    assert first["countTotal"] == "true"
+    assert "pageToken" not in first
+    assert second["pageToken"] == "t1"
+    assert third["pageToken"] == "t2"
     # every later page repeats the query parameters of page 1
     for later in (second, third):
         assert "countTotal" not in later
@@ -138,10 +142,9 @@ def test_failure_on_page_two_raises_paging_error(client: ClinicalTrialsClient) -
     responses.add(responses.GET, STUDIES, status=400, body="Invalid page token",
                   content_type="text/plain")
     results = client.search(term="x")
-    got = []
+    got = [next(results), next(results)]
     with pytest.raises(CTGovPagingError) as info:
-        for s in results:
-            got.append(s)
+        next(results)
     assert len(got) == 2
     err = info.value
     assert err.received == 2
@@ -279,9 +282,13 @@ def test_400_not_retried_and_carries_body(client: ClinicalTrialsClient,
     with pytest.raises(CTGovBadRequest) as info:
         list(client.search(term="x", fields=["StudyDesign"]))
     err = info.value
-    assert err.status == 400 and err.body == msg and msg in err.message
-    assert err.url is not None and err.url.startswith(STUDIES)
-    assert len(responses.calls) == 1 and sleeps.calls == []
+    assert err.status == 400
+    assert err.body == msg
+    assert msg in err.message
+    assert err.url is not None
+    assert err.url.startswith(STUDIES)
+    assert len(responses.calls) == 1
+    assert sleeps.calls == []
     assert isinstance(err, CTGovError)
 
 
@@ -295,7 +302,8 @@ def test_404_not_retried_is_lookup_error(client: ClinicalTrialsClient,
         client.get("NCT99999999")
     assert isinstance(info.value, CTGovNotFound)
     assert info.value.body == "NCT number NCT99999999 not found"
-    assert len(responses.calls) == 1 and sleeps.calls == []
+    assert len(responses.calls) == 1
+    assert sleeps.calls == []
 
 
 @responses.activate
@@ -340,7 +348,8 @@ def test_version(client: ClinicalTrialsClient) -> None:
                   body='{\n  "apiVersion" : "2.0.5",\n  "dataTimestamp" : "2026-09-11T09:00:04"\n}')
     v = client.version()
     assert v.api_version == "2.0.5"
-    assert v.data_timestamp is not None and v.data_timestamp.year == 2026
+    assert v.data_timestamp is not None
+    assert v.data_timestamp.year == 2026
 
 
 @responses.activate
@@ -348,7 +357,8 @@ def test_user_agent_names_library(client: ClinicalTrialsClient) -> None:
     responses.add(responses.GET, STUDIES, json=page([], total=0))
     assert client.count() == 0
     ua = responses.calls[0].request.headers["User-Agent"]
-    assert ua.startswith("therapy_lookup/") and "pypi.org/project/therapy_lookup" in ua
+    assert ua.startswith("therapy_lookup/")
+    assert "pypi.org/project/therapy_lookup" in ua
 
 
 # -- cache -----------------------------------------------------------------------------
@@ -365,9 +375,12 @@ def test_cache_hit_makes_zero_requests(client: ClinicalTrialsClient) -> None:
         condition="myeloma", page_size=2)]
     assert len(responses.calls) == n == 2
     assert second.requests_made == 0
-    assert second.from_cache and not second.stale and second.total_count == 3
+    assert second.from_cache
+    assert not second.stale
+    assert second.total_count == 3
     assert second.cached_at is not None
-    assert client.last_response_info is not None and client.last_response_info.from_cache
+    assert client.last_response_info is not None
+    assert client.last_response_info.from_cache
 
 
 @responses.activate
@@ -395,7 +408,8 @@ def test_ttl_expiry_refetches(client: ClinicalTrialsClient) -> None:
     client.count(term="x")
     assert len(responses.calls) == 2
     info = client.last_response_info
-    assert info is not None and not info.from_cache
+    assert info is not None
+    assert not info.from_cache
 
 
 @responses.activate
@@ -415,11 +429,15 @@ def test_offline_mode_serves_expired_entries_marked_stale(client: ClinicalTrials
     assert len(list(client.search(term="x"))) == 3
     n = len(responses.calls)
     fresh = client.search(term="x", offline=True)
-    assert len(list(fresh)) == 3 and fresh.from_cache and not fresh.stale
+    assert len(list(fresh)) == 3
+    assert fresh.from_cache
+    assert not fresh.stale
     t[0] += 3 * 24 * 3600
     old = client.search(term="x", offline=True)
     assert len(list(old)) == 3
-    assert old.from_cache and old.stale and old.requests_made == 0
+    assert old.from_cache
+    assert old.stale
+    assert old.requests_made == 0
     assert len(responses.calls) == n
 
 
@@ -446,10 +464,13 @@ def test_unreachable_serves_expired_cache_with_warning(client: ClinicalTrialsCli
     t[0] += 2 * 24 * 3600
     responses.reset()
     responses.add(responses.GET, STUDIES, body=requests.ConnectionError("no route"))
+    results = client.search(term="x")
     with pytest.warns(StaleDataWarning, match="unreachable"):
-        results = client.search(term="x")
-        assert len(list(results)) == 3
-    assert results.stale and results.unreachable and results.from_cache
+        got = list(results)
+    assert len(got) == 3
+    assert results.stale
+    assert results.unreachable
+    assert results.from_cache
     assert results.cached_at is not None
     assert results.page_info[0].error is not None
 
@@ -503,7 +524,8 @@ def test_unwritable_cache_dir_degrades(tmp_path: Path, sleeps: SleepRecorder) ->
 @responses.activate
 def test_cache_failing_mid_run_degrades(client: ClinicalTrialsClient,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    assert client.cache is not None and client.cache._cache is not None
+    assert client.cache is not None
+    assert client.cache._cache is not None
 
     def broken(*a: object, **k: object) -> None:
         raise OSError("read-only file system")
@@ -527,7 +549,8 @@ def test_cache_values_are_json_text_never_pickled(client: ClinicalTrialsClient) 
     client.close()
     raw = diskcache.Cache(str(directory))
     keys = list(raw.iterkeys())
-    assert keys and all(isinstance(k, str) for k in keys)
+    assert keys
+    assert all(isinstance(k, str) for k in keys)
     for key in keys:
         value = raw.get(key)
         assert isinstance(value, str)
@@ -554,7 +577,7 @@ HOSTILE = [
     "MISSING",
     "}{)(x][",
     "a&pageToken=xyz&filter.ids=NCT00000001",
-    "café – 非小细胞肺癌",
+    "café - 非小细胞肺癌",
 ]
 
 
@@ -570,7 +593,8 @@ def test_hostile_input_is_one_literal_phrase(client: ClinicalTrialsClient, text:
     for key in ("query.cond", "query.intr", "query.term", "query.titles", "query.spons",
                 "query.locn"):
         value = sent[key]
-        assert value.startswith('"') and value.endswith('"')
+        assert value.startswith('"')
+        assert value.endswith('"')
         inner = value[1:-1]
         assert not any(ch in inner for ch in '"\\[](){}')
 

@@ -99,7 +99,7 @@ class ResponseCache:
             self._disable(f"cannot open cache at {self.directory}: {exc!r}")
 
     def now(self) -> float:
-        """Current wall-clock time as used for entry ages (injectable for tests)."""
+        """Return the wall-clock time used for entry ages (injectable for tests)."""
         return self._clock()
 
     @property
