@@ -1,0 +1,126 @@
+"""Data tests: every bad record in data/ is reported at once (offenders == [])."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from therapy_lookup import _tables
+from therapy_lookup.catalog import TABLES, Catalog, load_catalog
+from therapy_lookup.models import Agency, Approval, ApprovalStatus, Product
+from therapy_lookup.therapies import normalise_therapy
+
+TODAY = dt.date(2026, 11, 22)
+FORMAT_HINT = "run `python -m therapy_lookup.catalog --format` to rewrite the tables"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def test_tables_load_without_bad_records() -> None:
+    errors: list[_tables.RecordError] = []
+    for name, (model, key) in TABLES.items():
+        _tables.parse_rows(model, _tables.table_files(name), key=key, errors=errors)
+    assert [str(e) for e in errors] == []
+
+
+def test_tables_are_in_canonical_form() -> None:
+    offenders = []
+    for name, (model, key) in TABLES.items():
+        for file in _tables.table_files(name):
+            text = file.read_text(encoding="utf-8")
+            _, rows = _tables.read_csv_rows(file)
+            rows.sort(key=lambda r: r.get(key, ""))
+            if _tables.dump_csv(model, rows) != text:
+                offenders.append(file.name)
+    assert offenders == [], FORMAT_HINT
+
+
+def test_ids_are_unique_across_files() -> None:
+    offenders = []
+    for name, (_, key) in TABLES.items():
+        counts: Counter[str] = Counter()
+        for file in _tables.table_files(name):
+            _, rows = _tables.read_csv_rows(file)
+            counts.update(r[key] for r in rows)
+        offenders += [f"{name}:{k}" for k, n in counts.items() if n > 1]
+    assert offenders == []
+
+
+def test_names_of_products_and_classes_do_not_collide(catalog: Catalog) -> None:
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    for c in catalog.therapy_classes.values():
+        for name in (c.name, *c.synonyms):
+            owners[normalise_therapy(name)].add(f"class:{c.id}")
+    for p in catalog.products.values():
+        for name in (p.generic_name, p.brand_name or "", *p.synonyms):
+            if name:
+                owners[normalise_therapy(name)].add(f"product:{p.id}")
+    offenders = {name: sorted(ids) for name, ids in owners.items() if len(ids) > 1}
+    assert offenders == {}
+
+
+def test_sources_are_https_and_dates_are_not_in_the_future(catalog: Catalog) -> None:
+    offenders = []
+    rows: list[Product | Approval] = [*catalog.products.values(), *catalog.approvals.values()]
+    for row in rows:
+        if any(u.scheme not in ("https", "http") for u in row.sources):
+            offenders.append(f"{row.id}: source scheme")
+        if row.checked_on > TODAY:
+            offenders.append(f"{row.id}: checked_on in the future")
+    for a in catalog.approvals.values():
+        if a.date > TODAY.isoformat():
+            offenders.append(f"{a.id}: date in the future")
+    assert offenders == []
+
+
+def test_references_between_tables_hold(catalog: Catalog) -> None:
+    catalog.check()  # raises DataError listing every broken reference
+
+
+def test_non_active_rows_say_when(catalog: Catalog) -> None:
+    offenders = [
+        a.id
+        for a in catalog.approvals.values()
+        if a.status in (ApprovalStatus.WITHDRAWN, ApprovalStatus.CRL) and a.status_date is None
+    ]
+    assert offenders == []
+
+
+def test_every_product_has_an_approval_row(catalog: Catalog) -> None:
+    with_rows = {a.product for a in catalog.approvals.values()}
+    assert sorted(set(catalog.products) - with_rows) == []
+
+
+def test_counts_are_pinned(catalog: Catalog) -> None:
+    # Pinned so that an accidental loss of rows fails loudly; update with the data.
+    assert len(catalog.approvals) >= 150
+    assert len(catalog.products) >= 90
+    fda = sum(1 for a in catalog.approvals.values() if a.agency is Agency.FDA)
+    assert fda >= 120
+
+
+@pytest.mark.parametrize(
+    "brand",
+    ["Kymriah", "Yescarta", "Tecartus", "Breyanzi", "Abecma", "Carvykti", "Aucatzyl",
+     "Tecelra", "Amtagvi"],
+)
+def test_every_fda_cell_therapy_is_covered(catalog: Catalog, brand: str) -> None:
+    products = [p for p in catalog.products.values() if p.brand_name == brand]
+    assert len(products) == 1
+    fda = [
+        a for a in catalog.approvals_for_product(products[0].id)
+        if a.agency is Agency.FDA and a.status.is_approved
+    ]
+    assert fda, f"{brand} has no active FDA approval row"
+
+
+def test_data_folder_is_packaged() -> None:
+    # Sanity: the loader finds the folder (wheel layout is tested in test_wheel.py).
+    folder = Path(str(_tables.data_dir()))
+    assert (folder / "therapy_classes.csv").is_file()

@@ -1,0 +1,24 @@
+"""Every public name of the package imports and is documented."""
+
+from __future__ import annotations
+
+import therapy_lookup
+
+
+def test_all_is_sorted_and_importable() -> None:
+    names = therapy_lookup.__all__
+    assert list(names) == sorted(names)
+    missing = [n for n in names if not hasattr(therapy_lookup, n)]
+    assert missing == []
+
+
+def test_public_callables_have_docstrings() -> None:
+    undocumented = [
+        n for n in therapy_lookup.__all__
+        if callable(getattr(therapy_lookup, n)) and not getattr(therapy_lookup, n).__doc__
+    ]
+    assert undocumented == []
+
+
+def test_version_is_set() -> None:
+    assert therapy_lookup.__version__ and therapy_lookup.__version__ != "0+unknown"
