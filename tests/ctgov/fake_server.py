@@ -92,7 +92,7 @@ def make_study(i: int) -> dict[str, Any]:
     nct = f"NCT{i + 1:08d}"
     cond = CONDITIONS[i % len(CONDITIONS)]
     drug, other = DRUGS[i % len(DRUGS)]
-    status = STATUSES[i % len(STATUSES)]
+    status = STATUSES[(i // 2) % len(STATUSES)]
     year = 2000 + i % 26
     start = f"{year}" if i % 3 == 0 else (f"{year}-{i % 12 + 1:02d}" if i % 3 == 1
                                           else f"{year}-{i % 12 + 1:02d}-{i % 28 + 1:02d}")
@@ -148,7 +148,7 @@ def make_study(i: int) -> dict[str, Any]:
             "conditionsModule": {"conditions": [cond], "keywords": [drug.lower(), "cancer"]},
             "designModule": {
                 "studyType": "INTERVENTIONAL",
-                "phases": PHASES[i % len(PHASES)],
+                "phases": PHASES[(i // 3) % len(PHASES)],
                 "enrollmentInfo": {"count": 20 + i % 300, "type": "ESTIMATED"},
             },
             "armsInterventionsModule": {
@@ -263,8 +263,8 @@ class FakeCTGov:
         self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        name="FakeCTGov")
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        daemon=True, name="FakeCTGov")
         self._thread.start()
         return self
 
