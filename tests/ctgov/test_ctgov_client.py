@@ -554,8 +554,9 @@ def test_cache_values_are_json_text_never_pickled(client: ClinicalTrialsClient) 
     for key in keys:
         value = raw.get(key)
         assert isinstance(value, str)
-        envelope = json.loads(value)
-        assert json.loads(envelope["body"])["totalCount"] == 1
+        header, _url, body = value.split("\n", 2)
+        assert header.startswith("ctgov-cache/1 ")
+        assert json.loads(body)["totalCount"] == 1
         raw.set(key, {"pickled": "object"})  # poison: a pickled value
     raw.close()
     cfg = ClientConfig(base_url=BASE, min_interval=0, cache_dir=directory)

@@ -40,16 +40,16 @@ def load(rel: str) -> Any:
 
 
 def test_partial_dates_kept_as_given() -> None:
-    y = PartialDate.model_validate("2016")
-    ym = PartialDate.model_validate("2016-07")
-    ymd = PartialDate.model_validate("2016-07-21")
+    y = PartialDate("2016")
+    ym = PartialDate("2016-07")
+    ymd = PartialDate("2016-07-21")
     assert (y.year, y.month, y.precision, str(y)) == (2016, None, "year", "2016")
     assert (ym.year, ym.month, ym.day, ym.precision, str(ym)) == (2016, 7, None, "month",
                                                                    "2016-07")
     assert ymd.as_date() is not None
     assert ymd.precision == "day"
     assert ym.as_date() is None
-    junk = PartialDate.model_validate("sometime in 2016")
+    junk = PartialDate("sometime in 2016")
     assert junk.year is None
     assert junk.text == "sometime in 2016"
     assert junk.precision is None
@@ -60,7 +60,7 @@ def test_partial_dates_kept_as_given() -> None:
     ("30 Days", 30 / 365.25), ("N/A", None),
 ])
 def test_age_limits_parsed(text: str, years: float | None) -> None:
-    age = AgeLimit.model_validate(text)
+    age = AgeLimit(text)
     assert age.text == text
     if years is None:
         assert age.years is None

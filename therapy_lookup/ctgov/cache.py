@@ -26,6 +26,7 @@ from .query import normalized_items
 __all__ = ["CacheEntry", "CacheWarning", "ResponseCache", "cache_key"]
 
 _FORMAT = 1
+_MAGIC = f"ctgov-cache/{_FORMAT}"
 
 
 class CacheWarning(UserWarning):
@@ -137,12 +138,12 @@ class ResponseCache:
         if text is None:
             return None
         try:
-            envelope = json.loads(text)
-            if envelope.get("v") != _FORMAT:
-                return None
-            return CacheEntry(body=str(envelope["body"]), stored_at=float(envelope["stored_at"]),
-                              url=str(envelope.get("url", "")))
-        except (ValueError, TypeError, KeyError, AttributeError):
+            header, url, body = text.split("\n", 2)
+            version, stored_at = header.split(" ", 1)
+            if version != _MAGIC:
+                raise ValueError(f"unknown cache entry format {version!r}")
+            return CacheEntry(body=body, stored_at=float(stored_at), url=url)
+        except (ValueError, TypeError, AttributeError):
             # One bad entry: drop it, keep the cache.
             self.delete(key)
             return None
@@ -153,8 +154,9 @@ class ResponseCache:
         if cache is None:
             return None
         entry = CacheEntry(body=body, stored_at=self._clock(), url=url)
-        text = json.dumps({"v": _FORMAT, "stored_at": entry.stored_at, "url": url, "body": body},
-                          ensure_ascii=False)
+        # Plain text: "<magic> <stored_at>\n<url>\n<body JSON text>" (no pickling, no
+        # re-escaping of the body).
+        text = f"{_MAGIC} {entry.stored_at!r}\n{url.replace(chr(10), ' ')}\n{body}"
         try:
             cache.set(key, text, retry=True)
         except Exception as exc:

@@ -14,7 +14,15 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    SkipValidation,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 from .enums import (
     AgencyClass,
@@ -67,53 +75,80 @@ class _Model(BaseModel):
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class PartialDate(_Model):
+class _StrValue(str):
+    """A ``str`` subclass validated by pydantic from any string (cheap: parsed lazily)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls, core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+
+class PartialDate(_StrValue):
     """A date of ``yyyy``, ``yyyy-MM`` or ``yyyy-MM-dd`` precision, kept as given.
 
-    ``text`` is the original string; ``year``/``month``/``day`` are filled as far as the
-    precision allows (all ``None`` for a string that is not a recognisable date).
+    It *is* the original string; ``year``/``month``/``day`` are parsed on access as far
+    as the precision allows (all ``None`` for a string that is not a recognisable date).
     """
 
-    text: str
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
+    __slots__ = ()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            match = _PARTIAL_DATE_RE.match(data.strip())
-            out: dict[str, Any] = {"text": data}
-            if match:
-                y, m, d = match.groups()
-                month = int(m) if m else None
-                day = int(d) if d else None
-                if (month is None or 1 <= month <= 12) and (day is None or 1 <= day <= 31):
-                    out.update(year=int(y), month=month, day=day)
-            return out
-        return data
+    def _parts(self) -> tuple[int | None, int | None, int | None]:
+        match = _PARTIAL_DATE_RE.match(self.strip())
+        if not match:
+            return (None, None, None)
+        y, m, d = match.groups()
+        month = int(m) if m else None
+        day = int(d) if d else None
+        if (month is not None and not 1 <= month <= 12) or (day is not None
+                                                             and not 1 <= day <= 31):
+            return (None, None, None)
+        return (int(y), month, day)
+
+    @property
+    def text(self) -> str:
+        """The date exactly as the registry gave it."""
+        return str(self)
+
+    @property
+    def year(self) -> int | None:
+        """Year, or ``None`` when unparseable."""
+        return self._parts()[0]
+
+    @property
+    def month(self) -> int | None:
+        """Month (1-12) when given."""
+        return self._parts()[1]
+
+    @property
+    def day(self) -> int | None:
+        """Day of month when given."""
+        return self._parts()[2]
 
     @property
     def precision(self) -> str | None:
         """``"year"``, ``"month"``, ``"day"``, or ``None`` when unparseable."""
-        if self.year is None:
+        year, month, day = self._parts()
+        if year is None:
             return None
-        if self.month is None:
+        if month is None:
             return "year"
-        return "month" if self.day is None else "day"
+        return "month" if day is None else "day"
 
     def as_date(self) -> dt.date | None:
         """Return a :class:`datetime.date` for full-day precision (else ``None``)."""
-        if self.year is None or self.month is None or self.day is None:
+        year, month, day = self._parts()
+        if year is None or month is None or day is None:
             return None
         try:
-            return dt.date(self.year, self.month, self.day)
+            return dt.date(year, month, day)
         except ValueError:
             return None
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class DateInfo(_Model):
@@ -136,30 +171,39 @@ _YEARS_PER_UNIT = {
 }
 
 
-class AgeLimit(_Model):
-    """An eligibility age limit such as ``"18 Years"``, parsed into value and unit."""
+class AgeLimit(_StrValue):
+    """An eligibility age limit such as ``"18 Years"``; it is that string, parsed on access."""
 
-    text: str
-    value: float | None = None
-    unit: str | None = None
+    __slots__ = ()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            match = _AGE_RE.match(data)
-            if match:
-                return {"text": data, "value": float(match.group(1)),
-                        "unit": match.group(2).lower()}
-            return {"text": data}
-        return data
+    def _parts(self) -> tuple[float | None, str | None]:
+        match = _AGE_RE.match(self)
+        if not match:
+            return (None, None)
+        return (float(match.group(1)), match.group(2).lower())
+
+    @property
+    def text(self) -> str:
+        """The limit exactly as the registry gave it."""
+        return str(self)
+
+    @property
+    def value(self) -> float | None:
+        """The number (``18.0`` for ``"18 Years"``), or ``None`` when unparseable."""
+        return self._parts()[0]
+
+    @property
+    def unit(self) -> str | None:
+        """Singular lower-case unit (``year``, ``month``, ``week``, ``day``, ...)."""
+        return self._parts()[1]
 
     @property
     def years(self) -> float | None:
         """The limit in years (fractional for months/weeks/days), or ``None``."""
-        if self.value is None or self.unit is None:
+        value, unit = self._parts()
+        if value is None or unit is None:
             return None
-        return self.value * _YEARS_PER_UNIT[self.unit]
+        return value * _YEARS_PER_UNIT[unit]
 
 
 class GeoPoint(_Model):
@@ -255,7 +299,7 @@ class APIVersion(_Model):
 
 def _get(data: Any, *path: str) -> Any:
     for key in path:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             return None
         data = data.get(key)
     return data
@@ -266,7 +310,7 @@ def _list(value: Any) -> list[Any]:
 
 
 def _mapping_items(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in _list(value) if isinstance(v, Mapping)]
+    return [v for v in _list(value) if isinstance(v, dict)]
 
 
 def _flatten(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -329,7 +373,7 @@ def _flatten(raw: Mapping[str, Any]) -> dict[str, Any]:
         "intervention_mesh_ancestors": meshes("interventionBrowseModule", "ancestors"),
         "has_results": raw.get("hasResults"),
         "data_version": _get(derived, "miscInfoModule", "versionHolder"),
-        "raw": raw,
+        "raw": raw if isinstance(raw, dict) else dict(raw),
     }
 
 
@@ -387,7 +431,7 @@ class Study(_Model):
 
     has_results: bool | None = None
     data_version: str | None = None
-    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+    raw: Annotated[dict[str, Any], SkipValidation] = Field(default_factory=dict, repr=False)
 
     @model_validator(mode="before")
     @classmethod
