@@ -175,3 +175,52 @@ def test_fake_server_as_subprocess(tmp_path: Path) -> None:
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_slow_server_times_out_and_is_retried(fake: FakeCTGov, tmp_path: Path,
+                                              sleeps: SleepRecorder, no_jitter: None) -> None:
+    cfg = ClientConfig(base_url=fake.url, min_interval=0, cache_enabled=False, max_retries=1,
+                       read_timeout=0.2)
+    fake.delay = 0.5
+    with ClinicalTrialsClient(cfg, sleep=sleeps) as c, pytest.raises(CTGovUnavailable,
+                                                                     match="unreachable"):
+        c.count()
+    assert sleeps.calls == [1.0]
+    fake.delay = 0.0
+
+
+def test_offline_partial_chain_raises_paging_error(fake: FakeCTGov,
+                                                   e2e: ClinicalTrialsClient) -> None:
+    assert len(list(e2e.search(page_size=50, limit=50))) == 50  # caches only page 1
+    results = e2e.search(page_size=50, offline=True)
+    with pytest.raises(CTGovPagingError) as info:
+        list(results)
+    assert info.value.received == 50
+    assert not results.complete
+
+
+def test_projection_always_keeps_nct_id(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:
+    studies = list(e2e.search(fields=["BriefTitle"], limit=5))
+    assert all(s.nct_id and s.brief_title for s in studies)
+    assert fake.requests[-1].params["fields"] == "NCTId,BriefTitle"
+
+
+def test_shortfall_reported(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:
+    results = e2e.search(page_size=100)
+    assert len(list(results)) == 120
+    assert results.shortfall == 0
+    limited = e2e.search(page_size=100, limit=10)
+    list(limited)
+    assert limited.shortfall is None
+
+
+def test_last_response_info_is_per_thread(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:
+    import threading
+
+    e2e.count()
+    seen: list[object] = []
+    t = threading.Thread(target=lambda: seen.append(e2e.last_response_info))
+    t.start()
+    t.join()
+    assert seen == [None]
+    assert e2e.last_response_info is not None

@@ -105,6 +105,7 @@ class SearchResults(Iterator[Study]):
         self.unreachable = False
         self.cached_at: dt.datetime | None = None
         self.complete = False
+        self._limited = False
         self.page_info: list[ResponseInfo] = []
         self._counter = _Counter()
         self._gen = pages(self)
@@ -113,6 +114,17 @@ class SearchResults(Iterator[Study]):
     def requests_made(self) -> int:
         """HTTP requests performed so far for this search (including retries)."""
         return self._counter.value
+
+    @property
+    def shortfall(self) -> int | None:
+        """After complete iteration without ``limit``: ``total_count - received`` (else None).
+
+        A positive value means the service ended paging before its own announced total
+        (data can change between pages; the registry refreshes on weekdays).
+        """
+        if not self.complete or self.total_count is None or self._limited:
+            return None
+        return self.total_count - self.received
 
     def _record(self, info: ResponseInfo) -> None:
         self.page_info.append(info)
@@ -172,7 +184,17 @@ class ClinicalTrialsClient:
         )
         self._lock = threading.Lock()
         self._requests_made = 0
-        self.last_response_info: ResponseInfo | None = None
+        self._local = threading.local()
+
+    @property
+    def last_response_info(self) -> ResponseInfo | None:
+        """Provenance of the last answer received *by the calling thread* (or ``None``)."""
+        info: ResponseInfo | None = getattr(self._local, "info", None)
+        return info
+
+    @last_response_info.setter
+    def last_response_info(self, info: ResponseInfo | None) -> None:
+        self._local.info = info
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
@@ -207,7 +229,8 @@ class ClinicalTrialsClient:
             try:
                 resp = self._session.get(url, params=query, headers=headers,
                                          timeout=self.config.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
                 delay = self.retry_policy.delay(attempt)
                 if delay is None:
                     raise CTGovUnavailable(
@@ -351,6 +374,7 @@ class ClinicalTrialsClient:
         size = min(page_size, limit) if limit else page_size
 
         def pages(results: SearchResults) -> Iterator[Study]:
+            results._limited = limit is not None
             yield from self._pages(results, params, size, limit, refresh=refresh,
                                    offline=offline)
 

@@ -32,6 +32,10 @@ _AGE_RE = re.compile(
 # (the search tokenizer treats punctuation as word breaks, so matching is unaffected).
 _ESSIE_SPECIAL = re.compile(r'["\\()\[\]{}]')
 _WS = re.compile(r"\s+")
+_ID_COVERING_FIELDS = frozenset({
+    "nctid", "identificationmodule", "protocolsection",
+    "protocolsection.identificationmodule", "protocolsection.identificationmodule.nctid",
+})
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,10 @@ def build_search_params(
         params["filter.geo"] = geo.to_param()
 
     if fields is not None:
-        params["fields"] = ",".join(validate_fields(fields))
+        names = validate_fields(fields)
+        if not _ID_COVERING_FIELDS.intersection(n.lower() for n in names):
+            names.insert(0, "NCTId")  # keep every projected Study identifiable
+        params["fields"] = ",".join(names)
 
     if sort is not None:
         items = [sort] if isinstance(sort, str) else list(sort)
