@@ -236,5 +236,5 @@ def test_config_is_frozen_and_keyword_only() -> None:
     with pytest.raises(AttributeError):
         cfg.base_url = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        ClientConfig("https://x.test")  # type: ignore[misc]
+        ClientConfig("https://x.test")  # type: ignore[call-arg]
     assert cfg.replace(min_interval=0).min_interval == 0
