@@ -11,6 +11,18 @@ Quick start::
             print(study.nct_id, study.brief_title)
         print(results.from_cache, results.stale, results.total_count)
 
+Provenance: :class:`SearchResults` (returned by ``search``) has ``from_cache``, ``stale``,
+``unreachable`` (served from cache because the registry could not be reached),
+``cached_at``, ``total_count``, ``received``, ``requests_made``, ``complete`` and
+``page_info``; after ``get``/``count``/``version`` read ``client.last_response_info``
+(a :class:`ResponseInfo`, per thread). Serving expired entries because the registry is
+unreachable also emits a :class:`StaleDataWarning`; ``offline=True`` serves only from the
+cache and raises :class:`CTGovOfflineCacheMiss` when nothing is cached.
+
+Configuration: ``ClientConfig`` (frozen, keyword-only); with no config the client uses
+``ClientConfig.from_env()``, which honours ``THERAPY_LOOKUP_CTGOV_URL`` (base URL, e.g.
+``http://127.0.0.1:8765/api/v2``) and ``THERAPY_LOOKUP_CACHE_DIR``.
+
 This subpackage is self-contained: it imports nothing from the rest of ``therapy_lookup``.
 """
 
