@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import argparse
+import functools
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
-from .models import CancerType
+from . import _tables
+from .models import CancerType, CancerTypeName
 
-__all__ = ["CancerTypeTree", "UnknownCancerTypeError"]
+__all__ = [
+    "CancerTypeTree",
+    "UnknownCancerTypeError",
+    "check_cancer_types",
+    "format_tables",
+    "load_cancer_type_names",
+    "load_cancer_types",
+    "main",
+]
+
+TYPES_TABLE = "cancer_types"
+NAMES_TABLE = "cancer_type_names"
 
 
 class UnknownCancerTypeError(LookupError):
@@ -128,3 +144,132 @@ class CancerTypeTree(Mapping[str, CancerType]):
             if code:
                 return code
         return None
+
+
+# ------------------------------------------------------------------------------------------
+# Loading and checking the curated tables
+
+
+def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tables.RecordError]:
+    """Every structural problem of ``types``: duplicate ids or OncoTree codes, unknown parents,
+    cycles (line numbers assume one type a row, in order, after a header)."""
+    errors: list[_tables.RecordError] = []
+    by_id: dict[str, CancerType] = {}
+    line = {}
+    codes: dict[str, str] = {}
+    for lineno, t in enumerate(types, start=2):
+        if t.id in by_id:
+            errors.append(_tables.RecordError(file, lineno, t.id, "duplicate id"))
+            continue
+        by_id[t.id] = t
+        line[t.id] = lineno
+        if t.oncotree_code:
+            code = t.oncotree_code.upper()
+            if code in codes:
+                errors.append(
+                    _tables.RecordError(
+                        file, lineno, t.id, f"OncoTree code {code} also on {codes[code]}"
+                    )
+                )
+            else:
+                codes[code] = t.id
+    for t in by_id.values():
+        if t.parent is not None and t.parent not in by_id:
+            errors.append(
+                _tables.RecordError(file, line[t.id], t.id, f"unknown parent {t.parent!r}")
+            )
+    for t in by_id.values():
+        seen = {t.id}
+        current = t.parent
+        while current is not None and current in by_id:
+            if current in seen:
+                errors.append(
+                    _tables.RecordError(file, line[t.id], t.id, "parent links form a cycle")
+                )
+                break
+            seen.add(current)
+            current = by_id[current].parent
+    return errors
+
+
+@functools.lru_cache(maxsize=1)
+def load_cancer_types() -> CancerTypeTree:
+    """The curated cancer type tree (read once); raises :class:`~._tables.DataError`."""
+    errors: list[_tables.RecordError] = []
+    files = _tables.table_files(TYPES_TABLE)
+    types = _tables.parse_rows(CancerType, files, key="id", errors=errors)
+    errors.extend(check_cancer_types(types, files[0].name))
+    if errors:
+        raise _tables.DataError(errors)
+    return CancerTypeTree(types)
+
+
+@functools.lru_cache(maxsize=1)
+def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
+    """The curated names of cancer types (read once); raises :class:`~._tables.DataError`.
+
+    Every name must point at a known type.
+    """
+    tree = load_cancer_types()
+    errors: list[_tables.RecordError] = []
+    files = _tables.table_files(NAMES_TABLE)
+    names = _tables.parse_rows(CancerTypeName, files, key="cancer_type", errors=errors)
+    for lineno, n in enumerate(names, start=2):
+        if n.cancer_type not in tree:
+            errors.append(
+                _tables.RecordError(
+                    files[0].name, lineno, n.cancer_type, f"unknown cancer type for {n.name!r}"
+                )
+            )
+    if errors:
+        raise _tables.DataError(errors)
+    return tuple(names)
+
+
+def _sorted_rows(name: str) -> tuple[str, str, str]:
+    """The current text, the canonical text and the file path of table ``name``."""
+    (file,) = _tables.table_files(name)
+    text = file.read_text(encoding="utf-8")
+    _header, rows = _tables.read_csv_rows(file)
+    if name == TYPES_TABLE:
+        model: type[CancerType] | type[CancerTypeName] = CancerType
+        rows.sort(key=lambda r: (r.get("id") or "").strip())
+    else:
+        model = CancerTypeName
+        rows.sort(
+            key=lambda r: (
+                (r.get("cancer_type") or "").strip(),
+                (r.get("name") or "").strip().casefold(),
+                (r.get("name") or "").strip(),
+            )
+        )
+    return text, _tables.dump_csv(model, rows), str(file)
+
+
+def format_tables(*, write: bool = True) -> list[str]:
+    """Rewrite the cancer type tables in canonical form; returns the files that changed."""
+    changed = []
+    for name in (TYPES_TABLE, NAMES_TABLE):
+        text, canonical, path = _sorted_rows(name)
+        if text != canonical:
+            changed.append(path)
+            if write:
+                Path(path).write_text(canonical, encoding="utf-8")
+    return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m therapy_lookup.cancer_types --format`` (or ``--check``)."""
+    parser = argparse.ArgumentParser(prog="python -m therapy_lookup.cancer_types")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--format", action="store_true", help="rewrite in canonical form")
+    group.add_argument("--check", action="store_true", help="exit 1 if not canonical")
+    args = parser.parse_args(argv)
+    changed = format_tables(write=bool(args.format))
+    for path in changed:
+        print(("reformatted " if args.format else "not canonical: ") + path)
+    return 1 if (args.check and changed) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

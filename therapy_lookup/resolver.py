@@ -1,1 +1,966 @@
-"""Diagnosis resolver (stub; being written)."""
+"""Diagnosis resolver: messy free text → the right cancer type, or ``None``.
+
+The resolver works in tiers, from the most to the least certain, and stops at the first that
+answers:
+
+1. **exact** – the normalised text is a preferred name, a synonym, an abbreviation or a code of
+   exactly one type (``method`` says which);
+2. the same after taking out what is not the diagnosis: biomarkers (``KRAS G12C``), qualifiers
+   (stage, grade, metastatic, relapsed/refractory, line of therapy, age group, body site), an
+   ICD-10 code prefix, ``X, Y`` inversions, ``… of the X`` phrasing, generic head nouns;
+3. **containment** – the longest names found inside the text, when they cover its meaningful
+   words (``sporadic renal cell carcinoma``);
+4. **fuzzy** – misspelt words corrected token by token against the vocabulary of names (optimal
+   string alignment distance, 1 edit for words of 5–6 letters, 2 from 7), then tiers 1–3 again;
+   finally a whole-string similarity with a high cutoff.
+
+Anything else gives ``None``. Names shared by several types (``MM``: myeloma or melanoma) are
+*ambiguous*: the resolver answers with their closest common type when that is still specific, and
+``None`` otherwise; :func:`search_diagnoses` lists every candidate.
+
+Input: ``str`` only (:class:`TypeError` otherwise); empty or blank text gives ``None``; text longer
+than :data:`MAX_QUERY_LENGTH` characters raises :class:`ValueError` (never silently truncated).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
+from .models import CancerType, CancerTypeName, NameKind
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "Alternative",
+    "DiagnosisMatch",
+    "DiagnosisResolver",
+    "MatchMethod",
+    "default_resolver",
+    "extract_biomarkers",
+    "normalise",
+    "resolve",
+    "resolve_many",
+    "search_diagnoses",
+]
+
+MAX_QUERY_LENGTH = 10_000
+"""Longest text accepted, in characters; longer text raises :class:`ValueError`."""
+
+_STRICT = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+
+class MatchMethod(str, Enum):
+    """How the cancer type was found."""
+
+    EXACT = "exact"
+    """The text is the type's preferred name (after normalisation)."""
+    CODE = "code"
+    """The text is the type's id or OncoTree code."""
+    SYNONYM = "synonym"
+    """The text is a synonym, lay term, spelling variant or ICD-10 label of the type."""
+    ABBREVIATION = "abbreviation"
+    """The text is an abbreviation of the type."""
+    FUZZY = "fuzzy"
+    """Found after correcting misspellings, or by string similarity."""
+
+
+class Alternative(BaseModel):
+    """Another plausible cancer type for the same text."""
+
+    model_config = _STRICT
+
+    cancer_type_id: str = Field(description="Id of the cancer type.")
+    name: str = Field(description="Preferred name of the cancer type.")
+    oncotree_code: str | None = Field(
+        description="The type's OncoTree code, or its nearest ancestor's."
+    )
+    score: float = Field(ge=0, le=100, description="Confidence, 0-100.")
+
+
+class DiagnosisMatch(BaseModel):
+    """A free-text diagnosis resolved to one cancer type."""
+
+    model_config = _STRICT
+
+    query: str = Field(description="The text as given.")
+    cancer_type: CancerType = Field(description="The cancer type the text names.")
+    oncotree_code: str | None = Field(
+        description="The type's OncoTree code, or its nearest ancestor's; None for the top groups."
+    )
+    score: float = Field(ge=0, le=100, description="Confidence, 0-100 (100: exact name).")
+    method: MatchMethod = Field(description="How the type was found.")
+    matched_name: str = Field(description="The name (or code) of the type that matched.")
+    alternatives: tuple[Alternative, ...] = Field(
+        default=(), description="Other plausible types, best first."
+    )
+    qualifiers: tuple[str, ...] = Field(
+        default=(),
+        description="What normalisation took out: stage, grade, metastatic, relapsed/refractory, "
+        "line of therapy, age group, body site, …",
+    )
+    biomarkers: tuple[str, ...] = Field(
+        default=(), description="Biomarkers named in the text, as canonical strings."
+    )
+    ambiguous: bool = Field(
+        default=False, description="The text names several types; this is their common type."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+
+_SPELLING = [
+    (re.compile(r"\bhaem"), "hem"),
+    (re.compile(r"aemia\b"), "emia"),
+    (re.compile(r"leukaem"), "leukem"),
+    (re.compile(r"\bphaeo"), "pheo"),
+    (re.compile(r"paediatr"), "pediatr"),
+    (re.compile(r"gynaec"), "gynec"),
+    (re.compile(r"\bcaec"), "cec"),
+    (re.compile(r"oesoph"), "esoph"),
+    (re.compile(r"oestr"), "estr"),
+    (re.compile(r"tumour"), "tumor"),
+    (re.compile(r"behaviour"), "behavior"),
+    (re.compile(r"\bfoet"), "fet"),
+    (re.compile(r"smould"), "smold"),
+    (re.compile(r"centre\b"), "center"),
+    (re.compile(r"isation\b"), "ization"),
+]
+_APOSTROPHE = re.compile(r"(\w)['’`´]s\b|(\w)s['’`´](?=\s|$)")
+_SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
+_SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_TOKEN_ALIAS = {
+    "ca": "cancer",
+    "w": "with",
+    "nonhodgkin": "non hodgkin",
+    "nonhodgkins": "non hodgkin",
+    "nonsmall": "non small",
+    "nonsquamous": "non squamous",
+    "tumour": "tumor",
+    "carcinomatous": "carcinoma",
+    "lymphocytic": "lymphocytic",
+}
+_PLURAL_KEEP = ("ss", "us", "is", "as", "os", "ys")
+
+
+def _singular(token: str) -> str:
+    if len(token) >= 6 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) >= 5 and token.endswith("s") and not token.endswith(_PLURAL_KEEP):
+        return token[:-1]
+    return token
+
+
+def _fold(text: str) -> str:
+    """Case-fold, strip accents, unify spelling and signs; keep word boundaries."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ").replace("w/", "with ").replace("ß", "ss")
+    text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    text = _SIGN_PLUS.sub(" positive ", text)
+    return _SIGN_MINUS.sub(" negative ", text)
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in _NON_WORD.split(_fold(text)):
+        if not raw:
+            continue
+        alias = _TOKEN_ALIAS.get(raw)
+        if alias is not None:
+            out.extend(alias.split())
+        else:
+            out.append(_singular(raw))
+    return out
+
+
+def normalise(text: str) -> str:
+    """The form names and queries are compared in: lower case, no accents or punctuation,
+    American spelling, no possessives, singular nouns.
+
+    >>> normalise("Hodgkin's Lymphomas")
+    'hodgkin lymphoma'
+    >>> normalise("Oesophageal tumour")
+    'esophageal tumor'
+    """
+    return " ".join(_tokens(text))
+
+
+_STOPWORDS = frozenset(
+    "of the a an and or in on at for to with without from by nos unspecified otherwise specified "
+    "not type site part".split()
+)
+_GENERIC_HEADS = frozenset(
+    "cancer carcinoma tumor neoplasm neoplasia malignancy malignant disease lesion growth "
+    "mass".split()
+)
+_FILLERS = frozenset(
+    """sporadic hereditary familial inherited nonhereditary non bilateral unilateral multifocal
+    multicentric recurrent relapsed refractory metastatic metastasis advanced locally unresectable
+    resectable inoperable operable early late newly diagnosed adult pediatric childhood paediatric
+    infant infantile child children kid young elderly primary secondary localized localised
+    disseminated widespread invasive aggressive indolent stage grade high low intermediate
+    history personal left right upper lower overlapping lesion form forms case patient diagnosis
+    diagnosed dx hx suspected probable possible confirmed known presumed de novo""".split()
+)
+_SITE_WORDS = frozenset(
+    """knee leg arm thigh shoulder hip back chest abdomen abdominal retroperitoneum
+    retroperitoneal pelvis pelvic face scalp trunk limb extremity extremities foot hand finger
+    toe buttock groin flank calf forearm elbow wrist ankle heel spine spinal paraspinal
+    mediastinal axilla axillary inguinal orbit orbital jaw mandible maxilla skull rib sternum
+    femur tibia fibula humerus radius ulna sacrum sacral clavicle scapula vertebra vertebral
+    body wall""".split()
+)
+_NON_CANCER = frozenset(
+    """diabete diabetes headache migraine asthma arthritis hypertension anemia hematoma melanosis
+    lipoma cyst fibroid acne eczema psoriasis infection pneumonia covid flu influenza fever
+    stroke epilepsy depression anxiety obesity gout lupus sclerosis dementia alzheimer
+    parkinson cirrhosis hepatitis nephritis colitis crohn ulcer hernia fracture sprain""".split()
+)
+# Abbreviations and codes that are also common short words: matched only when typed in upper case.
+_SHORT_WORDS = frozenset(
+    """all am an as at be by do go he if in is it me my no of on or so to up us we ups cup art
+    ban bat car cat men pet net nut rat red sea set tan ten tin was win pen sun ms mac mal mel
+    es os st ly pd mp pt ba da ep et cm mm ml ac pm hs lc ps ss sm ct gc hd ph dt pa tc cs rc
+    ec mf pc lms mds ace aid aids alt ast bc bcc cc cap dcis dip hit mast met nmc pad pin
+    sad scat spa sol""".split()
+)
+# OncoTree codes never matched as codes (they read as other things: MS, PD, …).
+_CODE_STOP = frozenset("MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB".split())
+
+
+# --------------------------------------------------------------------------------------------
+# Biomarkers and qualifiers
+
+_BIOMARKER_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
+    (r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
+    (r"msi[\s-]*h(?:igh)?\b|microsatellite[\s-]+instab\w*[\s-]+high|microsatellite[\s-]+unstable"
+     r"|\bmsi\b", ("MSI-H",)),
+    (r"\bd\s*mmr\b|mmr[\s-]*(?:deficien\w*|d\b)|mismatch[\s-]+repair[\s-]+deficien\w*",
+     ("dMMR",)),
+    (r"\btmb[\s-]*(?:h\b|high)|(?:high[\s-]+)?tumou?r[\s-]+mutation(?:al)?[\s-]+burden[\s-]*"
+     r"(?:high|-h)?", ("TMB-H",)),
+    (r"\begfr\b[\s-]*(?:exon[\s-]*19[\s-]*del\w*|ex19\s*del\w*|e19\s*del|19\s*del\w*)"
+     r"|\bexon[\s-]*19[\s-]*del\w*|\bex19del\b", ("EGFR exon 19 deletion",)),
+    (r"(?:\begfr\b[\s-]*)?\bl858r\b", ("EGFR L858R",)),
+    (r"(?:\begfr\b[\s-]*)?\bt790m\b", ("EGFR T790M",)),
+    (r"\begfr\b[\s-]*(?:exon[\s-]*20[\s-]*ins\w*|ex20\s*ins\w*)|\bex20ins\b", (
+        "EGFR exon 20 insertion",)),
+    (r"\begfr\b[\s-]*(?:mut\w*|positive|pos\b|\+|m\b|alter\w*|sensiti\w*)?", ("EGFR mutation",)),
+    (r"\balk\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|translocat\w*|alter\w*)"
+     r"|\beml4[\s-]*alk\b", ("ALK fusion",)),
+    (r"\bros[\s-]?1\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|alter\w*)?", ("ROS1 fusion",)),
+    (r"\bret\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*)", ("RET fusion",)),
+    (r"\bret\b[\s-]*mut\w*", ("RET mutation",)),
+    (r"\bmet\b[\s-]*(?:exon[\s-]*14|ex14)[\s-]*(?:skip\w*|mut\w*|alter\w*)?|\bmetex14\b", (
+        "MET exon 14 skipping",)),
+    (r"\bmet\b[\s-]*amplif\w*", ("MET amplification",)),
+    (r"\bbraf\b[\s-]*(?:p\.)?v600e\b|\bv600e\b", ("BRAF V600E",)),
+    (r"\bbraf\b[\s-]*(?:p\.)?v600k\b", ("BRAF V600K",)),
+    (r"\bbraf\b[\s-]*(?:mut\w*|positive|\+|v600\b)", ("BRAF mutation",)),
+    (r"\bkras\b[\s-]*(?:p\.)?g12c\b|\bg12c\b", ("KRAS G12C",)),
+    (r"\bkras\b[\s-]*(?:p\.)?g12d\b", ("KRAS G12D",)),
+    (r"\bkras\b[\s-]*(?:mut\w*|positive|\+)", ("KRAS mutation",)),
+    (r"\bnras\b[\s-]*(?:mut\w*|positive|\+)?", ("NRAS mutation",)),
+    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:ihc[\s-]*)?3\s*\+", ("HER2 IHC 3+",)),
+    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:low|ultra[\s-]*low|(?:ihc[\s-]*)?[12]\s*\+)", (
+        "HER2 low",)),
+    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:exon[\s-]*20[\s-]*)?(?:mut\w*|ins\w*)", (
+        "HER2 mutation",)),
+    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:neg\w*|-|0)(?!\w)", ("HER2 negative",)),
+    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:pos\w*|\+|amplif\w*|over[\s-]*express\w*|enriched)", (
+        "HER2 positive",)),
+    (r"\bntrk[1-3]?\b[\s-]*(?:\+|pos\w*|fusion\w*|rearrange\w*|gene[\s-]+fusion)?", (
+        "NTRK fusion",)),
+    (r"\bnrg[\s-]?1\b[\s-]*(?:fusion\w*|\+|pos\w*)?", ("NRG1 fusion",)),
+    (r"\bfgfr[\s-]?2\b[\s-]*(?:fusion\w*|rearrange\w*)", ("FGFR2 fusion",)),
+    (r"\bfgfr[\s-]?3\b[\s-]*(?:mut\w*|alter\w*|fusion\w*)?", ("FGFR3 alteration",)),
+    (r"\bidh[\s-]?1\b[\s-]*(?:mut\w*|\+|positive|r132\w*)?", ("IDH1 mutation",)),
+    (r"\bidh[\s-]?2\b[\s-]*(?:mut\w*|\+|positive)?", ("IDH2 mutation",)),
+    (r"\bidh\b[\s-]*(?:wild[\s-]*type|wt|negative)", ("IDH wild-type",)),
+    (r"\bidh\b[\s-]*(?:mut\w*|\+|positive)", ("IDH mutation",)),
+    (r"\bflt[\s-]?3\b[\s-]*(?:itd|tkd|mut\w*|\+|positive)?", ("FLT3 mutation",)),
+    (r"\bnpm[\s-]?1\b[\s-]*(?:mut\w*|\+|positive)", ("NPM1 mutation",)),
+    (r"\b(?:g|germline[\s-]+)?brca[12]?\b[\s-]*(?:mut\w*|\+|positive|carrier)", (
+        "BRCA mutation",)),
+    (r"\bhrd\b|homologous[\s-]+recombination[\s-]+defici\w*", ("HRD",)),
+    (r"\bpik3ca\b[\s-]*(?:mut\w*|\+|positive)?", ("PIK3CA mutation",)),
+    (r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
+    (r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
+     r"high", ("PD-L1 TPS >=50%",)),
+    (r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*10", ("PD-L1 CPS >=10",)),
+    (r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*1\b", ("PD-L1 CPS >=1",)),
+    (r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
+        "PD-L1 >=1%",)),
+    (r"\bmage[\s-]?a4\b[\s-]*(?:\+|pos\w*|express\w*)?", ("MAGE-A4",)),
+    (r"\b(?:cldn|claudin)[\s-]*18\.?2\b[\s-]*(?:\+|pos\w*)?", ("CLDN18.2",)),
+    (r"\bbcma\b[\s-]*(?:\+|pos\w*)?", ("BCMA",)),
+    (r"\bcd[\s-]?19\b[\s-]*(?:\+|pos\w*)?", ("CD19",)),
+    (r"\bcd[\s-]?20\b[\s-]*(?:\+|pos\w*)?", ("CD20",)),
+    (r"\bcd[\s-]?22\b[\s-]*(?:\+|pos\w*)?", ("CD22",)),
+    (r"\bcd[\s-]?33\b[\s-]*(?:\+|pos\w*)?", ("CD33",)),
+    (r"\bcd[\s-]?38\b[\s-]*(?:\+|pos\w*)?", ("CD38",)),
+    (r"\bgprc5d\b[\s-]*(?:\+|pos\w*)?", ("GPRC5D",)),
+    (r"\bdll[\s-]?3\b[\s-]*(?:\+|pos\w*)?", ("DLL3",)),
+    (r"\bph\s*\+|\bph[\s-]*pos\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:\+|pos\w*)"
+     r"|\bbcr[\s:/-]*abl1?\b[\s-]*(?:\+|pos\w*)?", ("Ph+",)),
+    (r"\bph\s*-(?!\w)|\bph[\s-]*neg\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:-|neg\w*)", (
+        "Ph-",)),
+    (r"\b(?:er|pr|hr|hormone[\s-]+receptor|estrogen[\s-]+receptor|oestrogen[\s-]+receptor)"
+     r"[\s-]*(?:\+|pos\w*)", ("HR positive",)),
+    (r"\btriple[\s-]+neg\w*", ("triple negative",)),
+]
+_BIOMARKER_RE = re.compile(
+    "|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BIOMARKER_PATTERNS)), re.IGNORECASE
+)
+_BIOMARKER_HINT = re.compile(
+    r"\d|\+|egfr|alk|ros|ret|met|braf|kras|nras|her|erbb|ntrk|nrg|fgfr|idh|flt|npm|brca|hrd|"
+    r"pik3|esr|pd|mage|cldn|claud|bcma|cd|gprc|dll|ph|bcr|philad|msi|mmr|tmb|mismatch|micro|"
+    r"tumou?r mut|receptor|triple|\bhr\b|\ber\b|\bpr\b",
+    re.IGNORECASE,
+)
+
+_QUALIFIER_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(?:r\s*/\s*r|rel(?:apsed)?\s*(?:/|or|and)\s*ref(?:ractory)?)\b", "relapsed/refractory"),
+    (r"\brelapsed\b", "relapsed"),
+    (r"\brefractory\b", "refractory"),
+    (r"\brecurrent\b", "recurrent"),
+    (r"\b(?:after|following|post|failed|progressed on|progressing after)\s+(?:\d+|one|two|three|"
+     r"four|five|several|multiple|≥\s*\d+|>=\s*\d+|\d\+)\s*(?:or more\s+)?(?:prior\s+)?"
+     r"(?:lines?|regimens?|therapies|treatments?|rounds?)(?:\s+of\s+(?:systemic\s+)?"
+     r"(?:therapy|treatment|chemo\w*))?", "prior lines"),
+    (r"\b(?:\d|one|two|three|four|first|second|third|fourth)(?:st|nd|rd|th)?[\s-]*(?:line|l)\b"
+     r"(?:\s+(?:therapy|treatment|setting))?|\b[1-4]l\+?", "line of therapy"),
+    (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage"),
+    (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade"),
+    (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"
+     r"met(?:s)?\s+to\s+\w+)\b", "advanced/metastatic"),
+    (r"\b(?:unresectable|inoperable|non-?resectable)\b", "unresectable"),
+    (r"\bnewly\s+diagnosed\b|\bnew\s+diagnosis\b", "newly diagnosed"),
+    (r"\b(?:pediatric|paediatric|childhood|children|child|infant|infantile|adolescent|juvenile)"
+     r"\b", "pediatric"),
+    (r"\b(?:adults?|elderly)\b", "adult"),
+    (r"\b(?:sporadic|hereditary|familial|inherited|non[\s-]*hereditary|germline)\b",
+     "hereditary/sporadic"),
+    (r"\b(?:bilateral|unilateral|multifocal|multi[\s-]*centric)\b", "laterality"),
+    (r"\b(?:personal\s+)?history\s+of\b", "history of"),
+    (r"\b(?:suspected|probable|possible|presumed)\b", "uncertain diagnosis"),
+]
+_QUALIFIER_RE = re.compile(
+    "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(_QUALIFIER_PATTERNS)), re.IGNORECASE
+)
+_ICD_RE = re.compile(
+    r"^\s*(?P<code>[A-DZ]\d{2}[A-Z]?(?:\.\d{1,2})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,2})?)?"
+    r"(?=\s|$|[:,;])\s*[:,;-]?\s*"
+)
+
+
+def extract_biomarkers(text: str) -> tuple[str, ...]:
+    """The canonical biomarker strings named in ``text``, in order of first mention.
+
+    >>> extract_biomarkers("NSCLC, EGFR ex19del, PD-L1 80%; MSI-H/dMMR")
+    ('EGFR exon 19 deletion', 'MSI-H', 'dMMR')
+    """
+    return _extract_biomarkers(text)[0]
+
+
+def _extract_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
+    if not _BIOMARKER_HINT.search(text):
+        return (), text
+    found: list[str] = []
+    for m in _BIOMARKER_RE.finditer(text):
+        group = m.lastgroup
+        if group is None:  # pragma: no cover - every alternative is a named group
+            continue
+        for marker in _BIOMARKER_PATTERNS[int(group[1:])][1]:
+            if marker not in found:
+                found.append(marker)
+    if not found:
+        return (), text
+    return tuple(found), _BIOMARKER_RE.sub(" ", text)
+
+
+def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
+    found: list[str] = []
+    for m in _QUALIFIER_RE.finditer(text):
+        group = m.lastgroup
+        if group is None:  # pragma: no cover
+            continue
+        label = _QUALIFIER_PATTERNS[int(group[1:])][1]
+        phrase = " ".join(m.group(0).split())
+        value = label if label in ("relapsed/refractory",) else f"{label}: {phrase}"
+        if label == phrase.casefold():
+            value = label
+        if value not in found:
+            found.append(value)
+    if not found:
+        return (), text
+    return tuple(found), _QUALIFIER_RE.sub(" ", text)
+
+
+# --------------------------------------------------------------------------------------------
+# The index
+
+
+@dataclass(frozen=True)
+class _Entry:
+    type_id: str
+    name: str
+    method: MatchMethod
+    case_sensitive: bool
+
+
+_KIND_METHOD = {
+    NameKind.NAME: MatchMethod.EXACT,
+    NameKind.SYNONYM: MatchMethod.SYNONYM,
+    NameKind.ABBREVIATION: MatchMethod.ABBREVIATION,
+    NameKind.LAY: MatchMethod.SYNONYM,
+    NameKind.SPELLING: MatchMethod.SYNONYM,
+    NameKind.ICD10: MatchMethod.SYNONYM,
+}
+_METHOD_SCORE = {
+    MatchMethod.EXACT: 100.0,
+    MatchMethod.CODE: 98.0,
+    MatchMethod.SYNONYM: 97.0,
+    MatchMethod.ABBREVIATION: 95.0,
+    MatchMethod.FUZZY: 85.0,
+}
+_TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
+_MAX_NGRAM = 14
+_FUZZY_CUTOFF = 90.0
+_CONTAIN_CUTOFF = 60.0
+
+
+@dataclass(frozen=True)
+class _Hit:
+    type_id: str
+    name: str
+    method: MatchMethod
+    score: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    ambiguous: bool = False
+    note: str | None = None
+
+
+def _content(tokens: Iterable[str]) -> list[str]:
+    return [t for t in tokens if t not in _STOPWORDS]
+
+
+def _sorted_key(tokens: Iterable[str]) -> str:
+    return " ".join(sorted(set(_content(tokens))))
+
+
+class DiagnosisResolver:
+    """Resolve free-text diagnoses against a cancer type tree and its names.
+
+    Build once (the index is normalised at construction) and reuse; instances are safe to share
+    between threads for reading. :meth:`extend_with_oncotree` adds the types and names of a full
+    OncoTree release, our curation winning on conflicts.
+    """
+
+    def __init__(
+        self,
+        tree: CancerTypeTree,
+        names: Iterable[CancerTypeName] = (),
+        *,
+        cache_size: int = 65_536,
+    ) -> None:
+        """Index ``tree`` (preferred names, ids, OncoTree codes) and ``names``."""
+        self._tree = tree
+        self._names = tuple(names)
+        self._cache_size = cache_size
+        self._build()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        exact: dict[str, list[_Entry]] = {}
+        keyed: dict[str, list[_Entry]] = {}
+
+        def add(text: str, entry: _Entry) -> None:
+            tokens = _tokens(text)
+            if not tokens:
+                return
+            norm = " ".join(tokens)
+            bucket = exact.setdefault(norm, [])
+            if not any(
+                e.type_id == entry.type_id and e.case_sensitive == entry.case_sensitive
+                for e in bucket
+            ):
+                bucket.append(entry)
+            if entry.method in (MatchMethod.CODE, MatchMethod.ABBREVIATION):
+                return
+            key = _sorted_key(tokens)
+            if key and key != norm:
+                kb = keyed.setdefault(key, [])
+                if not any(e.type_id == entry.type_id for e in kb):
+                    kb.append(entry)
+
+        for t in self._tree.values():
+            add(t.name, _Entry(t.id, t.name, MatchMethod.EXACT, False))
+        for n in self._names:
+            if n.cancer_type not in self._tree:
+                continue
+            method = _KIND_METHOD[n.kind]
+            add(n.name, _Entry(n.cancer_type, n.name, method, method is MatchMethod.ABBREVIATION))
+        for t in self._tree.values():
+            for code in {t.id, t.oncotree_code or t.id}:
+                if code.upper() in _CODE_STOP:
+                    continue
+                add(code, _Entry(t.id, code, MatchMethod.CODE, True))
+        self._exact = {k: tuple(v) for k, v in exact.items()}
+        self._keyed = {k: tuple(v) for k, v in keyed.items()}
+        self._vocab = sorted({tok for k in self._exact for tok in k.split() if len(tok) >= 4})
+        self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
+        self._choices = [k for k in self._exact if len(k) >= 8]
+        self._cache: dict[str, DiagnosisMatch | None] = {}
+        self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
+
+    @property
+    def tree(self) -> CancerTypeTree:
+        """The cancer type tree the resolver answers from."""
+        return self._tree
+
+    def extend_with_oncotree(self, source: str | Path | dict[str, Any] | list[Any]) -> int:
+        """Add the types of a full OncoTree release; returns how many types were added.
+
+        ``source`` is a path to (or the parsed JSON of) the OncoTree API's tree or flat format.
+        Our curated types and names win: codes already in the tree are left as they are.
+        """
+        from .oncotree import merge_oncotree, parse_oncotree
+
+        records = parse_oncotree(source)
+        tree, names = merge_oncotree(self._tree, self._names, records)
+        added = len(tree) - len(self._tree)
+        self._tree = tree
+        self._names = names
+        self._build()
+        return added
+
+    # -- public API ----------------------------------------------------------------------
+
+    def resolve(self, text: str) -> DiagnosisMatch | None:
+        """The cancer type ``text`` names, or ``None`` when it names none with confidence."""
+        text = _validate(text)
+        cached = self._cache.get(text)
+        if cached is not None or text in self._cache:
+            return cached
+        result = self._resolve(text)
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[text] = result
+        return result
+
+    def resolve_many(self, texts: Iterable[str]) -> list[DiagnosisMatch | None]:
+        """:meth:`resolve` for each text, in order (repeated texts are resolved once)."""
+        items = list(texts)
+        for i, t in enumerate(items):
+            if not isinstance(t, str):
+                raise TypeError(f"texts[{i}] is {type(t).__name__}, expected str")
+            if len(t) > MAX_QUERY_LENGTH:
+                raise ValueError(
+                    f"texts[{i}] is {len(t)} characters long; the limit is {MAX_QUERY_LENGTH}"
+                )
+        seen: dict[str, DiagnosisMatch | None] = {}
+        out: list[DiagnosisMatch | None] = []
+        for t in items:
+            if t not in seen:
+                seen[t] = self.resolve(t)
+            out.append(seen[t])
+        return out
+
+    def search(self, text: str, limit: int = 5) -> list[DiagnosisMatch]:
+        """Candidate types for ``text``, best first (ties by id); empty when nothing matches."""
+        text = _validate(text)
+        if limit < 1:
+            return []
+        biomarkers, rest = _extract_biomarkers(text)
+        qualifiers, rest = _extract_qualifiers(rest)
+        scores: dict[str, tuple[float, str, MatchMethod]] = {}
+
+        def offer(type_id: str, score: float, name: str, method: MatchMethod) -> None:
+            old = scores.get(type_id)
+            if old is None or score > old[0]:
+                scores[type_id] = (score, name, method)
+
+        best = self.resolve(text)
+        if best is not None:
+            offer(best.cancer_type.id, best.score, best.matched_name, best.method)
+            for alt in best.alternatives:
+                offer(alt.cancer_type_id, alt.score, alt.name, MatchMethod.FUZZY)
+        tokens = _tokens(rest)
+        for entries, span, _ in self._ngrams(tokens, allow_lower_abbrev=False):
+            for e in entries:
+                offer(e.type_id, 70.0 * span / max(len(_content(tokens)), 1), e.name, e.method)
+        norm = " ".join(tokens)
+        if norm:
+            for choice, score, _ in process.extract(
+                norm, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 3,
+                score_cutoff=70,
+            ):
+                for e in self._exact[choice]:
+                    offer(e.type_id, float(score) * 0.9, e.name, MatchMethod.FUZZY)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        return [
+            self._match(text, _Hit(tid, name, method, min(score, 100.0)), qualifiers, biomarkers)
+            for tid, (score, name, method) in ranked
+        ]
+
+    # -- the tiers -----------------------------------------------------------------------
+
+    def _resolve(self, text: str) -> DiagnosisMatch | None:
+        if not text.strip():
+            return None
+        biomarkers, rest = _extract_biomarkers(text)
+        raw_tokens = _raw_tokens(text)
+        hit = self._lookup_tokens(_tokens(text), raw_tokens)
+        qualifiers: tuple[str, ...] = ()
+        if hit is None:
+            qualifiers, rest = _extract_qualifiers(rest)
+            hit = self._resolve_rest(rest)
+        if hit is None:
+            return None
+        return self._match(text, hit, qualifiers, biomarkers)
+
+    def _resolve_rest(self, rest: str) -> _Hit | None:
+        icd = _ICD_RE.match(rest)
+        icd_hit: _Hit | None = None
+        if icd is not None:
+            code = icd.group("code").upper()
+            for candidate in (code, code.split(".")[0]):
+                entries = self._exact.get(candidate.casefold())
+                if entries and len({e.type_id for e in entries}) == 1:
+                    e = entries[0]
+                    icd_hit = _Hit(e.type_id, e.name, MatchMethod.SYNONYM, 96.0)
+                    break
+            rest = rest[icd.end():]
+        label_hit = self._resolve_phrase(rest) if rest.strip() else None
+        if icd_hit is not None:
+            if label_hit is not None and self._tree.is_a(label_hit.type_id, icd_hit.type_id):
+                return label_hit
+            return icd_hit
+        return label_hit
+
+    def _resolve_phrase(self, text: str) -> _Hit | None:
+        variants = _variants(text)
+        for tokens, raw in variants:
+            hit = self._lookup_tokens(tokens, raw)
+            if hit is not None:
+                return hit
+        for tokens, _ in variants:
+            hit = self._contained(tokens)
+            if hit is not None:
+                return hit
+        # Misspellings: correct unknown words, then try again.
+        for tokens, raw in variants[:1]:
+            fixed, edits = self._correct(tokens)
+            if edits:
+                hit = self._lookup_tokens(fixed, raw) or self._contained(fixed)
+                if hit is not None:
+                    return _Hit(
+                        hit.type_id, hit.name, MatchMethod.FUZZY,
+                        max(0.0, min(hit.score, 92.0) - 4.0 * edits), hit.alternatives,
+                        hit.ambiguous, hit.note,
+                    )
+            return self._fuzzy_whole(" ".join(fixed))
+        return None  # pragma: no cover - variants is never empty
+
+    def _lookup_tokens(self, tokens: list[str], raw: list[str]) -> _Hit | None:
+        if not tokens:
+            return None
+        norm = " ".join(tokens)
+        entries = self._usable(self._exact.get(norm, ()), raw)
+        if not entries:
+            key = _sorted_key(tokens)
+            entries = self._keyed.get(key, ()) if key else ()
+            if entries:
+                return self._hit_from(entries, score_cap=94.0)
+            return None
+        return self._hit_from(entries)
+
+    def _usable(self, entries: Sequence[_Entry], raw: list[str]) -> tuple[_Entry, ...]:
+        if not entries:
+            return ()
+        lower_short = len(raw) == 1 and raw[0].casefold() in _SHORT_WORDS and not raw[0].isupper()
+        if not lower_short:
+            return tuple(entries)
+        return tuple(e for e in entries if not e.case_sensitive)
+
+    def _hit_from(self, entries: Sequence[_Entry], score_cap: float = 100.0) -> _Hit | None:
+        ids = sorted({e.type_id for e in entries})
+        best = min(entries, key=lambda e: -_METHOD_SCORE[e.method])
+        score = min(_METHOD_SCORE[best.method], score_cap)
+        if len(ids) == 1:
+            return _Hit(best.type_id, best.name, best.method, score)
+        common = self._common_ancestor(ids)
+        alts = tuple((i, score - 10.0) for i in ids)
+        if common is None or common in _TOP_GROUPS:
+            return None
+        return _Hit(common, best.name, best.method, score - 15.0, alts, ambiguous=True)
+
+    def _common_ancestor(self, ids: Sequence[str]) -> str | None:
+        lines = [self._tree.lineage(i) for i in ids]
+        shared = set(lines[0]).intersection(*lines[1:])
+        for tid in lines[0]:
+            if tid in shared:
+                return tid
+        return None
+
+    def _ngrams(
+        self, tokens: list[str], *, allow_lower_abbrev: bool
+    ) -> list[tuple[tuple[_Entry, ...], int, int]]:
+        """Longest names inside ``tokens``: (entries, length, start), left to right."""
+        out: list[tuple[tuple[_Entry, ...], int, int]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            found = None
+            for size in range(min(_MAX_NGRAM, n - i), 0, -1):
+                entries = self._exact.get(" ".join(tokens[i:i + size]))
+                if entries:
+                    entries = tuple(e for e in entries if not e.case_sensitive)
+                if entries:
+                    found = (entries, size, i)
+                    break
+            if found is None:
+                i += 1
+            else:
+                out.append(found)
+                i += found[1]
+        return out
+
+    def _contained(self, tokens: list[str]) -> _Hit | None:
+        content = [t for t in tokens if t not in _STOPWORDS]
+        if not content:
+            return None
+        spans = self._ngrams(tokens, allow_lower_abbrev=False)
+        if not spans:
+            return None
+        specific = []
+        generic = []
+        for entries, size, start in spans:
+            ids = {e.type_id for e in entries}
+            if ids <= _TOP_GROUPS:
+                generic.append((entries, size, start))
+            else:
+                specific.append((entries, size, start))
+        chosen = specific or generic
+        covered = set()
+        for _, size, start in chosen:
+            covered.update(range(start, start + size))
+        meaningful = 0
+        uncovered = 0
+        for idx, tok in enumerate(tokens):
+            if tok in _STOPWORDS:
+                continue
+            if idx in covered:
+                meaningful += 1
+            elif tok in _FILLERS or tok in _SITE_WORDS or (specific and tok in _GENERIC_HEADS):
+                continue
+            else:
+                uncovered += 1
+        if meaningful == 0:
+            return None
+        coverage = 100.0 * meaningful / (meaningful + uncovered)
+        if coverage < _CONTAIN_CUTOFF:
+            return None
+        # Distinct types named: keep one lineage (the deepest) or the first named.
+        hits: list[_Hit] = []
+        for entries, _, _ in chosen:
+            hit = self._hit_from(entries)
+            if hit is not None and all(h.type_id != hit.type_id for h in hits):
+                hits.append(hit)
+        if not hits:
+            return None
+        deepest = max(hits, key=lambda h: self._depth[h.type_id])
+        if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
+            primary, others = deepest, [h for h in hits if h is not deepest]
+            note = None
+        else:
+            primary, others = hits[0], hits[1:]
+            note = "several cancers named"
+        score = min(primary.score, 93.0) * coverage / 100.0
+        if note:
+            score = min(score, 75.0)
+        alts = tuple((h.type_id, min(h.score, 90.0) * 0.7) for h in others if note)
+        return _Hit(
+            primary.type_id, primary.name, primary.method, round(score, 1),
+            alts + primary.alternatives, primary.ambiguous, note,
+        )
+
+    def _correct(self, tokens: list[str]) -> tuple[list[str], int]:
+        fixed: list[str] = []
+        edits = 0
+        for tok in tokens:
+            if (
+                tok in self._vocab_set
+                or tok in _STOPWORDS
+                or tok in _FILLERS
+                or tok in _SITE_WORDS
+                or tok in _NON_CANCER
+                or len(tok) < 5
+                or tok.isdigit()
+            ):
+                fixed.append(tok)
+                continue
+            limit = 2 if len(tok) >= 7 else 1
+            found = process.extractOne(
+                tok, self._vocab, scorer=OSA.distance, score_cutoff=limit,
+            )
+            if found is None or (found[1] == 2 and found[0][:2] != tok[:2]):
+                fixed.append(tok)
+                continue
+            fixed.append(found[0])
+            edits += int(found[1])
+        return fixed, edits
+
+    def _fuzzy_whole(self, norm: str) -> _Hit | None:
+        if len(norm) < 8 or len(norm) > 120:
+            return None
+        found = process.extractOne(
+            norm, self._choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+        )
+        if found is None:
+            return None
+        hit = self._hit_from(self._exact[found[0]])
+        if hit is None:
+            return None
+        return _Hit(hit.type_id, hit.name, MatchMethod.FUZZY, round(float(found[1]) * 0.9, 1),
+                    hit.alternatives, hit.ambiguous)
+
+    def _match(
+        self,
+        query: str,
+        hit: _Hit,
+        qualifiers: tuple[str, ...],
+        biomarkers: tuple[str, ...],
+    ) -> DiagnosisMatch:
+        ctype = self._tree[hit.type_id]
+        alternatives = tuple(
+            Alternative(
+                cancer_type_id=tid,
+                name=self._tree[tid].name,
+                oncotree_code=self._tree.nearest_oncotree_code(tid),
+                score=round(max(0.0, min(score, 100.0)), 1),
+            )
+            for tid, score in hit.alternatives
+            if tid != hit.type_id
+        )
+        quals = qualifiers + ((hit.note,) if hit.note else ())
+        return DiagnosisMatch(
+            query=query,
+            cancer_type=ctype,
+            oncotree_code=self._tree.nearest_oncotree_code(hit.type_id),
+            score=round(max(0.0, min(hit.score, 100.0)), 1),
+            method=hit.method,
+            matched_name=hit.name,
+            alternatives=alternatives,
+            qualifiers=quals,
+            biomarkers=biomarkers,
+            ambiguous=hit.ambiguous,
+        )
+
+
+def _validate(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValueError(
+            f"diagnosis text is {len(text)} characters long; the limit is {MAX_QUERY_LENGTH}"
+        )
+    return text
+
+
+_RAW_SPLIT = re.compile(r"[^\w+]+")
+
+
+def _raw_tokens(text: str) -> list[str]:
+    return [t for t in _RAW_SPLIT.split(text) if t]
+
+
+_HEAD_OF = re.compile(
+    r"^(?:(?:primary|malignant|invasive)\s+)*(?P<head>[a-z ]*?(?:cancer|carcinoma|tumor|neoplasm|"
+    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma))\s+(?:of|in)\s+(?:the\s+)?"
+    r"(?P<site>.+)$"
+)
+_GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant neoplasm)$")
+
+
+def _variants(text: str) -> list[tuple[list[str], list[str]]]:
+    """Rewritings of ``text`` worth looking up, most literal first."""
+    out: list[tuple[list[str], list[str]]] = []
+    seen: set[str] = set()
+
+    def add(t: str, raw_source: str) -> None:
+        tokens = _tokens(t)
+        norm = " ".join(tokens)
+        if tokens and norm not in seen:
+            seen.add(norm)
+            out.append((tokens, _raw_tokens(raw_source)))
+
+    base = text.strip(" \t\r\n.,;:-")
+    add(base, base)
+    # "Malignant neoplasm: X" → X
+    if ":" in base:
+        head, _, tail = base.partition(":")
+        add(tail, tail)
+        add(f"{tail} {head}", tail)
+    # "Leukemia, acute myeloid" → "acute myeloid leukemia"
+    if "," in base:
+        parts = [p.strip() for p in base.split(",") if p.strip()]
+        if len(parts) >= 2:
+            add(" ".join(parts[1:] + parts[:1]), base)
+            add(parts[0], parts[0])
+    norm = " ".join(_tokens(base))
+    m = _HEAD_OF.match(norm)
+    if m is not None:
+        site, head = m.group("site"), m.group("head")
+        add(f"{site} {head}", base)
+        add(f"{site} cancer", base)
+    if _GENERIC_TAIL.search(norm):
+        add(_GENERIC_TAIL.sub("cancer", norm), base)
+    if norm.startswith("malignant "):
+        add(norm[len("malignant "):], base)
+    return out or [([], [])]
+
+
+# --------------------------------------------------------------------------------------------
+# Module-level convenience functions
+
+
+@functools.lru_cache(maxsize=1)
+def default_resolver() -> DiagnosisResolver:
+    """The resolver over the packaged cancer type tables (built once)."""
+    return DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+
+
+def resolve(text: str) -> DiagnosisMatch | None:
+    """The cancer type ``text`` names, or ``None`` (see :class:`DiagnosisResolver`).
+
+    >>> resolve("R/R DLBCL after 2 lines").cancer_type.id
+    'DLBCLNOS'
+    """
+    return default_resolver().resolve(text)
+
+
+def search_diagnoses(text: str, limit: int = 5) -> list[DiagnosisMatch]:
+    """Up to ``limit`` candidate cancer types for ``text``, best first."""
+    return default_resolver().search(text, limit)
+
+
+def resolve_many(texts: Iterable[str]) -> list[DiagnosisMatch | None]:
+    """:func:`resolve` for each text, in order."""
+    return default_resolver().resolve_many(texts)
