@@ -5,6 +5,7 @@ Usage::
     python -m therapy_lookup "Is CAR-T cell therapy available for liposarcoma?"
     python -m therapy_lookup available DIAGNOSIS THERAPY [--region R] [--json]
     python -m therapy_lookup resolve TEXT [--json]
+    python -m therapy_lookup trials DIAGNOSIS [--therapy T] [--near LAT,LON,RADIUS] [--json]
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from .availability import Availability, check_availability
 from .errors import TherapyLookupError
 from .questions import ask
 from .resolver import resolve, search_diagnoses
+from .ctgov import CTGovError, GeoFilter
+from .trials import OPEN_STATUSES, TrialSearch, find_trials
 
-__all__ = ["format_availability", "main"]
+__all__ = ["format_availability", "format_trials", "main"]
 
-_COMMANDS = ("available", "ask", "resolve")
+_COMMANDS = ("available", "ask", "resolve", "trials")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +48,47 @@ def _parser() -> argparse.ArgumentParser:
     res = sub.add_parser("resolve", help="resolve diagnosis text to a cancer type")
     res.add_argument("text", help="diagnosis text")
     res.add_argument("--json", action="store_true", help="print the match as JSON")
+    trials = sub.add_parser("trials", help="find studies on ClinicalTrials.gov")
+    trials.add_argument("diagnosis", help="diagnosis text")
+    trials.add_argument("--therapy", default=None, help="therapy class or product")
+    trials.add_argument(
+        "--near", default=None, metavar="LAT,LON,RADIUS",
+        help="only studies with a site within RADIUS (e.g. 50mi or 80km) of LAT,LON",
+    )
+    trials.add_argument("--all-statuses", action="store_true", help="not only recruiting")
+    trials.add_argument("--limit", type=int, default=20, help="at most this many studies")
+    trials.add_argument("--offline", action="store_true", help="serve only from the cache")
+    trials.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
+
+
+def _parse_near(text: str) -> GeoFilter:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise ValueError(f"--near takes LAT,LON,RADIUS (e.g. 42.36,-71.06,50mi), not {text!r}")
+    lat, lon, radius = parts
+    unit = "km" if radius.lower().endswith("km") else "mi"
+    number = radius.lower().removesuffix("km").removesuffix("mi")
+    try:
+        return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit=unit)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"--near: {exc}") from exc
+
+
+def format_trials(result: TrialSearch) -> str:
+    """Render a trial search as plain text for a terminal."""
+    therapy = f" and {result.therapy.name}" if result.therapy else ""
+    lines = [f"Trials for {result.cancer_type.name}{therapy}: {result.message}"]
+    if result.total_count is not None:
+        lines.append(f"The registry reports {result.total_count} matching studies.")
+    for s in result.studies:
+        phases = "/".join(str(getattr(p, "value", p)) for p in s.phases) or "n/a"
+        status = getattr(s.overall_status, "value", s.overall_status)
+        lines.append(f"  - {s.nct_id} [{status}, {phases}] {s.brief_title}")
+        lines.append(f"    {s.url}")
+    lines.append("")
+    lines.append(result.disclaimer)
+    return "\n".join(lines)
 
 
 def format_availability(answer: Availability) -> str:
@@ -131,6 +174,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
         elif args.command == "ask":
             _emit(ask(" ".join(args.question), args.region), args.json, out)
+        elif args.command == "trials":
+            result = find_trials(
+                args.diagnosis,
+                args.therapy,
+                statuses=None if args.all_statuses else OPEN_STATUSES,
+                near=_parse_near(args.near) if args.near else None,
+                limit=args.limit,
+                offline=args.offline,
+            )
+            if args.json:
+                out.write(result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}}) + "\n")
+            else:
+                out.write(format_trials(result) + "\n")
+            return 0 if result.studies or result.registry_reachable else 1
         else:
             match = resolve(args.text)
             if args.json:
@@ -143,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 ct = match.cancer_type
                 out.write(f"{ct.name} ({ct.id}) — {match.method.value}, score {match.score}\n")
-    except (TherapyLookupError, LookupError, ValueError, TypeError) as exc:
+    except (TherapyLookupError, CTGovError, LookupError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

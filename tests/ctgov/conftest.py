@@ -17,9 +17,7 @@ from therapy_lookup.ctgov import ClientConfig, ClinicalTrialsClient  # noqa: E40
 from therapy_lookup.ctgov import retry as retry_mod  # noqa: E402
 
 BASE = "https://ctgov.test/api/v2"
-SAMPLES = Path("/work/shared/reference/ctgov/samples")
-if not SAMPLES.is_dir():
-    SAMPLES = ROOT.parent / "shared" / "reference" / "ctgov" / "samples"
+SAMPLES = ROOT.parent / "shared" / "reference" / "ctgov" / "samples"
 
 
 @pytest.fixture(autouse=True)

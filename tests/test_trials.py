@@ -1,0 +1,111 @@
+"""Trial finder: end to end against the fake ClinicalTrials.gov server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ctgov.fake_server import FakeCTGov
+from therapy_lookup import UnknownDiagnosisError
+from therapy_lookup.ctgov import ClientConfig, ClinicalTrialsClient, OverallStatus
+from therapy_lookup.trials import find_trials
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeCTGov]:
+    with FakeCTGov(n_studies=70) as s:
+        yield s
+
+
+def make_client(url: str, cache: Path) -> ClinicalTrialsClient:
+    config = ClientConfig(
+        base_url=url, min_interval=0, cache_dir=cache, max_retries=1, backoff_base=0.01,
+        backoff_cap=0.02, connect_timeout=2, read_timeout=5,
+    )
+    return ClinicalTrialsClient(config)
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v2"
+
+
+def test_finds_studies_for_diagnosis_and_product(server: FakeCTGov, tmp_path: Path) -> None:
+    with make_client(server.url, tmp_path) as client:
+        result = find_trials("DLBCL", "Kymriah", client=client, statuses=None)
+    assert result.registry_reachable and not result.from_cache
+    assert result.intervention == "tisagenlecleucel"
+    assert result.studies
+    for study in result.studies:
+        assert any("Large B-Cell" in c for c in study.conditions)
+        assert any(i.name == "Tisagenlecleucel" for i in study.interventions)
+    assert "from ClinicalTrials.gov" in result.message
+
+
+def test_default_is_open_studies_only(server: FakeCTGov, tmp_path: Path) -> None:
+    with make_client(server.url, tmp_path) as client:
+        result = find_trials("multiple myeloma", client=client)
+    statuses = {s.overall_status for s in result.studies}
+    assert statuses <= {OverallStatus.RECRUITING, OverallStatus.NOT_YET_RECRUITING}
+
+
+def test_second_search_is_served_from_cache(server: FakeCTGov, tmp_path: Path) -> None:
+    with make_client(server.url, tmp_path) as client:
+        first = find_trials("melanoma", client=client, statuses=None)
+        before = server.request_count
+        second = find_trials("melanoma", client=client, statuses=None, offline=True)
+    assert server.request_count == before
+    assert second.from_cache and [s.nct_id for s in second.studies] == [
+        s.nct_id for s in first.studies
+    ]
+
+
+def test_unreachable_registry_serves_the_cache_and_says_so(
+    server: FakeCTGov, tmp_path: Path
+) -> None:
+    with make_client(server.url, tmp_path) as client:
+        fresh = find_trials("melanoma", client=client, statuses=None)
+    with make_client(closed_port_url(), tmp_path) as client:
+        offline = find_trials("melanoma", client=client, statuses=None, offline=True)
+    assert offline.from_cache and len(offline.studies) == len(fresh.studies)
+    assert not offline.registry_reachable
+
+
+def test_unreachable_registry_with_nothing_cached(tmp_path: Path) -> None:
+    with make_client(closed_port_url(), tmp_path) as client:
+        result = find_trials("melanoma", "TIL", client=client)
+    assert result.studies == () and not result.registry_reachable
+    assert "unreachable" in result.message and "nothing is cached" in result.message
+
+
+def test_bad_diagnosis_is_a_typed_error(tmp_path: Path) -> None:
+    with make_client(closed_port_url(), tmp_path) as client, pytest.raises(UnknownDiagnosisError):
+        find_trials("headache", client=client)
+
+
+def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "THERAPY_LOOKUP_CTGOV_URL": server.url,
+        "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "therapy_lookup", "trials", "multiple myeloma", "--json",
+         "--all-statuses", "--limit", "5"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["registry_reachable"] is True and 0 < len(data["studies"]) <= 5
+    assert all("Multiple Myeloma" in s["conditions"] for s in data["studies"])
