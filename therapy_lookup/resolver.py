@@ -120,23 +120,30 @@ class DiagnosisMatch(BaseModel):
 # --------------------------------------------------------------------------------------------
 # Normalisation
 
-_SPELLING = [
-    (re.compile(r"\bhaem"), "hem"),
-    (re.compile(r"aemia\b"), "emia"),
-    (re.compile(r"leukaem"), "leukem"),
-    (re.compile(r"\bphaeo"), "pheo"),
-    (re.compile(r"paediatr"), "pediatr"),
-    (re.compile(r"gynaec"), "gynec"),
-    (re.compile(r"\bcaec"), "cec"),
-    (re.compile(r"oesoph"), "esoph"),
-    (re.compile(r"oestr"), "estr"),
-    (re.compile(r"tumour"), "tumor"),
-    (re.compile(r"behaviour"), "behavior"),
-    (re.compile(r"\bfoet"), "fet"),
-    (re.compile(r"smould"), "smold"),
-    (re.compile(r"centre\b"), "center"),
-    (re.compile(r"isation\b"), "ization"),
-]
+_SPELLING = {
+    "haem": "hem",
+    "aemia": "emia",
+    "leukaem": "leukem",
+    "phaeo": "pheo",
+    "paediatr": "pediatr",
+    "gynaec": "gynec",
+    "caec": "cec",
+    "oesoph": "esoph",
+    "oestr": "estr",
+    "tumour": "tumor",
+    "behaviour": "behavior",
+    "foet": "fet",
+    "smould": "smold",
+    "centre": "center",
+    "isation": "ization",
+    "not otherwise specified": " ",
+    "not elsewhere classified": " ",
+}
+_SPELLING_RE = re.compile(
+    r"\bhaem|aemia\b|leukaem|\bphaeo|paediatr|gynaec|\bcaec|oesoph|oestr|tumour|behaviour|\bfoet"
+    r"|smould|centre\b|isation\b|not otherwise specified|not elsewhere classified"
+)
+_SPELLING_HINT = ("ae", "oe", "our", "centre", "isation", "smould", "otherwise", "elsewhere")
 _APOSTROPHE = re.compile(r"(\w)['’`´]s\b|(\w)s['’`´](?=\s|$)")
 _SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
 _SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
@@ -152,27 +159,41 @@ _TOKEN_ALIAS = {
     "carcinomatous": "carcinoma",
     "lymphocytic": "lymphocytic",
 }
-_PLURAL_KEEP = ("ss", "us", "is", "as", "os", "ys")
+_PLURAL_KEEP = ("ss", "us", "is", "os", "ys")
+_PLURAL_KEEP_WORDS = frozenset("pancreas atlas alias bias canvas".split())
 
 
 def _singular(token: str) -> str:
     if len(token) >= 6 and token.endswith("ies"):
         return token[:-3] + "y"
-    if len(token) >= 5 and token.endswith("s") and not token.endswith(_PLURAL_KEEP):
+    if (
+        len(token) >= 5
+        and token.endswith("s")
+        and not token.endswith(_PLURAL_KEEP)
+        and token not in _PLURAL_KEEP_WORDS
+    ):
         return token[:-1]
     return token
 
 
 def _fold(text: str) -> str:
     """Case-fold, strip accents, unify spelling and signs; keep word boundaries."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("&", " and ").replace("w/", "with ").replace("ß", "ss")
-    text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
-    for pattern, repl in _SPELLING:
-        text = pattern.sub(repl, text)
-    text = _SIGN_PLUS.sub(" positive ", text)
-    return _SIGN_MINUS.sub(" negative ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = text.replace("ß", "ss")
+    text = text.casefold()
+    if "&" in text or "w/" in text:
+        text = text.replace("&", " and ").replace("w/", "with ")
+    if "'" in text or "’" in text or "`" in text or "´" in text:
+        text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
+    if any(h in text for h in _SPELLING_HINT):
+        text = _SPELLING_RE.sub(lambda m: _SPELLING[m.group(0)], text)
+    if "+" in text:
+        text = _SIGN_PLUS.sub(" positive ", text)
+    if "-" in text:
+        text = _SIGN_MINUS.sub(" negative ", text)
+    return text
 
 
 def _tokens(text: str) -> list[str]:
@@ -202,7 +223,7 @@ def normalise(text: str) -> str:
 
 _STOPWORDS = frozenset(
     "of the a an and or in on at for to with without from by nos unspecified otherwise specified "
-    "not type site part".split()
+    "not type site part other".split()
 )
 _GENERIC_HEADS = frozenset(
     "cancer carcinoma tumor neoplasm neoplasia malignancy malignant disease lesion growth "
@@ -223,13 +244,18 @@ _SITE_WORDS = frozenset(
     toe buttock groin flank calf forearm elbow wrist ankle heel spine spinal paraspinal
     mediastinal axilla axillary inguinal orbit orbital jaw mandible maxilla skull rib sternum
     femur tibia fibula humerus radius ulna sacrum sacral clavicle scapula vertebra vertebral
-    body wall""".split()
+    body wall cerebellar cerebral retinal intracranial extracranial soft part parts
+    nodal extranodal visceral peripheral central""".split()
 )
 _NON_CANCER = frozenset(
     """diabete diabetes headache migraine asthma arthritis hypertension anemia hematoma melanosis
     lipoma cyst fibroid acne eczema psoriasis infection pneumonia covid flu influenza fever
     stroke epilepsy depression anxiety obesity gout lupus sclerosis dementia alzheimer
     parkinson cirrhosis hepatitis nephritis colitis crohn ulcer hernia fracture sprain""".split()
+)
+_NEGATION = frozenset(
+    "no not non without negative benign free noncancerous nonmalignant precancerous "
+    "premalignant absence absent ruled rule".split()
 )
 # Abbreviations and codes that are also common short words: matched only when typed in upper case.
 _SHORT_WORDS = frozenset(
@@ -246,93 +272,88 @@ _CODE_STOP = frozenset("MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM E
 # --------------------------------------------------------------------------------------------
 # Biomarkers and qualifiers
 
-_BIOMARKER_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
-    (r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
-    (r"msi[\s-]*h(?:igh)?\b|microsatellite[\s-]+instab\w*[\s-]+high|microsatellite[\s-]+unstable"
+_BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
+    (('msi', 'mmr', 'dmmr'), r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
+    (('msi', 'microsat'), r"msi[\s-]*h(?:igh)?\b|microsatellite[\s-]+instab\w*[\s-]+high|microsatellite[\s-]+unstable"
      r"|\bmsi\b", ("MSI-H",)),
-    (r"\bd\s*mmr\b|mmr[\s-]*(?:deficien\w*|d\b)|mismatch[\s-]+repair[\s-]+deficien\w*",
+    (('mmr', 'dmmr', 'mismatch'), r"\bd\s*mmr\b|mmr[\s-]*(?:deficien\w*|d\b)|mismatch[\s-]+repair[\s-]+deficien\w*",
      ("dMMR",)),
-    (r"\btmb[\s-]*(?:h\b|high)|(?:high[\s-]+)?tumou?r[\s-]+mutation(?:al)?[\s-]+burden[\s-]*"
+    (('tmb', 'burden'), r"\btmb[\s-]*(?:h\b|high)|(?:high[\s-]+)?tumou?r[\s-]+mutation(?:al)?[\s-]+burden[\s-]*"
      r"(?:high|-h)?", ("TMB-H",)),
-    (r"\begfr\b[\s-]*(?:exon[\s-]*19[\s-]*del\w*|ex19\s*del\w*|e19\s*del|19\s*del\w*)"
+    (('19', 'ex19', 'e19', 'exon19', '19del'), r"\begfr\b[\s-]*(?:exon[\s-]*19[\s-]*del\w*|ex19\s*del\w*|e19\s*del|19\s*del\w*)"
      r"|\bexon[\s-]*19[\s-]*del\w*|\bex19del\b", ("EGFR exon 19 deletion",)),
-    (r"(?:\begfr\b[\s-]*)?\bl858r\b", ("EGFR L858R",)),
-    (r"(?:\begfr\b[\s-]*)?\bt790m\b", ("EGFR T790M",)),
-    (r"\begfr\b[\s-]*(?:exon[\s-]*20[\s-]*ins\w*|ex20\s*ins\w*)|\bex20ins\b", (
+    (('l858r',), r"(?:\begfr\b[\s-]*)?\bl858r\b", ("EGFR L858R",)),
+    (('t790m',), r"(?:\begfr\b[\s-]*)?\bt790m\b", ("EGFR T790M",)),
+    (('20', 'ex20', 'exon20', 'ex20ins'), r"\begfr\b[\s-]*(?:exon[\s-]*20[\s-]*ins\w*|ex20\s*ins\w*)|\bex20ins\b", (
         "EGFR exon 20 insertion",)),
-    (r"\begfr\b[\s-]*(?:mut\w*|positive|pos\b|\+|m\b|alter\w*|sensiti\w*)?", ("EGFR mutation",)),
-    (r"\balk\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|translocat\w*|alter\w*)"
+    (('egfr',), r"\begfr\b[\s-]*(?:mut\w*|positive|pos\b|\+|m\b|alter\w*|sensiti\w*)?", ("EGFR mutation",)),
+    (('alk',), r"\balk\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|translocat\w*|alter\w*)"
      r"|\beml4[\s-]*alk\b", ("ALK fusion",)),
-    (r"\bros[\s-]?1\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|alter\w*)?", ("ROS1 fusion",)),
-    (r"\bret\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*)", ("RET fusion",)),
-    (r"\bret\b[\s-]*mut\w*", ("RET mutation",)),
-    (r"\bmet\b[\s-]*(?:exon[\s-]*14|ex14)[\s-]*(?:skip\w*|mut\w*|alter\w*)?|\bmetex14\b", (
+    (('ros',), r"\bros[\s-]?1\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|alter\w*)?", ("ROS1 fusion",)),
+    (('ret',), r"\bret\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*)", ("RET fusion",)),
+    (('ret',), r"\bret\b[\s-]*mut\w*", ("RET mutation",)),
+    (('met',), r"\bmet\b[\s-]*(?:exon[\s-]*14|ex14)[\s-]*(?:skip\w*|mut\w*|alter\w*)?|\bmetex14\b", (
         "MET exon 14 skipping",)),
-    (r"\bmet\b[\s-]*amplif\w*", ("MET amplification",)),
-    (r"\bbraf\b[\s-]*(?:p\.)?v600e\b|\bv600e\b", ("BRAF V600E",)),
-    (r"\bbraf\b[\s-]*(?:p\.)?v600k\b", ("BRAF V600K",)),
-    (r"\bbraf\b[\s-]*(?:mut\w*|positive|\+|v600\b)", ("BRAF mutation",)),
-    (r"\bkras\b[\s-]*(?:p\.)?g12c\b|\bg12c\b", ("KRAS G12C",)),
-    (r"\bkras\b[\s-]*(?:p\.)?g12d\b", ("KRAS G12D",)),
-    (r"\bkras\b[\s-]*(?:mut\w*|positive|\+)", ("KRAS mutation",)),
-    (r"\bnras\b[\s-]*(?:mut\w*|positive|\+)?", ("NRAS mutation",)),
-    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:ihc[\s-]*)?3\s*\+", ("HER2 IHC 3+",)),
-    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:low|ultra[\s-]*low|(?:ihc[\s-]*)?[12]\s*\+)", (
+    (('met',), r"\bmet\b[\s-]*amplif\w*", ("MET amplification",)),
+    (('v600e',), r"\bbraf\b[\s-]*(?:p\.)?v600e\b|\bv600e\b", ("BRAF V600E",)),
+    (('v600k',), r"\bbraf\b[\s-]*(?:p\.)?v600k\b", ("BRAF V600K",)),
+    (('braf',), r"\bbraf\b[\s-]*(?:mut\w*|positive|\+|v600\b)", ("BRAF mutation",)),
+    (('g12c',), r"\bkras\b[\s-]*(?:p\.)?g12c\b|\bg12c\b", ("KRAS G12C",)),
+    (('g12d',), r"\bkras\b[\s-]*(?:p\.)?g12d\b", ("KRAS G12D",)),
+    (('kras',), r"\bkras\b[\s-]*(?:mut\w*|positive|\+)", ("KRAS mutation",)),
+    (('nras',), r"\bnras\b[\s-]*(?:mut\w*|positive|\+)?", ("NRAS mutation",)),
+    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:ihc[\s-]*)?3\s*\+", ("HER2 IHC 3+",)),
+    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:low|ultra[\s-]*low|(?:ihc[\s-]*)?[12]\s*\+)", (
         "HER2 low",)),
-    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:exon[\s-]*20[\s-]*)?(?:mut\w*|ins\w*)", (
+    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:exon[\s-]*20[\s-]*)?(?:mut\w*|ins\w*)", (
         "HER2 mutation",)),
-    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:neg\w*|-|0)(?!\w)", ("HER2 negative",)),
-    (r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:pos\w*|\+|amplif\w*|over[\s-]*express\w*|enriched)", (
+    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:neg\w*|-|0)(?!\w)", ("HER2 negative",)),
+    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:pos\w*|\+|amplif\w*|over[\s-]*express\w*|enriched)", (
         "HER2 positive",)),
-    (r"\bntrk[1-3]?\b[\s-]*(?:\+|pos\w*|fusion\w*|rearrange\w*|gene[\s-]+fusion)?", (
+    (('ntrk',), r"\bntrk[1-3]?\b[\s-]*(?:\+|pos\w*|fusion\w*|rearrange\w*|gene[\s-]+fusion)?", (
         "NTRK fusion",)),
-    (r"\bnrg[\s-]?1\b[\s-]*(?:fusion\w*|\+|pos\w*)?", ("NRG1 fusion",)),
-    (r"\bfgfr[\s-]?2\b[\s-]*(?:fusion\w*|rearrange\w*)", ("FGFR2 fusion",)),
-    (r"\bfgfr[\s-]?3\b[\s-]*(?:mut\w*|alter\w*|fusion\w*)?", ("FGFR3 alteration",)),
-    (r"\bidh[\s-]?1\b[\s-]*(?:mut\w*|\+|positive|r132\w*)?", ("IDH1 mutation",)),
-    (r"\bidh[\s-]?2\b[\s-]*(?:mut\w*|\+|positive)?", ("IDH2 mutation",)),
-    (r"\bidh\b[\s-]*(?:wild[\s-]*type|wt|negative)", ("IDH wild-type",)),
-    (r"\bidh\b[\s-]*(?:mut\w*|\+|positive)", ("IDH mutation",)),
-    (r"\bflt[\s-]?3\b[\s-]*(?:itd|tkd|mut\w*|\+|positive)?", ("FLT3 mutation",)),
-    (r"\bnpm[\s-]?1\b[\s-]*(?:mut\w*|\+|positive)", ("NPM1 mutation",)),
-    (r"\b(?:g|germline[\s-]+)?brca[12]?\b[\s-]*(?:mut\w*|\+|positive|carrier)", (
+    (('nrg',), r"\bnrg[\s-]?1\b[\s-]*(?:fusion\w*|\+|pos\w*)?", ("NRG1 fusion",)),
+    (('fgfr',), r"\bfgfr[\s-]?2\b[\s-]*(?:fusion\w*|rearrange\w*)", ("FGFR2 fusion",)),
+    (('fgfr',), r"\bfgfr[\s-]?3\b[\s-]*(?:mut\w*|alter\w*|fusion\w*)?", ("FGFR3 alteration",)),
+    (('idh',), r"\bidh[\s-]?1\b[\s-]*(?:mut\w*|\+|positive|r132\w*)?", ("IDH1 mutation",)),
+    (('idh',), r"\bidh[\s-]?2\b[\s-]*(?:mut\w*|\+|positive)?", ("IDH2 mutation",)),
+    (('idh',), r"\bidh\b[\s-]*(?:wild[\s-]*type|wt|negative)", ("IDH wild-type",)),
+    (('idh',), r"\bidh\b[\s-]*(?:mut\w*|\+|positive)", ("IDH mutation",)),
+    (('flt',), r"\bflt[\s-]?3\b[\s-]*(?:itd|tkd|mut\w*|\+|positive)?", ("FLT3 mutation",)),
+    (('npm',), r"\bnpm[\s-]?1\b[\s-]*(?:mut\w*|\+|positive)", ("NPM1 mutation",)),
+    (('brca',), r"\b(?:g|germline[\s-]+)?brca[12]?\b[\s-]*(?:mut\w*|\+|positive|carrier)", (
         "BRCA mutation",)),
-    (r"\bhrd\b|homologous[\s-]+recombination[\s-]+defici\w*", ("HRD",)),
-    (r"\bpik3ca\b[\s-]*(?:mut\w*|\+|positive)?", ("PIK3CA mutation",)),
-    (r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
-    (r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
+    (('hrd', 'homologous'), r"\bhrd\b|homologous[\s-]+recombination[\s-]+defici\w*", ("HRD",)),
+    (('pik3ca',), r"\bpik3ca\b[\s-]*(?:mut\w*|\+|positive)?", ("PIK3CA mutation",)),
+    (('esr1',), r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
+    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
      r"high", ("PD-L1 TPS >=50%",)),
-    (r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*10", ("PD-L1 CPS >=10",)),
-    (r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*1\b", ("PD-L1 CPS >=1",)),
-    (r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
+    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*10", ("PD-L1 CPS >=10",)),
+    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*1\b", ("PD-L1 CPS >=1",)),
+    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
         "PD-L1 >=1%",)),
-    (r"\bmage[\s-]?a4\b[\s-]*(?:\+|pos\w*|express\w*)?", ("MAGE-A4",)),
-    (r"\b(?:cldn|claudin)[\s-]*18\.?2\b[\s-]*(?:\+|pos\w*)?", ("CLDN18.2",)),
-    (r"\bbcma\b[\s-]*(?:\+|pos\w*)?", ("BCMA",)),
-    (r"\bcd[\s-]?19\b[\s-]*(?:\+|pos\w*)?", ("CD19",)),
-    (r"\bcd[\s-]?20\b[\s-]*(?:\+|pos\w*)?", ("CD20",)),
-    (r"\bcd[\s-]?22\b[\s-]*(?:\+|pos\w*)?", ("CD22",)),
-    (r"\bcd[\s-]?33\b[\s-]*(?:\+|pos\w*)?", ("CD33",)),
-    (r"\bcd[\s-]?38\b[\s-]*(?:\+|pos\w*)?", ("CD38",)),
-    (r"\bgprc5d\b[\s-]*(?:\+|pos\w*)?", ("GPRC5D",)),
-    (r"\bdll[\s-]?3\b[\s-]*(?:\+|pos\w*)?", ("DLL3",)),
-    (r"\bph\s*\+|\bph[\s-]*pos\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:\+|pos\w*)"
+    (('mage',), r"\bmage[\s-]?a4\b[\s-]*(?:\+|pos\w*|express\w*)?", ("MAGE-A4",)),
+    (('cldn', 'claudin'), r"\b(?:cldn|claudin)[\s-]*18\.?2\b[\s-]*(?:\+|pos\w*)?", ("CLDN18.2",)),
+    (('bcma',), r"\bbcma\b[\s-]*(?:\+|pos\w*)?", ("BCMA",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?19\b[\s-]*(?:\+|pos\w*)?", ("CD19",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?20\b[\s-]*(?:\+|pos\w*)?", ("CD20",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?22\b[\s-]*(?:\+|pos\w*)?", ("CD22",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?33\b[\s-]*(?:\+|pos\w*)?", ("CD33",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?38\b[\s-]*(?:\+|pos\w*)?", ("CD38",)),
+    (('gprc5d',), r"\bgprc5d\b[\s-]*(?:\+|pos\w*)?", ("GPRC5D",)),
+    (('dll',), r"\bdll[\s-]?3\b[\s-]*(?:\+|pos\w*)?", ("DLL3",)),
+    (('ph', 'bcr', 'philadelphia'), r"\bph\s*\+|\bph[\s-]*pos\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:\+|pos\w*)"
      r"|\bbcr[\s:/-]*abl1?\b[\s-]*(?:\+|pos\w*)?", ("Ph+",)),
-    (r"\bph\s*-(?!\w)|\bph[\s-]*neg\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:-|neg\w*)", (
+    (('ph', 'philadelphia'), r"\bph\s*-(?!\w)|\bph[\s-]*neg\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:-|neg\w*)", (
         "Ph-",)),
-    (r"\b(?:er|pr|hr|hormone[\s-]+receptor|estrogen[\s-]+receptor|oestrogen[\s-]+receptor)"
+    (('er', 'pr', 'hr', 'receptor'), r"\b(?:er|pr|hr|hormone[\s-]+receptor|estrogen[\s-]+receptor|oestrogen[\s-]+receptor)"
      r"[\s-]*(?:\+|pos\w*)", ("HR positive",)),
-    (r"\btriple[\s-]+neg\w*", ("triple negative",)),
+    (('triple',), r"\btriple[\s-]+neg\w*", ("triple negative",)),
 ]
-_BIOMARKER_RE = re.compile(
-    "|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BIOMARKER_PATTERNS)), re.IGNORECASE
-)
-_BIOMARKER_HINT = re.compile(
-    r"\d|\+|egfr|alk|ros|ret|met|braf|kras|nras|her|erbb|ntrk|nrg|fgfr|idh|flt|npm|brca|hrd|"
-    r"pik3|esr|pd|mage|cldn|claud|bcma|cd|gprc|dll|ph|bcr|philad|msi|mmr|tmb|mismatch|micro|"
-    r"tumou?r mut|receptor|triple|\bhr\b|\ber\b|\bpr\b",
-    re.IGNORECASE,
-)
+_BIOMARKERS = [
+    (triggers, re.compile(pattern, re.IGNORECASE), markers)
+    for triggers, pattern, markers in _BIOMARKER_PATTERNS
+]
 
 _QUALIFIER_PATTERNS: list[tuple[str, str]] = [
     (r"\b(?:r\s*/\s*r|rel(?:apsed)?\s*(?:/|or|and)\s*ref(?:ractory)?)\b", "relapsed/refractory"),
@@ -378,20 +399,35 @@ def extract_biomarkers(text: str) -> tuple[str, ...]:
     return _extract_biomarkers(text)[0]
 
 
+_TRIGGERS = sorted({t for triggers, _, _ in _BIOMARKER_PATTERNS for t in triggers}, key=len)
+_TRIGGER_RE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(
+        re.escape(t) + (r"(?![a-z0-9])" if len(t) < 3 else "") for t in reversed(_TRIGGERS)
+    )
+    + ")"
+)
+_TRIGGER_FIRST: dict[str, list[int]] = {}
+for _i, (_triggers, _, _) in enumerate(_BIOMARKER_PATTERNS):
+    for _t in _triggers:
+        _TRIGGER_FIRST.setdefault(_t, []).append(_i)
+
+
 def _extract_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
-    if not _BIOMARKER_HINT.search(text):
+    hits = {m.group(0) for m in _TRIGGER_RE.finditer(text.casefold())}
+    if not hits:
         return (), text
+    candidates = sorted({i for t in hits for i in _TRIGGER_FIRST[t]})
     found: list[str] = []
-    for m in _BIOMARKER_RE.finditer(text):
-        group = m.lastgroup
-        if group is None:  # pragma: no cover - every alternative is a named group
+    for i in candidates:
+        _, pattern, markers = _BIOMARKERS[i]
+        if pattern.search(text) is None:
             continue
-        for marker in _BIOMARKER_PATTERNS[int(group[1:])][1]:
+        text = pattern.sub(" ", text)
+        for marker in markers:
             if marker not in found:
                 found.append(marker)
-    if not found:
-        return (), text
-    return tuple(found), _BIOMARKER_RE.sub(" ", text)
+    return tuple(found), text
 
 
 def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
@@ -524,7 +560,10 @@ class DiagnosisResolver:
                 add(code, _Entry(t.id, code, MatchMethod.CODE, True))
         self._exact = {k: tuple(v) for k, v in exact.items()}
         self._keyed = {k: tuple(v) for k, v in keyed.items()}
-        self._vocab = sorted({tok for k in self._exact for tok in k.split() if len(tok) >= 4})
+        vocab: dict[str, list[str]] = {}
+        for tok in sorted({tok for k in self._exact for tok in k.split() if len(tok) >= 4}):
+            vocab.setdefault(tok[0], []).append(tok)
+        self._vocab = vocab
         self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
         self._choices = [k for k in self._exact if len(k) >= 8]
         self._cache: dict[str, DiagnosisMatch | None] = {}
@@ -603,7 +642,7 @@ class DiagnosisResolver:
             for alt in best.alternatives:
                 offer(alt.cancer_type_id, alt.score, alt.name, MatchMethod.FUZZY)
         tokens = _tokens(rest)
-        for entries, span, _ in self._ngrams(tokens, allow_lower_abbrev=False):
+        for entries, span, _ in self._ngrams(tokens, text):
             for e in entries:
                 offer(e.type_id, 70.0 * span / max(len(_content(tokens)), 1), e.name, e.method)
         norm = " ".join(tokens)
@@ -662,20 +701,24 @@ class DiagnosisResolver:
             if hit is not None:
                 return hit
         for tokens, _ in variants:
-            hit = self._contained(tokens)
+            hit = self._contained(tokens, text)
             if hit is not None:
                 return hit
         # Misspellings: correct unknown words, then try again.
         for tokens, raw in variants[:1]:
             fixed, edits = self._correct(tokens)
             if edits:
-                hit = self._lookup_tokens(fixed, raw) or self._contained(fixed)
+                hit = self._lookup_tokens(fixed, raw) or self._contained(fixed, text)
                 if hit is not None:
                     return _Hit(
                         hit.type_id, hit.name, MatchMethod.FUZZY,
                         max(0.0, min(hit.score, 92.0) - 4.0 * edits), hit.alternatives,
                         hit.ambiguous, hit.note,
                     )
+            if any(t in _NEGATION for t in fixed) or not any(
+                len(t) >= 4 and t in self._vocab_set for t in fixed
+            ):
+                return None
             return self._fuzzy_whole(" ".join(fixed))
         return None  # pragma: no cover - variants is never empty
 
@@ -684,6 +727,10 @@ class DiagnosisResolver:
             return None
         norm = " ".join(tokens)
         entries = self._usable(self._exact.get(norm, ()), raw)
+        if not entries:
+            content = _content(tokens)
+            if content and len(content) < len(tokens):
+                entries = self._usable(self._exact.get(" ".join(content), ()), raw)
         if not entries:
             key = _sorted_key(tokens)
             entries = self._keyed.get(key, ()) if key else ()
@@ -721,17 +768,23 @@ class DiagnosisResolver:
         return None
 
     def _ngrams(
-        self, tokens: list[str], *, allow_lower_abbrev: bool
+        self, tokens: list[str], raw: str = ""
     ) -> list[tuple[tuple[_Entry, ...], int, int]]:
-        """Longest names inside ``tokens``: (entries, length, start), left to right."""
+        """Longest names inside ``tokens``: (entries, length, start), left to right.
+
+        Abbreviations and codes count only when ``raw`` holds them as typed (``RB``, not ``rb``
+        when the word is a common one).
+        """
         out: list[tuple[tuple[_Entry, ...], int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
             found = None
             for size in range(min(_MAX_NGRAM, n - i), 0, -1):
+                if size == 1 and (tokens[i] in _STOPWORDS or tokens[i] in _FILLERS):
+                    break
                 entries = self._exact.get(" ".join(tokens[i:i + size]))
                 if entries:
-                    entries = tuple(e for e in entries if not e.case_sensitive)
+                    entries = tuple(e for e in entries if self._typed(e, raw))
                 if entries:
                     found = (entries, size, i)
                     break
@@ -742,11 +795,20 @@ class DiagnosisResolver:
                 i += found[1]
         return out
 
-    def _contained(self, tokens: list[str]) -> _Hit | None:
+    @staticmethod
+    def _typed(entry: _Entry, raw: str) -> bool:
+        if not entry.case_sensitive:
+            return True
+        name = entry.name
+        if name.casefold() not in _SHORT_WORDS and len(name) >= 3:
+            return True
+        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", raw) is not None
+
+    def _contained(self, tokens: list[str], raw: str = "") -> _Hit | None:
         content = [t for t in tokens if t not in _STOPWORDS]
         if not content:
             return None
-        spans = self._ngrams(tokens, allow_lower_abbrev=False)
+        spans = self._ngrams(tokens, raw)
         if not spans:
             return None
         specific = []
@@ -763,11 +825,16 @@ class DiagnosisResolver:
             covered.update(range(start, start + size))
         meaningful = 0
         uncovered = 0
+        skip = -1
         for idx, tok in enumerate(tokens):
-            if tok in _STOPWORDS:
+            if tok in _STOPWORDS or idx == skip:
                 continue
             if idx in covered:
                 meaningful += 1
+            elif tok == "non" and idx + 1 < len(tokens) and idx + 1 not in covered:
+                skip = idx + 1  # "non-papillary renal cell carcinoma": a modifier, not a negation
+            elif tok in _NEGATION:
+                return None
             elif tok in _FILLERS or tok in _SITE_WORDS or (specific and tok in _GENERIC_HEADS):
                 continue
             else:
@@ -818,7 +885,7 @@ class DiagnosisResolver:
                 continue
             limit = 2 if len(tok) >= 7 else 1
             found = process.extractOne(
-                tok, self._vocab, scorer=OSA.distance, score_cutoff=limit,
+                tok, self._vocab.get(tok[0], ()), scorer=OSA.distance, score_cutoff=limit,
             )
             if found is None or (found[1] == 2 and found[0][:2] != tok[:2]):
                 fixed.append(tok)
@@ -833,7 +900,7 @@ class DiagnosisResolver:
         found = process.extractOne(
             norm, self._choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
-        if found is None:
+        if found is None or not _tokens_align(norm.split(), found[0].split()):
             return None
         hit = self._hit_from(self._exact[found[0]])
         if hit is None:
@@ -872,6 +939,15 @@ class DiagnosisResolver:
             biomarkers=biomarkers,
             ambiguous=hit.ambiguous,
         )
+
+
+def _tokens_align(left: list[str], right: list[str]) -> bool:
+    """Whether every word on each side has a close counterpart (≤ 2 edits) on the other."""
+
+    def covered(a: list[str], b: list[str]) -> bool:
+        return all(any(OSA.distance(x, y, score_cutoff=2) <= 2 for y in b) for x in a)
+
+    return covered(left, right) and covered(right, left)
 
 
 def _validate(text: object) -> str:
@@ -923,6 +999,7 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
         parts = [p.strip() for p in base.split(",") if p.strip()]
         if len(parts) >= 2:
             add(" ".join(parts[1:] + parts[:1]), base)
+            add(" ".join(reversed(parts)), base)
             add(parts[0], parts[0])
     norm = " ".join(_tokens(base))
     m = _HEAD_OF.match(norm)
