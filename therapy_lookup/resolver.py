@@ -39,6 +39,7 @@ from rapidfuzz.distance import OSA
 
 from .cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
 from .models import CancerType, CancerTypeName, NameKind
+from .oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -518,6 +519,7 @@ class DiagnosisResolver:
         """Index ``tree`` (preferred names, ids, OncoTree codes) and ``names``."""
         self._tree = tree
         self._names = tuple(names)
+        self._imported: frozenset[str] = frozenset()
         self._cache_size = cache_size
         self._build()
 
@@ -527,11 +529,17 @@ class DiagnosisResolver:
         exact: dict[str, list[_Entry]] = {}
         keyed: dict[str, list[_Entry]] = {}
 
+        imported = self._imported
+
         def add(text: str, entry: _Entry) -> None:
             tokens = _tokens(text)
             if not tokens:
                 return
             norm = " ".join(tokens)
+            if entry.type_id in imported and any(
+                e.type_id not in imported for e in exact.get(norm, ())
+            ):
+                return  # our curation wins over OncoTree's names
             bucket = exact.setdefault(norm, [])
             if not any(
                 e.type_id == entry.type_id and e.case_sensitive == entry.case_sensitive
@@ -546,18 +554,20 @@ class DiagnosisResolver:
                 if not any(e.type_id == entry.type_id for e in kb):
                     kb.append(entry)
 
-        for t in self._tree.values():
-            add(t.name, _Entry(t.id, t.name, MatchMethod.EXACT, False))
-        for n in self._names:
-            if n.cancer_type not in self._tree:
-                continue
-            method = _KIND_METHOD[n.kind]
-            add(n.name, _Entry(n.cancer_type, n.name, method, method is MatchMethod.ABBREVIATION))
-        for t in self._tree.values():
-            for code in {t.id, t.oncotree_code or t.id}:
-                if code.upper() in _CODE_STOP:
+        for group in (False, True):  # curated first, then OncoTree's additions
+            types = [t for t in self._tree.values() if (t.id in imported) is group]
+            for t in types:
+                add(t.name, _Entry(t.id, t.name, MatchMethod.EXACT, False))
+            for n in self._names:
+                if n.cancer_type not in self._tree or (n.cancer_type in imported) is not group:
                     continue
-                add(code, _Entry(t.id, code, MatchMethod.CODE, True))
+                method = _KIND_METHOD[n.kind]
+                add(n.name, _Entry(n.cancer_type, n.name, method, method is MatchMethod.ABBREVIATION))
+            for t in types:
+                for code in sorted({t.id, t.oncotree_code or t.id}):
+                    if code.upper() in _CODE_STOP:
+                        continue
+                    add(code, _Entry(t.id, code, MatchMethod.CODE, True))
         self._exact = {k: tuple(v) for k, v in exact.items()}
         self._keyed = {k: tuple(v) for k, v in keyed.items()}
         vocab: dict[str, list[str]] = {}
@@ -574,21 +584,28 @@ class DiagnosisResolver:
         """The cancer type tree the resolver answers from."""
         return self._tree
 
-    def extend_with_oncotree(self, source: str | Path | dict[str, Any] | list[Any]) -> int:
+    def extend_with_oncotree(
+        self, source: str | Path | dict[str, Any] | list[Any] | Sequence[OncoTreeNode]
+    ) -> int:
         """Add the types of a full OncoTree release; returns how many types were added.
 
-        ``source`` is a path to (or the parsed JSON of) the OncoTree API's tree or flat format.
-        Our curated types and names win: codes already in the tree are left as they are.
+        ``source`` is a path to (or the JSON text or parsed JSON of) the OncoTree API's tree or
+        flat format, or nodes from :func:`~therapy_lookup.oncotree.fetch_oncotree`. Our curated
+        types and names win: codes already in the tree are left as they are, and a name that a
+        curated type uses keeps pointing at it.
         """
-        from .oncotree import merge_oncotree, parse_oncotree
-
-        records = parse_oncotree(source)
-        tree, names = merge_oncotree(self._tree, self._names, records)
-        added = len(tree) - len(self._tree)
+        if isinstance(source, (list, tuple)) and source and isinstance(source[0], OncoTreeNode):
+            nodes: list[OncoTreeNode] = list(source)
+        else:
+            nodes = parse_oncotree(source)  # type: ignore[arg-type]
+        before = set(self._tree)
+        tree, names = merge_oncotree(self._tree, self._names, nodes)
+        added = set(tree) - before
         self._tree = tree
         self._names = names
+        self._imported = self._imported | added
         self._build()
-        return added
+        return len(added)
 
     # -- public API ----------------------------------------------------------------------
 

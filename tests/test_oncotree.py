@@ -1,0 +1,124 @@
+"""OncoTree import: parsing both API formats, merging under our curation, fetching."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+
+from therapy_lookup.cancer_types import load_cancer_type_names, load_cancer_types
+from therapy_lookup.oncotree import (
+    DEFAULT_URL,
+    OncoTreeError,
+    fetch_oncotree,
+    merge_oncotree,
+    parse_oncotree,
+)
+from therapy_lookup.resolver import DiagnosisResolver
+
+FIXTURE = Path(__file__).parent / "fixtures" / "oncotree_small.json"
+REFERENCE = (
+    Path(__file__).resolve().parents[2]
+    / "shared" / "reference" / "oncotree" / "oncotree_2025_10_03.json"
+)
+
+
+def _flat(tree: dict[str, object]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+
+    def walk(node: dict[str, object], parent: str) -> None:
+        for child in node["children"].values():  # type: ignore[attr-defined]
+            item = {k: v for k, v in child.items() if k != "children"}
+            item["parent"] = parent
+            out.append(item)
+            walk(child, child["code"])
+
+    walk(tree["TISSUE"], "TISSUE")  # type: ignore[arg-type]
+    return out
+
+
+def test_parse_tree_and_flat_agree() -> None:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    from_tree = parse_oncotree(FIXTURE)
+    from_flat = parse_oncotree(_flat(data))
+    assert {n.code for n in from_tree} == {n.code for n in from_flat}
+    assert {(n.code, n.parent) for n in from_tree} == {(n.code, n.parent) for n in from_flat}
+    lipo = next(n for n in from_tree if n.code == "ZZLPS")
+    assert lipo.parent == "LIPO"
+    assert lipo.ncit_code == "C999001"
+    assert next(n for n in from_tree if n.code == "ZZLY").ncit_code is None
+    assert parse_oncotree(json.dumps(data)) == from_tree
+
+
+@pytest.mark.parametrize("bad", ["{", "[1]", '{"X": 1}', '{"TISSUE": {"children": {"A": {}}}}'])
+def test_parse_errors(bad: str) -> None:
+    with pytest.raises(OncoTreeError):
+        parse_oncotree(bad)
+
+
+def test_merge_keeps_our_curation() -> None:
+    tree, names = merge_oncotree(
+        load_cancer_types(), load_cancer_type_names(), parse_oncotree(FIXTURE)
+    )
+    assert tree["LIPO"] == load_cancer_types()["LIPO"]
+    assert tree["ZZLPS"].parent == "LIPO"
+    assert tree["ZZFTX"].parent == "ZZFT"
+    assert tree["ZZFT"].parent == "SOFT_TISSUE"
+    assert tree["ZZBLOOD"].parent == "SOLID"
+    assert tree["ZZLY"].parent == "LYMPH"
+    assert len(names) > len(load_cancer_type_names())
+
+
+def test_resolver_extension() -> None:
+    resolver = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    assert resolver.resolve("zebra-stripe liposarcoma") is None  # two unknown words of three
+    added = resolver.extend_with_oncotree(FIXTURE)
+    assert added == 6
+    match = resolver.resolve("Zebra stripe liposarcoma")
+    assert match is not None
+    assert match.cancer_type.id == "ZZLPS"
+    assert resolver.resolve("ZZFTX").cancer_type.id == "ZZFTX"  # type: ignore[union-attr]
+    # Our curation wins: OncoTree's second "Liposarcoma" does not make the name ambiguous.
+    assert resolver.resolve("liposarcoma").cancer_type.id == "LIPO"  # type: ignore[union-attr]
+    assert resolver.extend_with_oncotree(FIXTURE) == 0
+
+
+@responses.activate
+def test_fetch_from_api(tmp_path: Path) -> None:
+    responses.add(responses.GET, DEFAULT_URL, body=FIXTURE.read_text(encoding="utf-8"))
+    cache = tmp_path / "oncotree.json"
+    nodes = fetch_oncotree(cache_file=cache)
+    assert any(n.code == "ZZLY" for n in nodes)
+    assert cache.is_file()
+    assert fetch_oncotree(cache_file=cache) == nodes  # served from the cache
+    assert len(responses.calls) == 1
+    session = requests.Session()
+    assert fetch_oncotree(session=session, refresh=True, cache_file=cache) == nodes
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_fetch_errors() -> None:
+    responses.add(responses.GET, DEFAULT_URL, status=503)
+    with pytest.raises(OncoTreeError, match="503"):
+        fetch_oncotree()
+    responses.replace(responses.GET, DEFAULT_URL, body="<html>")
+    with pytest.raises(OncoTreeError, match="JSON"):
+        fetch_oncotree()
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="OncoTree reference release not present")
+def test_full_reference_release() -> None:
+    nodes = parse_oncotree(REFERENCE)
+    assert len(nodes) >= 850
+    resolver = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    before = len(resolver.tree)
+    added = resolver.extend_with_oncotree(REFERENCE)
+    assert len(resolver.tree) == before + added
+    assert all(t.id in resolver.tree for t in load_cancer_types().values())
+    assert all(n.code.replace("/", "_").replace("-", "_") in resolver.tree or
+               resolver.tree.by_oncotree_code(n.code) is not None for n in nodes)
+    assert resolver.resolve("Liposarcoma").cancer_type.id == "LIPO"  # type: ignore[union-attr]

@@ -1,0 +1,225 @@
+"""The diagnosis resolver: tiers, normalisation, biomarkers, qualifiers and failure modes."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from therapy_lookup.cancer_types import CancerTypeTree, load_cancer_types
+from therapy_lookup.models import CancerType, CancerTypeName, NameKind
+from therapy_lookup.resolver import (
+    MAX_QUERY_LENGTH,
+    DiagnosisMatch,
+    DiagnosisResolver,
+    MatchMethod,
+    default_resolver,
+    extract_biomarkers,
+    normalise,
+    resolve,
+    resolve_many,
+    search_diagnoses,
+)
+
+
+def _id(text: str) -> str | None:
+    match = resolve(text)
+    return match.cancer_type.id if match is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("liposarcoma", "LIPO"),
+        ("lipo sarcoma", "LIPO"),
+        ("Liposarcoma stage 3", "LIPO"),
+        ("retroperitoneal liposarcoma", "LIPO"),
+        ("DDLPS", "DDLS"),
+        ("dedifferentiated liposarcoma", "DDLS"),
+        ("myxoid liposarcoma", "MRLS"),
+        ("synovial sarcoma of the knee", "SYNS"),
+        ("UPS", "MFH"),
+        ("NSCLC w/ KRAS G12C", "NSCLC"),
+        ("adenocarcinoma of the lung", "LUAD"),
+        ("R/R DLBCL after 2 lines", "DLBCLNOS"),
+        ("multiple mylemoa", "PCM"),
+        ("mantel cell lymphoma", "MCL"),
+        ("C34 Malignant neoplasm of bronchus and lung", "LUNG"),
+        ("C90.0 Multiple myeloma", "PCM"),
+        ("Hodgkin's disease", "HL"),
+        ("Hodgkins lymphoma", "HL"),
+        ("acute myeloid leukaemia", "AML"),
+        ("oesophageal cancer", "STOMACH"),
+        ("blood cancer", "HEME"),
+        ("stomach cancer", "STAD"),
+        ("Leukemia, acute myeloid", "AML"),
+        ("carcinoma of the breast", "BREAST"),
+        ("pediatric ALL", "ALL"),
+        ("B-ALL", "BLL"),
+        ("smouldering myeloma", "SMM"),
+        ("transformed follicular lymphoma", "TFL"),
+        ("large B cell lymphoma", "LBCL"),
+        ("PMBCL", "PMBL"),
+        ("non-papillary renal cell carcinoma", "RCC"),
+    ],
+)
+def test_resolves(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["diabetes", "headache", "", "   ", "all", "the", "benign tumor", "no cancer",
+     "asdf qwer zxcv", "\x00\x01\x02\xff\xfe", "MM", "hemochromatosis", "12345"],
+)
+def test_abstains(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_random_bytes_never_raise() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(200):
+        text = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 60))).decode(
+            "latin-1"
+        )
+        match = resolve(text)
+        assert match is None or match.score <= 100
+
+
+def test_input_validation() -> None:
+    with pytest.raises(TypeError):
+        resolve(b"lung cancer")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        resolve(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="limit"):
+        resolve("lung cancer " * 10_000)
+    assert resolve("x" * MAX_QUERY_LENGTH) is None
+    with pytest.raises(ValueError, match=r"texts\[1\]"):
+        resolve_many(["lung cancer", "a" * (MAX_QUERY_LENGTH + 1)])
+    with pytest.raises(TypeError, match=r"texts\[0\]"):
+        resolve_many([3])  # type: ignore[list-item]
+
+
+def test_match_fields() -> None:
+    match = resolve("metastatic NSCLC with EGFR exon 19 deletion, PD-L1 >=50%")
+    assert match is not None
+    assert match.cancer_type.id == "NSCLC"
+    assert match.oncotree_code == "NSCLC"
+    assert match.method is MatchMethod.ABBREVIATION
+    assert 0 < match.score <= 100
+    assert "EGFR exon 19 deletion" in match.biomarkers
+    assert "PD-L1 TPS >=50%" in match.biomarkers
+    assert any(q.startswith("advanced/metastatic") for q in match.qualifiers)
+    with pytest.raises(ValidationError):
+        match.score = 1  # type: ignore[misc]
+
+
+def test_methods() -> None:
+    assert resolve("Liposarcoma").method is MatchMethod.EXACT  # type: ignore[union-attr]
+    assert resolve("DDLS").method is MatchMethod.CODE  # type: ignore[union-attr]
+    assert resolve("lipo sarcoma").method is MatchMethod.SYNONYM  # type: ignore[union-attr]
+    assert resolve("DLBCL").method is MatchMethod.ABBREVIATION  # type: ignore[union-attr]
+    assert resolve("liposarcomma").method is MatchMethod.FUZZY  # type: ignore[union-attr]
+
+
+def test_oncotree_code_of_own_types_is_nearest_ancestors() -> None:
+    assert resolve("large B-cell lymphoma").oncotree_code == "MBN"  # type: ignore[union-attr]
+    assert resolve("cancer").oncotree_code is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MSI-H/dMMR colorectal cancer", ("MSI-H", "dMMR")),
+        ("KRAS G12C", ("KRAS G12C",)),
+        ("EGFR L858R and T790M", ("EGFR L858R", "EGFR T790M")),
+        ("EGFR exon 20 insertion", ("EGFR exon 20 insertion",)),
+        ("ALK+ NSCLC", ("ALK fusion",)),
+        ("ROS1 rearranged", ("ROS1 fusion",)),
+        ("RET fusion-positive", ("RET fusion",)),
+        ("MET exon 14 skipping", ("MET exon 14 skipping",)),
+        ("BRAF V600E melanoma", ("BRAF V600E",)),
+        ("HER2 IHC 3+", ("HER2 IHC 3+",)),
+        ("HER2-positive", ("HER2 positive",)),
+        ("HER2 mutant NSCLC", ("HER2 mutation",)),
+        ("TMB-high", ("TMB-H",)),
+        ("NTRK fusion", ("NTRK fusion",)),
+        ("NRG1 fusion", ("NRG1 fusion",)),
+        ("Ph+ ALL", ("Ph+",)),
+        ("Philadelphia chromosome negative", ("Ph-",)),
+        ("CLDN18.2 positive gastric", ("CLDN18.2",)),
+        ("MAGE-A4 positive synovial sarcoma", ("MAGE-A4",)),
+        ("BCMA", ("BCMA",)),
+        ("CD19+", ("CD19",)),
+        ("lung cancer", ()),
+        ("metastatic disease", ()),
+    ],
+)
+def test_biomarkers(text: str, expected: tuple[str, ...]) -> None:
+    assert extract_biomarkers(text) == expected
+
+
+def test_ambiguity_handled_not_guessed() -> None:
+    assert resolve("MM") is None
+    ids = {m.cancer_type.id for m in search_diagnoses("MM")}
+    assert {"PCM", "MEL"} <= ids
+    assert resolve("ALL").cancer_type.id == "ALL"  # type: ignore[union-attr]
+    assert resolve("all") is None
+
+
+def test_several_cancers_named() -> None:
+    match = resolve("breast and ovarian cancer")
+    assert match is not None
+    assert match.cancer_type.id == "BREAST"
+    assert "several cancers named" in match.qualifiers
+    assert [a.cancer_type_id for a in match.alternatives] == ["OVARY"]
+
+
+def test_search_ranks_and_limits() -> None:
+    results = search_diagnoses("liposarcoma", limit=3)
+    assert results[0].cancer_type.id == "LIPO"
+    assert len(results) <= 3
+    scores = [r.score for r in results]
+    assert scores == sorted(scores, reverse=True)
+    assert search_diagnoses("qqqqqq zzzz") == []
+    assert search_diagnoses("lung", limit=0) == []
+
+
+def test_resolve_many_keeps_order() -> None:
+    texts = ["DLBCL", "diabetes", "DLBCL", "GIST"]
+    out = resolve_many(texts)
+    assert [m.cancer_type.id if m else None for m in out] == ["DLBCLNOS", None, "DLBCLNOS", "GIST"]
+
+
+def test_normalise() -> None:
+    assert normalise("Hodgkin's Lymphomas") == "hodgkin lymphoma"
+    assert normalise("Oesophageal TUMOURS") == "esophageal tumor"
+    assert normalise("Sézary syndrome") == "sezary syndrome"
+    assert normalise("ALK+ ALCL") == "alk positive alcl"
+    assert normalise("pancreas") == "pancreas"
+
+
+def test_injectable_tables() -> None:
+    tree = CancerTypeTree(
+        [
+            CancerType(id="CANCER", name="Cancer"),
+            CancerType(id="SOLID", name="Solid tumor", parent="CANCER"),
+            CancerType(id="FOO", name="Foo carcinoma", parent="SOLID", oncotree_code="FOO"),
+        ]
+    )
+    names = [CancerTypeName(cancer_type="FOO", name="FC", kind=NameKind.ABBREVIATION)]
+    resolver = DiagnosisResolver(tree, names)
+    assert resolver.resolve("foo carcinomas").cancer_type.id == "FOO"  # type: ignore[union-attr]
+    assert resolver.resolve("FC").method is MatchMethod.ABBREVIATION  # type: ignore[union-attr]
+    assert resolver.resolve("lung cancer") is None
+    assert resolver.tree is tree
+
+
+def test_default_resolver_is_shared() -> None:
+    assert default_resolver() is default_resolver()
+    assert isinstance(resolve("GIST"), DiagnosisMatch)
+
+
+def test_curated_tree_is_the_default() -> None:
+    assert len(default_resolver().tree) == len(load_cancer_types())
