@@ -58,7 +58,7 @@ class CancerTypeTree(Mapping[str, CancerType]):
                 self._by_oncotree.setdefault(t.oncotree_code.upper(), t.id)
 
     def __getitem__(self, type_id: str) -> CancerType:
-        """The type with this id; raises :class:`UnknownCancerTypeError`."""
+        """Return the type with this id; raise :class:`UnknownCancerTypeError` if unknown."""
         try:
             return self._by_id[type_id]
         except KeyError:
@@ -73,26 +73,26 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return iter(self._by_id)
 
     def __len__(self) -> int:
-        """Number of types."""
+        """Count the types."""
         return len(self._by_id)
 
     def by_oncotree_code(self, code: str) -> CancerType | None:
-        """The type carrying this OncoTree code, or ``None``."""
+        """Return the type carrying this OncoTree code, or ``None``."""
         type_id = self._by_oncotree.get(code.strip().upper())
         return self._by_id[type_id] if type_id is not None else None
 
     def parent(self, type_id: str) -> CancerType | None:
-        """The parent type, or ``None`` at a root."""
+        """Return the parent type, or ``None`` at a root."""
         parent = self[type_id].parent
         return self._by_id.get(parent) if parent is not None else None
 
     def children(self, type_id: str) -> list[CancerType]:
-        """Direct children, sorted by id."""
+        """Return the direct children, sorted by id."""
         self[type_id]
         return [self._by_id[c] for c in self._children.get(type_id, ())]
 
     def ancestors(self, type_id: str) -> list[CancerType]:
-        """Ancestors from the parent up to the root (the type itself excluded)."""
+        """Return the ancestors from the parent up to the root (the type itself excluded)."""
         out: list[CancerType] = []
         seen = {type_id}
         current = self[type_id].parent
@@ -104,11 +104,11 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return out
 
     def lineage(self, type_id: str) -> list[str]:
-        """The id itself followed by its ancestors' ids."""
+        """Return the id itself followed by its ancestors' ids."""
         return [type_id, *(a.id for a in self.ancestors(type_id))]
 
     def descendants(self, type_id: str) -> list[CancerType]:
-        """All types below this one, depth first, children sorted by id."""
+        """Return all types below this one, depth first, children sorted by id."""
         self[type_id]
         out: list[CancerType] = []
         stack = list(reversed(self._children.get(type_id, ())))
@@ -119,16 +119,18 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return out
 
     def is_a(self, type_id: str, other_id: str) -> bool:
-        """Whether ``type_id`` is ``other_id`` or one of its descendants."""
+        """Tell whether ``type_id`` is ``other_id`` or one of its descendants."""
         self[other_id]
         return other_id in self.lineage(type_id)
 
     def related(self, type_id: str, other_id: str) -> bool:
-        """Whether either type is the other or a descendant of it."""
+        """Tell whether either type is the other or a descendant of it."""
         return self.is_a(type_id, other_id) or self.is_a(other_id, type_id)
 
     def main_type(self, type_id: str) -> CancerType:
-        """The broadest type below the top-level groups (e.g. 'Liposarcoma' → 'Soft tissue sarcoma').
+        """Return the broadest type below the top-level groups.
+
+        E.g. 'Dedifferentiated Liposarcoma' → 'Soft Tissue'.
 
         Top-level groups are the roots and their direct children (e.g. 'Cancer' → 'Solid tumor').
         """
@@ -138,7 +140,7 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return self[line[-3]]
 
     def nearest_oncotree_code(self, type_id: str) -> str | None:
-        """The type's OncoTree code, or the nearest ancestor's, or ``None``."""
+        """Return the type's OncoTree code, or the nearest ancestor's, or ``None``."""
         for current in self.lineage(type_id):
             code = self._by_id[current].oncotree_code
             if code:
@@ -151,8 +153,11 @@ class CancerTypeTree(Mapping[str, CancerType]):
 
 
 def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tables.RecordError]:
-    """Every structural problem of ``types``: duplicate ids or OncoTree codes, unknown parents,
-    cycles (line numbers assume one type a row, in order, after a header)."""
+    """List every structural problem of ``types``.
+
+    Duplicate ids or OncoTree codes, unknown parents, cycles (line numbers assume one type a
+    row, in order, after a header).
+    """
     errors: list[_tables.RecordError] = []
     by_id: dict[str, CancerType] = {}
     line = {}
@@ -194,7 +199,7 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
 
 @functools.lru_cache(maxsize=1)
 def load_cancer_types() -> CancerTypeTree:
-    """The curated cancer type tree (read once); raises :class:`~._tables.DataError`."""
+    """Load the curated cancer type tree (once); raise :class:`~._tables.DataError` if bad."""
     errors: list[_tables.RecordError] = []
     files = _tables.table_files(TYPES_TABLE)
     types = _tables.parse_rows(CancerType, files, key="id", errors=errors)
@@ -206,7 +211,7 @@ def load_cancer_types() -> CancerTypeTree:
 
 @functools.lru_cache(maxsize=1)
 def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
-    """The curated names of cancer types (read once); raises :class:`~._tables.DataError`.
+    """Load the curated names of cancer types (once); raise :class:`~._tables.DataError`.
 
     Every name must point at a known type.
     """
@@ -227,7 +232,7 @@ def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
 
 
 def _sorted_rows(name: str) -> tuple[str, str, str]:
-    """The current text, the canonical text and the file path of table ``name``."""
+    """Return the current text, the canonical text and the file path of table ``name``."""
     (file,) = _tables.table_files(name)
     text = file.read_text(encoding="utf-8")
     _header, rows = _tables.read_csv_rows(file)
@@ -247,7 +252,7 @@ def _sorted_rows(name: str) -> tuple[str, str, str]:
 
 
 def format_tables(*, write: bool = True) -> list[str]:
-    """Rewrite the cancer type tables in canonical form; returns the files that changed."""
+    """Rewrite the cancer type tables in canonical form; return the files that changed."""
     changed = []
     for name in (TYPES_TABLE, NAMES_TABLE):
         text, canonical, path = _sorted_rows(name)
@@ -259,7 +264,7 @@ def format_tables(*, write: bool = True) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m therapy_lookup.cancer_types --format`` (or ``--check``)."""
+    """Run ``python -m therapy_lookup.cancer_types --format`` (or ``--check``)."""
     parser = argparse.ArgumentParser(prog="python -m therapy_lookup.cancer_types")
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--format", action="store_true", help="rewrite in canonical form")

@@ -97,7 +97,7 @@ def parse_oncotree(source: str | Path | Mapping[str, Any] | list[Any]) -> list[O
     The root (``TISSUE``) is not returned; the tissues' parent is ``None``.
     """
     data: Any = source
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip()[:1] in "[{"):
+    if isinstance(source, Path) or (isinstance(source, str) and source.lstrip()[:1] not in "[{"):
         try:
             data = json.loads(Path(source).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

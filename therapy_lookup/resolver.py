@@ -3,15 +3,15 @@
 The resolver works in tiers, from the most to the least certain, and stops at the first that
 answers:
 
-1. **exact** – the normalised text is a preferred name, a synonym, an abbreviation or a code of
+1. **exact** - the normalised text is a preferred name, a synonym, an abbreviation or a code of
    exactly one type (``method`` says which);
 2. the same after taking out what is not the diagnosis: biomarkers (``KRAS G12C``), qualifiers
    (stage, grade, metastatic, relapsed/refractory, line of therapy, age group, body site), an
    ICD-10 code prefix, ``X, Y`` inversions, ``… of the X`` phrasing, generic head nouns;
-3. **containment** – the longest names found inside the text, when they cover its meaningful
+3. **containment** - the longest names found inside the text, when they cover its meaningful
    words (``sporadic renal cell carcinoma``);
-4. **fuzzy** – misspelt words corrected token by token against the vocabulary of names (optimal
-   string alignment distance, 1 edit for words of 5–6 letters, 2 from 7), then tiers 1–3 again;
+4. **fuzzy** - misspelt words corrected token by token against the vocabulary of names (optimal
+   string alignment distance, 1 edit for words of 5-6 letters, 2 from 7), then tiers 1-3 again;
    finally a whole-string similarity with a high cutoff.
 
 Anything else gives ``None``. Names shared by several types (``MM``: myeloma or melanoma) are
@@ -145,7 +145,7 @@ _SPELLING_RE = re.compile(
     r"|smould|centre\b|isation\b|not otherwise specified|not elsewhere classified"
 )
 _SPELLING_HINT = ("ae", "oe", "our", "centre", "isation", "smould", "otherwise", "elsewhere")
-_APOSTROPHE = re.compile(r"(\w)['’`´]s\b|(\w)s['’`´](?=\s|$)")
+_APOSTROPHE = re.compile(r"(\w)['\u2019`\u00b4]s\b|(\w)s['\u2019`\u00b4](?=\s|$)")
 _SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
 _SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -161,7 +161,7 @@ _TOKEN_ALIAS = {
     "lymphocytic": "lymphocytic",
 }
 _PLURAL_KEEP = ("ss", "us", "is", "os", "ys")
-_PLURAL_KEEP_WORDS = frozenset("pancreas atlas alias bias canvas".split())
+_PLURAL_KEEP_WORDS = frozenset(["pancreas", "atlas", "alias", "bias", "canvas"])
 
 
 def _singular(token: str) -> str:
@@ -186,7 +186,7 @@ def _fold(text: str) -> str:
     text = text.casefold()
     if "&" in text or "w/" in text:
         text = text.replace("&", " and ").replace("w/", "with ")
-    if "'" in text or "’" in text or "`" in text or "´" in text:
+    if "'" in text or "\u2019" in text or "`" in text or "\u00b4" in text:
         text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
     if any(h in text for h in _SPELLING_HINT):
         text = _SPELLING_RE.sub(lambda m: _SPELLING[m.group(0)], text)
@@ -211,8 +211,9 @@ def _tokens(text: str) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """The form names and queries are compared in: lower case, no accents or punctuation,
-    American spelling, no possessives, singular nouns.
+    """Return the form names and queries are compared in.
+
+    Lower case, no accents or punctuation, American spelling, no possessives, singular nouns.
 
     >>> normalise("Hodgkin's Lymphomas")
     'hodgkin lymphoma'
@@ -223,77 +224,113 @@ def normalise(text: str) -> str:
 
 
 _STOPWORDS = frozenset(
-    "of the a an and or in on at for to with without from by nos unspecified otherwise specified "
-    "not type site part other".split()
+    [
+        "of", "the", "a", "an", "and", "or", "in", "on", "at", "for", "to", "with", "without",
+        "from", "by", "nos", "unspecified", "otherwise", "specified", "not", "type", "site",
+        "part", "other"
+    ]
 )
 _GENERIC_HEADS = frozenset(
-    "cancer carcinoma tumor neoplasm neoplasia malignancy malignant disease lesion growth "
-    "mass".split()
+    [
+        "cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignant",
+        "disease", "lesion", "growth", "mass"
+    ]
 )
 _FILLERS = frozenset(
-    """sporadic hereditary familial inherited nonhereditary non bilateral unilateral multifocal
-    multicentric recurrent relapsed refractory metastatic metastasis advanced locally unresectable
-    resectable inoperable operable early late newly diagnosed adult pediatric childhood paediatric
-    infant infantile child children kid young elderly primary secondary localized localised
-    disseminated widespread invasive aggressive indolent stage grade high low intermediate
-    history personal left right upper lower overlapping lesion form forms case patient diagnosis
-    diagnosed dx hx suspected probable possible confirmed known presumed de novo""".split()
+    [
+        "sporadic", "hereditary", "familial", "inherited", "nonhereditary", "non", "bilateral",
+        "unilateral", "multifocal", "multicentric", "recurrent", "relapsed", "refractory",
+        "metastatic", "metastasis", "advanced", "locally", "unresectable", "resectable",
+        "inoperable", "operable", "early", "late", "newly", "diagnosed", "adult", "pediatric",
+        "childhood", "paediatric", "infant", "infantile", "child", "children", "kid", "young",
+        "elderly", "primary", "secondary", "localized", "localised", "disseminated", "widespread",
+        "invasive", "aggressive", "indolent", "stage", "grade", "high", "low", "intermediate",
+        "history", "personal", "left", "right", "upper", "lower", "overlapping", "lesion", "form",
+        "forms", "case", "patient", "diagnosis", "diagnosed", "dx", "hx", "suspected", "probable",
+        "possible", "confirmed", "known", "presumed", "de", "novo"
+    ]
 )
 _SITE_WORDS = frozenset(
-    """knee leg arm thigh shoulder hip back chest abdomen abdominal retroperitoneum
-    retroperitoneal pelvis pelvic face scalp trunk limb extremity extremities foot hand finger
-    toe buttock groin flank calf forearm elbow wrist ankle heel spine spinal paraspinal
-    mediastinal axilla axillary inguinal orbit orbital jaw mandible maxilla skull rib sternum
-    femur tibia fibula humerus radius ulna sacrum sacral clavicle scapula vertebra vertebral
-    body wall cerebellar cerebral retinal intracranial extracranial soft part parts
-    nodal extranodal visceral peripheral central""".split()
+    [
+        "knee", "leg", "arm", "thigh", "shoulder", "hip", "back", "chest", "abdomen", "abdominal",
+        "retroperitoneum", "retroperitoneal", "pelvis", "pelvic", "face", "scalp", "trunk", "limb",
+        "extremity", "extremities", "foot", "hand", "finger", "toe", "buttock", "groin", "flank",
+        "calf", "forearm", "elbow", "wrist", "ankle", "heel", "spine", "spinal", "paraspinal",
+        "mediastinal", "axilla", "axillary", "inguinal", "orbit", "orbital", "jaw", "mandible",
+        "maxilla", "skull", "rib", "sternum", "femur", "tibia", "fibula", "humerus", "radius",
+        "ulna", "sacrum", "sacral", "clavicle", "scapula", "vertebra", "vertebral", "body", "wall",
+        "cerebellar", "cerebral", "retinal", "intracranial", "extracranial", "soft", "part",
+        "parts", "nodal", "extranodal", "visceral", "peripheral", "central"
+    ]
 )
 _NON_CANCER = frozenset(
-    """diabete diabetes headache migraine asthma arthritis hypertension anemia hematoma melanosis
-    lipoma cyst fibroid acne eczema psoriasis infection pneumonia covid flu influenza fever
-    stroke epilepsy depression anxiety obesity gout lupus sclerosis dementia alzheimer
-    parkinson cirrhosis hepatitis nephritis colitis crohn ulcer hernia fracture sprain""".split()
+    [
+        "diabete", "diabetes", "headache", "migraine", "asthma", "arthritis", "hypertension",
+        "anemia", "hematoma", "melanosis", "lipoma", "cyst", "fibroid", "acne", "eczema",
+        "psoriasis", "infection", "pneumonia", "covid", "flu", "influenza", "fever", "stroke",
+        "epilepsy", "depression", "anxiety", "obesity", "gout", "lupus", "sclerosis", "dementia",
+        "alzheimer", "parkinson", "cirrhosis", "hepatitis", "nephritis", "colitis", "crohn",
+        "ulcer", "hernia", "fracture", "sprain"
+    ]
 )
 _NEGATION = frozenset(
-    "no not non without negative benign free noncancerous nonmalignant precancerous "
-    "premalignant absence absent ruled rule".split()
+    [
+        "no", "not", "non", "without", "negative", "benign", "free", "noncancerous",
+        "nonmalignant", "precancerous", "premalignant", "absence", "absent", "ruled", "rule"
+    ]
 )
 # Abbreviations and codes that are also common short words: matched only when typed in upper case.
 _SHORT_WORDS = frozenset(
-    """all am an as at be by do go he if in is it me my no of on or so to up us we ups cup art
-    ban bat car cat men pet net nut rat red sea set tan ten tin was win pen sun ms mac mal mel
-    es os st ly pd mp pt ba da ep et cm mm ml ac pm hs lc ps ss sm ct gc hd ph dt pa tc cs rc
-    ec mf pc lms mds ace aid aids alt ast bc bcc cc cap dcis dip hit mast met nmc pad pin
-    sad scat spa sol""".split()
+    [
+        "all", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
+        "my", "no", "of", "on", "or", "so", "to", "up", "us", "we", "ups", "cup", "art", "ban",
+        "bat", "car", "cat", "men", "pet", "net", "nut", "rat", "red", "sea", "set", "tan", "ten",
+        "tin", "was", "win", "pen", "sun", "ms", "mac", "mal", "mel", "es", "os", "st", "ly", "pd",
+        "mp", "pt", "ba", "da", "ep", "et", "cm", "mm", "ml", "ac", "pm", "hs", "lc", "ps", "ss",
+        "sm", "ct", "gc", "hd", "ph", "dt", "pa", "tc", "cs", "rc", "ec", "mf", "pc", "lms", "mds",
+        "ace", "aid", "aids", "alt", "ast", "bc", "bcc", "cc", "cap", "dcis", "dip", "hit", "mast",
+        "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol"
+    ]
 )
 # OncoTree codes never matched as codes (they read as other things: MS, PD, …).
-_CODE_STOP = frozenset("MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB".split())
+_CODE_STOP = frozenset(
+    "MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB".split()  # noqa: SIM905
+)
 
 
 # --------------------------------------------------------------------------------------------
 # Biomarkers and qualifiers
 
 _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
-    (('msi', 'mmr', 'dmmr'), r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
-    (('msi', 'microsat'), r"msi[\s-]*h(?:igh)?\b|microsatellite[\s-]+instab\w*[\s-]+high|microsatellite[\s-]+unstable"
+    (('msi', 'mmr', 'dmmr'),
+     r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
+    (('msi', 'microsat'),
+     r"msi[\s-]*h(?:igh)?\b|microsatellite[\s-]+instab\w*[\s-]+high|microsatellite[\s-]+unstable"
      r"|\bmsi\b", ("MSI-H",)),
-    (('mmr', 'dmmr', 'mismatch'), r"\bd\s*mmr\b|mmr[\s-]*(?:deficien\w*|d\b)|mismatch[\s-]+repair[\s-]+deficien\w*",
+    (('mmr', 'dmmr', 'mismatch'),
+     r"\bd\s*mmr\b|mmr[\s-]*(?:deficien\w*|d\b)|mismatch[\s-]+repair[\s-]+deficien\w*",
      ("dMMR",)),
-    (('tmb', 'burden'), r"\btmb[\s-]*(?:h\b|high)|(?:high[\s-]+)?tumou?r[\s-]+mutation(?:al)?[\s-]+burden[\s-]*"
+    (('tmb', 'burden'),
+     r"\btmb[\s-]*(?:h\b|high)|(?:high[\s-]+)?tumou?r[\s-]+mutation(?:al)?[\s-]+burden[\s-]*"
      r"(?:high|-h)?", ("TMB-H",)),
-    (('19', 'ex19', 'e19', 'exon19', '19del'), r"\begfr\b[\s-]*(?:exon[\s-]*19[\s-]*del\w*|ex19\s*del\w*|e19\s*del|19\s*del\w*)"
+    (('19', 'ex19', 'e19', 'exon19', '19del'),
+     r"\begfr\b[\s-]*(?:exon[\s-]*19[\s-]*del\w*|ex19\s*del\w*|e19\s*del|19\s*del\w*)"
      r"|\bexon[\s-]*19[\s-]*del\w*|\bex19del\b", ("EGFR exon 19 deletion",)),
     (('l858r',), r"(?:\begfr\b[\s-]*)?\bl858r\b", ("EGFR L858R",)),
     (('t790m',), r"(?:\begfr\b[\s-]*)?\bt790m\b", ("EGFR T790M",)),
-    (('20', 'ex20', 'exon20', 'ex20ins'), r"\begfr\b[\s-]*(?:exon[\s-]*20[\s-]*ins\w*|ex20\s*ins\w*)|\bex20ins\b", (
+    (('20', 'ex20', 'exon20', 'ex20ins'),
+     r"\begfr\b[\s-]*(?:exon[\s-]*20[\s-]*ins\w*|ex20\s*ins\w*)|\bex20ins\b", (
         "EGFR exon 20 insertion",)),
-    (('egfr',), r"\begfr\b[\s-]*(?:mut\w*|positive|pos\b|\+|m\b|alter\w*|sensiti\w*)?", ("EGFR mutation",)),
+    (('egfr',),
+     r"\begfr\b[\s-]*(?:mut\w*|positive|pos\b|\+|m\b|alter\w*|sensiti\w*)?", ("EGFR mutation",)),
     (('alk',), r"\balk\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|translocat\w*|alter\w*)"
      r"|\beml4[\s-]*alk\b", ("ALK fusion",)),
-    (('ros',), r"\bros[\s-]?1\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|alter\w*)?", ("ROS1 fusion",)),
+    (('ros',),
+     r"\bros[\s-]?1\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*|alter\w*)?", ("ROS1 fusion",)),
     (('ret',), r"\bret\b[\s-]*(?:\+|pos\w*|rearrange\w*|fusion\w*)", ("RET fusion",)),
     (('ret',), r"\bret\b[\s-]*mut\w*", ("RET mutation",)),
-    (('met',), r"\bmet\b[\s-]*(?:exon[\s-]*14|ex14)[\s-]*(?:skip\w*|mut\w*|alter\w*)?|\bmetex14\b", (
+    (('met',),
+     r"\bmet\b[\s-]*(?:exon[\s-]*14|ex14)[\s-]*(?:skip\w*|mut\w*|alter\w*)?|\bmetex14\b", (
         "MET exon 14 skipping",)),
     (('met',), r"\bmet\b[\s-]*amplif\w*", ("MET amplification",)),
     (('v600e',), r"\bbraf\b[\s-]*(?:p\.)?v600e\b|\bv600e\b", ("BRAF V600E",)),
@@ -304,12 +341,14 @@ _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     (('kras',), r"\bkras\b[\s-]*(?:mut\w*|positive|\+)", ("KRAS mutation",)),
     (('nras',), r"\bnras\b[\s-]*(?:mut\w*|positive|\+)?", ("NRAS mutation",)),
     (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:ihc[\s-]*)?3\s*\+", ("HER2 IHC 3+",)),
-    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:low|ultra[\s-]*low|(?:ihc[\s-]*)?[12]\s*\+)", (
+    (('her', 'erbb'),
+     r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:low|ultra[\s-]*low|(?:ihc[\s-]*)?[12]\s*\+)", (
         "HER2 low",)),
     (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:exon[\s-]*20[\s-]*)?(?:mut\w*|ins\w*)", (
         "HER2 mutation",)),
     (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:neg\w*|-|0)(?!\w)", ("HER2 negative",)),
-    (('her', 'erbb'), r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:pos\w*|\+|amplif\w*|over[\s-]*express\w*|enriched)", (
+    (('her', 'erbb'),
+     r"\b(?:her[\s-]?2|erbb2)\b[\s-]*(?:pos\w*|\+|amplif\w*|over[\s-]*express\w*|enriched)", (
         "HER2 positive",)),
     (('ntrk',), r"\bntrk[1-3]?\b[\s-]*(?:\+|pos\w*|fusion\w*|rearrange\w*|gene[\s-]+fusion)?", (
         "NTRK fusion",)),
@@ -327,27 +366,37 @@ _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     (('hrd', 'homologous'), r"\bhrd\b|homologous[\s-]+recombination[\s-]+defici\w*", ("HRD",)),
     (('pik3ca',), r"\bpik3ca\b[\s-]*(?:mut\w*|\+|positive)?", ("PIK3CA mutation",)),
     (('esr1',), r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
-    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
+    (('pd', 'pdl1'),
+     r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
      r"high", ("PD-L1 TPS >=50%",)),
     (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*10", ("PD-L1 CPS >=10",)),
     (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*1\b", ("PD-L1 CPS >=1",)),
-    (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
+    (('pd', 'pdl1'),
+     r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
         "PD-L1 >=1%",)),
     (('mage',), r"\bmage[\s-]?a4\b[\s-]*(?:\+|pos\w*|express\w*)?", ("MAGE-A4",)),
     (('cldn', 'claudin'), r"\b(?:cldn|claudin)[\s-]*18\.?2\b[\s-]*(?:\+|pos\w*)?", ("CLDN18.2",)),
     (('bcma',), r"\bbcma\b[\s-]*(?:\+|pos\w*)?", ("BCMA",)),
-    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?19\b[\s-]*(?:\+|pos\w*)?", ("CD19",)),
-    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?20\b[\s-]*(?:\+|pos\w*)?", ("CD20",)),
-    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?22\b[\s-]*(?:\+|pos\w*)?", ("CD22",)),
-    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?33\b[\s-]*(?:\+|pos\w*)?", ("CD33",)),
-    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'), r"\bcd[\s-]?38\b[\s-]*(?:\+|pos\w*)?", ("CD38",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'),
+     r"\bcd[\s-]?19\b[\s-]*(?:\+|pos\w*)?", ("CD19",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'),
+     r"\bcd[\s-]?20\b[\s-]*(?:\+|pos\w*)?", ("CD20",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'),
+     r"\bcd[\s-]?22\b[\s-]*(?:\+|pos\w*)?", ("CD22",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'),
+     r"\bcd[\s-]?33\b[\s-]*(?:\+|pos\w*)?", ("CD33",)),
+    (('cd', 'cd19', 'cd20', 'cd22', 'cd33', 'cd38'),
+     r"\bcd[\s-]?38\b[\s-]*(?:\+|pos\w*)?", ("CD38",)),
     (('gprc5d',), r"\bgprc5d\b[\s-]*(?:\+|pos\w*)?", ("GPRC5D",)),
     (('dll',), r"\bdll[\s-]?3\b[\s-]*(?:\+|pos\w*)?", ("DLL3",)),
-    (('ph', 'bcr', 'philadelphia'), r"\bph\s*\+|\bph[\s-]*pos\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:\+|pos\w*)"
+    (('ph', 'bcr', 'philadelphia'),
+     r"\bph\s*\+|\bph[\s-]*pos\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:\+|pos\w*)"
      r"|\bbcr[\s:/-]*abl1?\b[\s-]*(?:\+|pos\w*)?", ("Ph+",)),
-    (('ph', 'philadelphia'), r"\bph\s*-(?!\w)|\bph[\s-]*neg\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:-|neg\w*)", (
+    (('ph', 'philadelphia'),
+     r"\bph\s*-(?!\w)|\bph[\s-]*neg\w*|philadelphia(?:[\s-]+chromosome)?[\s-]*(?:-|neg\w*)", (
         "Ph-",)),
-    (('er', 'pr', 'hr', 'receptor'), r"\b(?:er|pr|hr|hormone[\s-]+receptor|estrogen[\s-]+receptor|oestrogen[\s-]+receptor)"
+    (('er', 'pr', 'hr', 'receptor'),
+     r"\b(?:er|pr|hr|hormone[\s-]+receptor|estrogen[\s-]+receptor|oestrogen[\s-]+receptor)"
      r"[\s-]*(?:\+|pos\w*)", ("HR positive",)),
     (('triple',), r"\btriple[\s-]+neg\w*", ("triple negative",)),
 ]
@@ -392,7 +441,7 @@ _ICD_RE = re.compile(
 
 
 def extract_biomarkers(text: str) -> tuple[str, ...]:
-    """The canonical biomarker strings named in ``text``, in order of first mention.
+    """Return the canonical biomarker strings named in ``text``, in order of first mention.
 
     >>> extract_biomarkers("NSCLC, EGFR ex19del, PD-L1 80%; MSI-H/dMMR")
     ('EGFR exon 19 deletion', 'MSI-H', 'dMMR')
@@ -400,7 +449,7 @@ def extract_biomarkers(text: str) -> tuple[str, ...]:
     return _extract_biomarkers(text)[0]
 
 
-_TRIGGERS = sorted({t for triggers, _, _ in _BIOMARKER_PATTERNS for t in triggers}, key=len)
+_TRIGGERS = sorted({t for entry in _BIOMARKER_PATTERNS for t in entry[0]}, key=len)
 _TRIGGER_RE = re.compile(
     r"(?<![a-z0-9])(?:"
     + "|".join(
@@ -409,8 +458,8 @@ _TRIGGER_RE = re.compile(
     + ")"
 )
 _TRIGGER_FIRST: dict[str, list[int]] = {}
-for _i, (_triggers, _, _) in enumerate(_BIOMARKER_PATTERNS):
-    for _t in _triggers:
+for _i, _entry in enumerate(_BIOMARKER_PATTERNS):
+    for _t in _entry[0]:
         _TRIGGER_FIRST.setdefault(_t, []).append(_i)
 
 
@@ -562,7 +611,8 @@ class DiagnosisResolver:
                 if n.cancer_type not in self._tree or (n.cancer_type in imported) is not group:
                     continue
                 method = _KIND_METHOD[n.kind]
-                add(n.name, _Entry(n.cancer_type, n.name, method, method is MatchMethod.ABBREVIATION))
+                is_abbrev = method is MatchMethod.ABBREVIATION
+                add(n.name, _Entry(n.cancer_type, n.name, method, is_abbrev))
             for t in types:
                 for code in sorted({t.id, t.oncotree_code or t.id}):
                     if code.upper() in _CODE_STOP:
@@ -581,7 +631,7 @@ class DiagnosisResolver:
 
     @property
     def tree(self) -> CancerTypeTree:
-        """The cancer type tree the resolver answers from."""
+        """Return the cancer type tree the resolver answers from."""
         return self._tree
 
     def extend_with_oncotree(
@@ -610,7 +660,7 @@ class DiagnosisResolver:
     # -- public API ----------------------------------------------------------------------
 
     def resolve(self, text: str) -> DiagnosisMatch | None:
-        """The cancer type ``text`` names, or ``None`` when it names none with confidence."""
+        """Return the cancer type ``text`` names, or ``None`` when it names none with confidence."""
         text = _validate(text)
         cached = self._cache.get(text)
         if cached is not None or text in self._cache:
@@ -622,7 +672,7 @@ class DiagnosisResolver:
         return result
 
     def resolve_many(self, texts: Iterable[str]) -> list[DiagnosisMatch | None]:
-        """:meth:`resolve` for each text, in order (repeated texts are resolved once)."""
+        """Resolve each text, in order (repeated texts are resolved once)."""
         items = list(texts)
         for i, t in enumerate(items):
             if not isinstance(t, str):
@@ -640,7 +690,7 @@ class DiagnosisResolver:
         return out
 
     def search(self, text: str, limit: int = 5) -> list[DiagnosisMatch]:
-        """Candidate types for ``text``, best first (ties by id); empty when nothing matches."""
+        """Return candidate types for ``text``, best first (ties by id); empty if none match."""
         text = _validate(text)
         if limit < 1:
             return []
@@ -787,7 +837,7 @@ class DiagnosisResolver:
     def _ngrams(
         self, tokens: list[str], raw: str = ""
     ) -> list[tuple[tuple[_Entry, ...], int, int]]:
-        """Longest names inside ``tokens``: (entries, length, start), left to right.
+        """Find the longest names inside ``tokens``: (entries, length, start), left to right.
 
         Abbreviations and codes count only when ``raw`` holds them as typed (``RB``, not ``rb``
         when the word is a common one).
@@ -837,7 +887,7 @@ class DiagnosisResolver:
             else:
                 specific.append((entries, size, start))
         chosen = specific or generic
-        covered = set()
+        covered: set[int] = set()
         for _, size, start in chosen:
             covered.update(range(start, start + size))
         meaningful = 0
@@ -959,7 +1009,7 @@ class DiagnosisResolver:
 
 
 def _tokens_align(left: list[str], right: list[str]) -> bool:
-    """Whether every word on each side has a close counterpart (≤ 2 edits) on the other."""
+    """Check that every word on each side has a close counterpart (≤ 2 edits) on the other."""
 
     def covered(a: list[str], b: list[str]) -> bool:
         return all(any(OSA.distance(x, y, score_cutoff=2) <= 2 for y in b) for x in a)
@@ -993,7 +1043,7 @@ _GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant 
 
 
 def _variants(text: str) -> list[tuple[list[str], list[str]]]:
-    """Rewritings of ``text`` worth looking up, most literal first."""
+    """Rewrite ``text`` in the forms worth looking up, most literal first."""
     out: list[tuple[list[str], list[str]]] = []
     seen: set[str] = set()
 
@@ -1037,12 +1087,12 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
 
 @functools.lru_cache(maxsize=1)
 def default_resolver() -> DiagnosisResolver:
-    """The resolver over the packaged cancer type tables (built once)."""
+    """Return the resolver over the packaged cancer type tables (built once)."""
     return DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
 
 
 def resolve(text: str) -> DiagnosisMatch | None:
-    """The cancer type ``text`` names, or ``None`` (see :class:`DiagnosisResolver`).
+    """Return the cancer type ``text`` names, or ``None`` (see :class:`DiagnosisResolver`).
 
     >>> resolve("R/R DLBCL after 2 lines").cancer_type.id
     'DLBCLNOS'
@@ -1051,10 +1101,10 @@ def resolve(text: str) -> DiagnosisMatch | None:
 
 
 def search_diagnoses(text: str, limit: int = 5) -> list[DiagnosisMatch]:
-    """Up to ``limit`` candidate cancer types for ``text``, best first."""
+    """Return up to ``limit`` candidate cancer types for ``text``, best first."""
     return default_resolver().search(text, limit)
 
 
 def resolve_many(texts: Iterable[str]) -> list[DiagnosisMatch | None]:
-    """:func:`resolve` for each text, in order."""
+    """Resolve each text, in order (see :func:`resolve`)."""
     return default_resolver().resolve_many(texts)
