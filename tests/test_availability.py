@@ -66,8 +66,10 @@ CASES = [
     # withdrawn and refused products are not approved
     ("epithelioid sarcoma", "tazemetostat", "US", A.NOT_APPROVED, set(), set()),
     ("soft tissue sarcoma", "olaratumab", "US", A.NOT_APPROVED, set(), set()),
-    ("post-transplant lymphoproliferative disorder", "tabelecleucel", "US", A.NOT_APPROVED,
-     set(), set()),
+    ("post-transplant lymphoproliferative disorder", "tabelecleucel", "US",
+     A.APPROVED_ELSEWHERE, set(), set()),
+    ("post-transplant lymphoproliferative disorder", "tabelecleucel", "EU", A.APPROVED,
+     {"Ebvallo"}, set()),
     # sarcoma drugs
     ("liposarcoma", "trabectedin", "US", A.APPROVED, {"Yondelis"}, set()),
     ("liposarcoma", "eribulin", "US", A.APPROVED, {"Halaven"}, set()),
@@ -84,7 +86,10 @@ CASES = [
     # lung: targeted therapy vs checkpoint inhibitors
     ("NSCLC", "osimertinib", "US", A.APPROVED, {"Tagrisso"}, set()),
     ("NSCLC", "checkpoint inhibitor", "US", A.APPROVED, {"Keytruda", "Opdivo"}, {"Tagrisso"}),
-    ("small cell lung cancer", "bispecific antibody", "US", A.APPROVED, {"Imdelltra"}, set()),
+    ("small cell lung cancer", "bispecific antibody", "US", A.APPROVED_FOR_SUBTYPE,
+     {"Imdelltra"}, set()),
+    ("extensive-stage small cell lung cancer", "tarlatamab", "US", A.APPROVED, {"Imdelltra"},
+     set()),
     # bispecifics in CAR-T diseases
     ("multiple myeloma", "bispecific antibody", "US", A.APPROVED,
      {"Tecvayli", "Elrexfio", "Talvey"}, set()),

@@ -71,15 +71,20 @@ def test_second_search_is_served_from_cache(server: FakeCTGov, tmp_path: Path) -
     ]
 
 
-def test_unreachable_registry_serves_the_cache_and_says_so(
-    server: FakeCTGov, tmp_path: Path
-) -> None:
-    with make_client(server.url, tmp_path) as client:
+def test_unreachable_registry_serves_the_cache_and_says_so(tmp_path: Path) -> None:
+    with FakeCTGov(n_studies=30) as server, make_client(server.url, tmp_path) as client:
         fresh = find_trials("melanoma", client=client, statuses=None)
-    with make_client(closed_port_url(), tmp_path) as client:
+        url = server.url
+    # The server is gone now: a refresh cannot reach it, so the cache is served.
+    with make_client(url, tmp_path) as client:
+        result = find_trials("melanoma", client=client, statuses=None, refresh=True)
         offline = find_trials("melanoma", client=client, statuses=None, offline=True)
-    assert offline.from_cache and len(offline.studies) == len(fresh.studies)
-    assert not offline.registry_reachable
+    assert fresh.studies and [s.nct_id for s in result.studies] == [
+        s.nct_id for s in fresh.studies
+    ]
+    assert result.from_cache and not result.registry_reachable
+    assert "unreachable" in result.message and "cached" in result.message
+    assert offline.from_cache and not offline.registry_reachable
 
 
 def test_unreachable_registry_with_nothing_cached(tmp_path: Path) -> None:
@@ -101,11 +106,11 @@ def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
         "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "therapy_lookup", "trials", "multiple myeloma", "--json",
+        [sys.executable, "-m", "therapy_lookup", "trials", "melanoma", "--json",
          "--all-statuses", "--limit", "5"],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["registry_reachable"] is True and 0 < len(data["studies"]) <= 5
-    assert all("Multiple Myeloma" in s["conditions"] for s in data["studies"])
+    assert all("Melanoma" in s["conditions"] for s in data["studies"])

@@ -1,0 +1,99 @@
+"""therapy_lookup: sourced, dated facts on cancer therapy approvals, for people and apps.
+
+Answers say what they rest on (sources, as-of date) and are not medical advice.
+
+>>> from therapy_lookup import check_availability
+>>> check_availability("liposarcoma", "CAR-T").status.value
+'not_approved'
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .availability import (
+    DISCLAIMER,
+    ApprovalMatch,
+    Availability,
+    AvailabilityService,
+    AvailabilityStatus,
+    Coverage,
+    ProductSummary,
+    RelatedApproval,
+    RelatedReason,
+    check_availability,
+)
+from .cancer_types import CancerTypeTree, UnknownCancerTypeError, load_cancer_types
+from .catalog import Catalog, load_catalog
+from .errors import (
+    InvalidRegionError,
+    TherapyLookupError,
+    UnknownDiagnosisError,
+    UnknownTherapyError,
+)
+from .models import (
+    Agency,
+    Approval,
+    ApprovalStatus,
+    ApprovalType,
+    CancerType,
+    Product,
+    SafetyFact,
+    TherapyClass,
+)
+from .questions import ask
+from .resolver import (
+    DiagnosisMatch,
+    DiagnosisResolver,
+    MatchMethod,
+    resolve,
+    resolve_many,
+    search_diagnoses,
+)
+from .therapies import TherapyKind, TherapyRef, TherapyResolver
+
+try:
+    __version__ = version("therapy_lookup")
+except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Agency",
+    "Approval",
+    "ApprovalMatch",
+    "ApprovalStatus",
+    "ApprovalType",
+    "Availability",
+    "AvailabilityService",
+    "AvailabilityStatus",
+    "CancerType",
+    "CancerTypeTree",
+    "Catalog",
+    "Coverage",
+    "DISCLAIMER",
+    "DiagnosisMatch",
+    "DiagnosisResolver",
+    "InvalidRegionError",
+    "MatchMethod",
+    "Product",
+    "ProductSummary",
+    "RelatedApproval",
+    "RelatedReason",
+    "SafetyFact",
+    "TherapyClass",
+    "TherapyKind",
+    "TherapyLookupError",
+    "TherapyRef",
+    "TherapyResolver",
+    "UnknownCancerTypeError",
+    "UnknownDiagnosisError",
+    "UnknownTherapyError",
+    "__version__",
+    "ask",
+    "check_availability",
+    "load_cancer_types",
+    "load_catalog",
+    "resolve",
+    "resolve_many",
+    "search_diagnoses",
+]
