@@ -68,7 +68,10 @@ def test_resolve_prints_the_type(capsys: pytest.CaptureFixture[str]) -> None:
 def test_module_entry_point_runs() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "therapy_lookup", "available", "lung cancer", "CAR-T"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "not_approved" in proc.stdout

@@ -112,14 +112,24 @@ def test_counts_are_pinned(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize(
     "brand",
-    ["Kymriah", "Yescarta", "Tecartus", "Breyanzi", "Abecma", "Carvykti", "Aucatzyl",
-     "Tecelra", "Amtagvi"],
+    [
+        "Kymriah",
+        "Yescarta",
+        "Tecartus",
+        "Breyanzi",
+        "Abecma",
+        "Carvykti",
+        "Aucatzyl",
+        "Tecelra",
+        "Amtagvi",
+    ],
 )
 def test_every_fda_cell_therapy_is_covered(catalog: Catalog, brand: str) -> None:
     products = [p for p in catalog.products.values() if p.brand_name == brand]
     assert len(products) == 1
     fda = [
-        a for a in catalog.approvals_for_product(products[0].id)
+        a
+        for a in catalog.approvals_for_product(products[0].id)
         if a.agency is Agency.FDA and a.status.is_approved
     ]
     assert fda, f"{brand} has no active FDA approval row"

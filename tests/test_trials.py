@@ -28,8 +28,14 @@ def server() -> Iterator[FakeCTGov]:
 
 def make_client(url: str, cache: Path) -> ClinicalTrialsClient:
     config = ClientConfig(
-        base_url=url, min_interval=0, cache_dir=cache, max_retries=1, backoff_base=0.01,
-        backoff_cap=0.02, connect_timeout=2, read_timeout=5,
+        base_url=url,
+        min_interval=0,
+        cache_dir=cache,
+        max_retries=1,
+        backoff_base=0.01,
+        backoff_cap=0.02,
+        connect_timeout=2,
+        read_timeout=5,
     )
     return ClinicalTrialsClient(config)
 
@@ -79,9 +85,7 @@ def test_unreachable_registry_serves_the_cache_and_says_so(tmp_path: Path) -> No
     with make_client(url, tmp_path) as client:
         result = find_trials("melanoma", client=client, statuses=None, refresh=True)
         offline = find_trials("melanoma", client=client, statuses=None, offline=True)
-    assert fresh.studies and [s.nct_id for s in result.studies] == [
-        s.nct_id for s in fresh.studies
-    ]
+    assert fresh.studies and [s.nct_id for s in result.studies] == [s.nct_id for s in fresh.studies]
     assert result.from_cache and not result.registry_reachable
     assert "unreachable" in result.message and "cached" in result.message
     assert offline.from_cache and not offline.registry_reachable
@@ -106,9 +110,23 @@ def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
         "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "therapy_lookup", "trials", "melanoma", "--json",
-         "--all-statuses", "--limit", "5"],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "therapy_lookup",
+            "trials",
+            "melanoma",
+            "--json",
+            "--all-statuses",
+            "--limit",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

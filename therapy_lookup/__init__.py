@@ -58,6 +58,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare source tr
     __version__ = "0+unknown"
 
 __all__ = [
+    "DISCLAIMER",
     "Agency",
     "Approval",
     "ApprovalMatch",
@@ -70,7 +71,6 @@ __all__ = [
     "CancerTypeTree",
     "Catalog",
     "Coverage",
-    "DISCLAIMER",
     "DiagnosisMatch",
     "DiagnosisResolver",
     "InvalidRegionError",

@@ -1,6 +1,6 @@
 """Reading and writing the curated CSV tables of ``data/`` in their one canonical form.
 
-The canonical form: UTF-8, comma-delimited, a header row, minimal quoting, ``\\n`` line endings,
+The canonical form: UTF-8, comma-delimited, a header row, minimal quoting, LF line endings,
 rows sorted by their key, list-valued cells joined with ``|``, empty cell for no value.
 """
 
@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
 
 __all__ = [
     "LIST_SEPARATOR",

@@ -171,7 +171,9 @@ class AvailabilityService:
         if isinstance(diagnosis, CancerType):
             return self.tree[diagnosis.id], None
         if not isinstance(diagnosis, str):
-            raise TypeError(f"diagnosis must be a str or CancerType, not {type(diagnosis).__name__}")
+            raise TypeError(
+                f"diagnosis must be a str or CancerType, not {type(diagnosis).__name__}"
+            )
         match = self.diagnoses.resolve(diagnosis)
         if match is None:
             suggestions = [m.cancer_type.name for m in self.diagnoses.search(diagnosis, limit=5)]
@@ -269,9 +271,7 @@ class AvailabilityService:
         answer = _sorted_matches(answer)
         products = _unique(m.product for m in answer)
         related = self._related(cancer_type, ref, region_code, {m.approval.id for m in answer})
-        safety = _unique(
-            fact for p in products for fact in self.catalog.safety_for_product(p.id)
-        )
+        safety = _unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
         shown = [*answer, *_sorted_matches(elsewhere), *_sorted_matches(inactive)]
         sources = _unique(str(url) for m in shown for url in m.approval.sources)
         result = dict(
@@ -290,7 +290,7 @@ class AvailabilityService:
             as_of=self.catalog.as_of,
             sources=tuple(sources),
         )
-        return Availability(summary=_summary(result), **result)  # type: ignore[arg-type]
+        return Availability(summary=_summary(result), **result)
 
     def _related(
         self, cancer_type: CancerType, ref: TherapyRef, region: str, shown: set[str]
@@ -336,7 +336,9 @@ class AvailabilityService:
                     )
                 )
         order = list(RelatedReason)
-        out.sort(key=lambda r: (order.index(r.reason), r.product.id, r.approval.date, r.approval.id))
+        out.sort(
+            key=lambda r: (order.index(r.reason), r.product.id, r.approval.date, r.approval.id)
+        )
         return out
 
 
@@ -425,7 +427,7 @@ def check_availability(
     therapy: str | TherapyRef,
     region: str = "US",
 ) -> Availability:
-    """Is ``therapy`` (a class or a product) approved for ``diagnosis`` in ``region``?
+    """Answer whether ``therapy`` (a class or a product) is approved for ``diagnosis``.
 
     ``region`` is one of US, EU, CN, JP, KR, IN, CA, UK, ES, or "any". Raises
     UnknownDiagnosisError / UnknownTherapyError (both LookupError) with suggestions, and

@@ -159,7 +159,7 @@ class Catalog:
 
 
 def _before(first: str, second: str) -> bool:
-    """Whether partial date ``first`` is surely earlier than ``second`` (compared to the coarser)."""
+    """Whether partial date ``first`` is surely before ``second`` (at the coarser precision)."""
     n = min(len(first), len(second))
     return first[:n] < second[:n]
 

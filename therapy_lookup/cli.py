@@ -11,16 +11,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from .availability import Availability, check_availability
+from .ctgov import CTGovError, GeoFilter
 from .errors import TherapyLookupError
 from .questions import ask
 from .resolver import resolve, search_diagnoses
-from .ctgov import CTGovError, GeoFilter
 from .trials import OPEN_STATUSES, TrialSearch, find_trials
 
 __all__ = ["format_availability", "format_trials", "main"]
@@ -52,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     trials.add_argument("diagnosis", help="diagnosis text")
     trials.add_argument("--therapy", default=None, help="therapy class or product")
     trials.add_argument(
-        "--near", default=None, metavar="LAT,LON,RADIUS",
+        "--near",
+        default=None,
+        metavar="LAT,LON,RADIUS",
         help="only studies with a site within RADIUS (e.g. 50mi or 80km) of LAT,LON",
     )
     trials.add_argument("--all-statuses", action="store_true", help="not only recruiting")
@@ -67,10 +68,11 @@ def _parse_near(text: str) -> GeoFilter:
     if len(parts) != 3:
         raise ValueError(f"--near takes LAT,LON,RADIUS (e.g. 42.36,-71.06,50mi), not {text!r}")
     lat, lon, radius = parts
-    unit = "km" if radius.lower().endswith("km") else "mi"
     number = radius.lower().removesuffix("km").removesuffix("mi")
     try:
-        return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit=unit)
+        if radius.lower().endswith("km"):
+            return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit="km")
+        return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit="mi")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"--near: {exc}") from exc
 
@@ -184,7 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 offline=args.offline,
             )
             if args.json:
-                out.write(result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}}) + "\n")
+                out.write(
+                    result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}})
+                    + "\n"
+                )
             else:
                 out.write(format_trials(result) + "\n")
             return 0 if result.studies or result.registry_reachable else 1
@@ -194,8 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out.write((match.model_dump_json(indent=2) if match else "null") + "\n")
             elif match is None:
                 near = ", ".join(m.cancer_type.name for m in search_diagnoses(args.text, 5))
-                print(f"error: no confident match for {args.text!r}"
-                      + (f"; closest: {near}" if near else ""), file=sys.stderr)
+                print(
+                    f"error: no confident match for {args.text!r}"
+                    + (f"; closest: {near}" if near else ""),
+                    file=sys.stderr,
+                )
                 return 1
             else:
                 ct = match.cancer_type

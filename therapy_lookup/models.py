@@ -7,8 +7,8 @@ separated by ``|``.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import Enum
 from typing import Annotated
 
@@ -206,7 +206,9 @@ class Product(BaseModel):
 
     model_config = _FROZEN
 
-    id: Slug = Field(description="Stable slug id, usually the generic name, e.g. 'axicabtagene-ciloleucel'.")
+    id: Slug = Field(
+        description="Stable slug id, usually the generic name, e.g. 'axicabtagene-ciloleucel'."
+    )
     brand_name: str | None = Field(default=None, description="Brand name, e.g. 'Yescarta'.")
     generic_name: str = Field(min_length=1, description="International nonproprietary name.")
     synonyms: tuple[str, ...] = Field(default=(), description="Code names and short names.")

@@ -629,6 +629,10 @@ class DiagnosisResolver:
         self._cache: dict[str, DiagnosisMatch | None] = {}
         self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
 
+    def clear_cache(self) -> None:
+        """Forget the answers remembered for texts already resolved."""
+        self._cache.clear()
+
     @property
     def tree(self) -> CancerTypeTree:
         """Return the cancer type tree the resolver answers from."""
@@ -666,9 +670,10 @@ class DiagnosisResolver:
         if cached is not None or text in self._cache:
             return cached
         result = self._resolve(text)
-        if len(self._cache) >= self._cache_size:
-            self._cache.clear()
-        self._cache[text] = result
+        if self._cache_size > 0:
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[text] = result
         return result
 
     def resolve_many(self, texts: Iterable[str]) -> list[DiagnosisMatch | None]:

@@ -15,10 +15,24 @@ from .errors import UnknownTherapyError
 
 __all__ = ["TherapyKind", "TherapyRef", "TherapyResolver", "normalise_therapy"]
 
-_PUNCT = re.compile(r"[\s\-_/.,+()\[\]:;'\"’‘®™]+")
+_PUNCT = re.compile("[\\s\\-_/.,+()\\[\\]:;'\"\u2019\u2018\u00ae\u2122]+")
 _GENERIC_SUFFIXES = frozenset(
-    {"therapy", "therapies", "treatment", "treatments", "drug", "drugs", "medicine", "medicines",
-     "cell", "cells", "product", "products", "infusion", "s"}
+    {
+        "therapy",
+        "therapies",
+        "treatment",
+        "treatments",
+        "drug",
+        "drugs",
+        "medicine",
+        "medicines",
+        "cell",
+        "cells",
+        "product",
+        "products",
+        "infusion",
+        "s",
+    }
 )
 _FUZZY_CUTOFF = 86.0
 _FUZZY_MIN_LENGTH = 5
@@ -111,7 +125,7 @@ class TherapyResolver:
         return ranked[:limit]
 
     def resolve(self, text: str) -> TherapyRef:
-        """The one therapy ``text`` names; raises UnknownTherapyError when unsure or ambiguous."""
+        """Return the one therapy ``text`` names; raise UnknownTherapyError if unsure."""
         if not isinstance(text, str):
             raise TypeError(f"therapy must be a str, not {type(text).__name__}")
         if not text.strip():

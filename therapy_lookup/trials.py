@@ -23,7 +23,7 @@ from .ctgov import (
     Phase,
     Study,
 )
-from .ctgov.client import StaleDataWarning
+from .ctgov.client import SearchResults, StaleDataWarning
 from .models import CancerType
 from .resolver import DiagnosisMatch
 from .therapies import TherapyKind, TherapyRef
@@ -71,7 +71,7 @@ class TrialSearch(BaseModel):
 
 
 def intervention_query(therapy: TherapyRef, service: AvailabilityService) -> str | None:
-    """The intervention text to search for a therapy class or product (None for 'any')."""
+    """Return the intervention text to search for a class or product (None for 'any')."""
     if therapy.kind is TherapyKind.PRODUCT:
         return service.catalog.products[therapy.id].generic_name
     if therapy.id == "systemic_therapy":
@@ -116,8 +116,9 @@ def find_trials(
     intervention = intervention_query(ref, svc) if ref is not None else None
     own_client = client is None
     trials_client = client if client is not None else ClinicalTrialsClient()
-    try:
-        search_args = dict(
+
+    def search(*, offline: bool, refresh: bool = False) -> SearchResults:
+        return trials_client.search(
             condition=condition,
             intervention=intervention,
             statuses=list(statuses) if statuses else None,
@@ -125,23 +126,28 @@ def find_trials(
             geo=near,
             limit=limit,
             page_size=min(limit, 1000),
+            offline=offline,
+            refresh=refresh,
         )
-        reachable = True
+
+    results: SearchResults | None = None
+    studies: tuple[Study, ...] = ()
+    reachable = True
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StaleDataWarning)
             try:
-                results = trials_client.search(**search_args, offline=offline, refresh=refresh)
+                results = search(offline=offline, refresh=refresh)
                 studies = tuple(results)
             except CTGovOfflineCacheMiss:
-                reachable = False
-                studies, results = (), None
+                reachable, results = False, None
             except CTGovUnavailable:
                 reachable = False
                 try:
-                    results = trials_client.search(**search_args, offline=True)
+                    results = search(offline=True)
                     studies = tuple(results)
                 except CTGovOfflineCacheMiss:
-                    studies, results = (), None
+                    results = None
     finally:
         if own_client:
             trials_client.close()
@@ -183,10 +189,7 @@ def _message(
     if not reachable and not offline:
         if from_cache:
             age = "out-of-date " if stale else ""
-            return (
-                f"ClinicalTrials.gov was unreachable: showing {n} {age}cached "
-                f"studies{when}."
-            )
+            return f"ClinicalTrials.gov was unreachable: showing {n} {age}cached studies{when}."
         return "ClinicalTrials.gov was unreachable and nothing is cached for this search."
     if from_cache:
         age = "out-of-date " if stale else ""
