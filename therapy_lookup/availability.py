@@ -259,16 +259,18 @@ class AvailabilityService:
                     in_region.append(m)
                 else:
                     elsewhere.append(m)
-        covers = [m for m in in_region if m.coverage is Coverage.COVERS]
+        covers = _sorted_matches(m for m in in_region if m.coverage is Coverage.COVERS)
+        subtypes = _sorted_matches(m for m in in_region if m.coverage is Coverage.SUBTYPE)
+        # Approvals that cover the asked type come first; those for its subtypes follow.
+        answer = covers + subtypes
         if covers:
-            status, answer = AvailabilityStatus.APPROVED, covers
-        elif in_region:
-            status, answer = AvailabilityStatus.APPROVED_FOR_SUBTYPE, in_region
+            status = AvailabilityStatus.APPROVED
+        elif subtypes:
+            status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
         elif elsewhere:
-            status, answer = AvailabilityStatus.APPROVED_ELSEWHERE, []
+            status = AvailabilityStatus.APPROVED_ELSEWHERE
         else:
-            status, answer = AvailabilityStatus.NOT_APPROVED, []
-        answer = _sorted_matches(answer)
+            status = AvailabilityStatus.NOT_APPROVED
         products = _unique(m.product for m in answer)
         related = self._related(cancer_type, ref, region_code, {m.approval.id for m in answer})
         safety = _unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
@@ -290,7 +292,15 @@ class AvailabilityService:
             as_of=self.catalog.as_of,
             sources=tuple(sources),
         )
-        return Availability(summary=_summary(result), **result)
+        narrower = sorted(
+            {
+                self.tree[t].name
+                for m in subtypes
+                for t in m.approval.cancer_types
+                if self.tree.is_a(t, cancer_type.id)
+            }
+        )
+        return Availability(summary=_summary(result, narrower), **result)
 
     def _related(
         self, cancer_type: CancerType, ref: TherapyRef, region: str, shown: set[str]
@@ -337,7 +347,13 @@ class AvailabilityService:
                 )
         order = list(RelatedReason)
         out.sort(
-            key=lambda r: (order.index(r.reason), r.product.id, r.approval.date, r.approval.id)
+            key=lambda r: (
+                order.index(r.reason),
+                bool(r.approval.biomarkers),  # type-specific approvals before biomarker-led ones
+                r.product.id,
+                r.approval.date,
+                r.approval.id,
+            )
         )
         return out
 
@@ -380,7 +396,7 @@ def _where(region: str) -> str:
     return "by any agency" if region == "any" else f"in region {region}"
 
 
-def _summary(r: dict[str, object]) -> str:
+def _summary(r: dict[str, object], narrower: list[str]) -> str:
     """One paragraph of plain language for an answer."""
     status = r["status"]
     ref = r["therapy"]
@@ -392,15 +408,24 @@ def _summary(r: dict[str, object]) -> str:
     assert isinstance(approvals, tuple) and isinstance(elsewhere, tuple)
     what = ref.name
     if status is AvailabilityStatus.APPROVED:
-        names = ", ".join(_display(p) for p in _unique(m.product for m in approvals))
-        text = f"Yes: {what} is approved {_where(region)} for {ct.name}: {names}."
-        if any(m.approval.biomarkers for m in approvals):
-            text += " Some approvals require a biomarker (see conditions)."
+        covering = [m for m in approvals if m.coverage is Coverage.COVERS]
+        names = ", ".join(_display(p) for p in _unique(m.product for m in covering))
+        if all(m.approval.biomarkers for m in covering):
+            needs = sorted({b for m in covering for b in m.approval.biomarkers})
+            text = (
+                f"Yes, but only with a biomarker: {what} is approved {_where(region)} for "
+                f"{ct.name} whose tumour has {' or '.join(needs)}: {names}."
+            )
+        else:
+            text = f"Yes: {what} is approved {_where(region)} for {ct.name}: {names}."
+            if any(m.approval.biomarkers for m in covering):
+                text += " Some approvals require a biomarker (see conditions)."
+        if narrower:
+            text += f" Also approved for some kinds of it: {', '.join(narrower)}."
     elif status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
-        subtypes = sorted({t for m in approvals for t in m.covered_types})
         text = (
             f"Only for some kinds of {ct.name}: {what} is approved {_where(region)} for "
-            f"{', '.join(subtypes)}."
+            f"{', '.join(narrower)}."
         )
     elif status is AvailabilityStatus.APPROVED_ELSEWHERE:
         agencies = sorted({m.approval.agency.value for m in elsewhere})

@@ -141,8 +141,9 @@ def format_availability(answer: Availability) -> str:
         for r in answer.related[:15]:
             p = r.product
             name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            needs = f" with {' or '.join(r.approval.biomarkers)}" if r.approval.biomarkers else ""
             lines.append(
-                f"  - {name} [{p.therapy_class_name}] for {', '.join(r.covered_types)} — "
+                f"  - {name} [{p.therapy_class_name}] for {', '.join(r.covered_types)}{needs} — "
                 f"{r.approval.agency.value} {r.approval.date}"
             )
         if len(answer.related) > 15:

@@ -15,7 +15,7 @@ from .errors import UnknownTherapyError
 
 __all__ = ["TherapyKind", "TherapyRef", "TherapyResolver", "normalise_therapy"]
 
-_PUNCT = re.compile("[\\s\\-_/.,+()\\[\\]:;'\"\u2019\u2018\u00ae\u2122]+")
+_PUNCT = re.compile("[\\s\\-_/.,+()\\[\\]:;?!'\"\u2019\u2018\u00ae\u2122]+")
 _GENERIC_SUFFIXES = frozenset(
     {
         "therapy",
