@@ -14,7 +14,7 @@ from therapy_lookup.models import Agency, Approval, ApprovalStatus, Product
 from therapy_lookup.therapies import normalise_therapy
 
 TODAY = dt.date(2026, 11, 22)
-FORMAT_HINT = "run `python -m therapy_lookup.catalog --format` to rewrite the tables"
+FORMAT_HINT = "run `python -m therapy_lookup.lint --format` to rewrite the tables"
 
 
 @pytest.fixture(scope="module")

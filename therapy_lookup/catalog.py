@@ -1,14 +1,12 @@
 """The curated catalog: therapy classes, products, approvals and safety facts, validated once.
 
-Run ``python -m therapy_lookup.catalog --check`` to list every bad record in ``data/``, and
-``python -m therapy_lookup.catalog --format`` to rewrite the tables in their canonical form.
+Run ``python -m therapy_lookup.lint --check`` to list every bad record in ``data/``, and
+``python -m therapy_lookup.lint --format`` to rewrite the tables in their canonical form.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -21,7 +19,7 @@ from ._tables import DataError, RecordError
 from .cancer_types import CancerTypeTree
 from .models import Approval, CancerType, Product, SafetyFact, TherapyClass
 
-__all__ = ["Catalog", "load_catalog", "main"]
+__all__ = ["Catalog", "format_tables", "load_catalog"]
 
 #: Tables of this module: name in ``data/`` → record model and the column rows are sorted by.
 TABLES: dict[str, tuple[type[BaseModel], str]] = {
@@ -212,29 +210,3 @@ def format_tables() -> list[str]:
     return changed
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Check (``--check``) or reformat (``--format``) the curated tables."""
-    parser = argparse.ArgumentParser(prog="python -m therapy_lookup.catalog")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--check", action="store_true", help="list every bad record")
-    group.add_argument("--format", action="store_true", help="rewrite tables canonically")
-    args = parser.parse_args(argv)
-    if args.format:
-        for path in format_tables():
-            print(f"reformatted {path}")
-        return 0
-    try:
-        catalog = Catalog.load()
-    except DataError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(
-        f"ok: {len(catalog.therapy_classes)} therapy classes, {len(catalog.products)} products, "
-        f"{len(catalog.approvals)} approvals, {len(catalog.safety)} safety facts, "
-        f"{len(catalog.cancer_types)} cancer types; as of {catalog.as_of}"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
