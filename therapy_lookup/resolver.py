@@ -412,7 +412,8 @@ _BIOMARKERS = [
 ]
 
 _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
-    (r"\b(?:r\s*/\s*r|rel(?:apsed)?\s*(?:/|or|and)\s*ref(?:ractory)?)\b", "relapsed/refractory", "/ rela"),
+    (r"\b(?:r\s*/\s*r|rel(?:apsed)?\s*(?:/|or|and)\s*ref(?:ractory)?)\b", "relapsed/refractory",
+     "/ rela"),
     (r"\brelapsed\b", "relapsed", "rela"),
     (r"\brefractory\b", "refractory", "refr"),
     (r"\brecurrent\b", "recurrent", "recu"),
