@@ -253,7 +253,9 @@ _FILLERS = frozenset(
         "invasive", "aggressive", "indolent", "stage", "grade", "high", "low", "intermediate",
         "history", "personal", "left", "right", "upper", "lower", "overlapping", "lesion", "form",
         "forms", "case", "patient", "diagnosis", "diagnosed", "dx", "hx", "suspected", "probable",
-        "possible", "confirmed", "known", "presumed", "de", "novo"
+        "possible", "confirmed", "known", "presumed", "de", "novo", "after", "prior",
+        "post", "following", "therapy", "treatment", "treated", "line", "regimen", "anti",
+        "car", "cart"
     ]
 )
 _SITE_WORDS = frozenset(
@@ -367,8 +369,11 @@ _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     (('idh',), r"\bidh\b[\s-]*(?:mut\w*|\+|positive)", ("IDH mutation",)),
     (('flt',), r"\bflt[\s-]?3\b[\s-]*(?:itd|tkd|mut\w*|\+|positive)?", ("FLT3 mutation",)),
     (('npm',), r"\bnpm[\s-]?1\b[\s-]*(?:mut\w*|\+|positive)", ("NPM1 mutation",)),
-    (('brca',), r"\b(?:g|germline[\s-]+)?brca[12]?\b[\s-]*(?:mut\w*|\+|positive|carrier)", (
-        "BRCA mutation",)),
+    (("brca", "gbrca", "germ"),
+     r"\b(?:g|germline[\s-]+)?brca(?:[12](?:\s*/\s*2)?)?\b[\s-]*(?:mut\w*|\+|pos\w*|carrier)"
+     r"|\b(?:g|germline[\s-]+)?brca[12](?:\s*/\s*2)?\b|\bgbrca\d?\b", ("BRCA mutation",)),
+    (("hpv", "p16"), r"\b(?:hpv|p16)[\s-]*(?:\+|pos\w*|associated|related|driven)", (
+        "HPV positive",)),
     (('hrd', 'homologous'), r"\bhrd\b|homologous[\s-]+recombination[\s-]+defici\w*", ("HRD",)),
     (('pik3ca',), r"\bpik3ca\b[\s-]*(?:mut\w*|\+|positive)?", ("PIK3CA mutation",)),
     (('esr1',), r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
@@ -414,6 +419,8 @@ _BIOMARKERS = [
 _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\b(?:r\s*/\s*r|rel(?:apsed)?\s*(?:/|or|and)\s*ref(?:ractory)?)\b", "relapsed/refractory",
      "/ rela"),
+    (r"\b(?:triple|quad(?:ruple)?|penta|double)[\s-]*(?:class[\s-]*)?(?:refractory|exposed)\b",
+     "multi-class refractory", "trip quad pent doub"),
     (r"\brelapsed\b", "relapsed", "rela"),
     (r"\brefractory\b", "refractory", "refr"),
     (r"\brecurrent\b", "recurrent", "recu"),
@@ -423,6 +430,15 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      r"(?:therapy|treatment|chemo\w*))?", "prior lines", "afte foll post fail prog"),
     (r"\b(?:\d|one|two|three|four|first|second|third|fourth)(?:st|nd|rd|th)?[\s-]*(?:line|l)\b"
      r"(?:\s+(?:therapy|treatment|setting))?|\b[1-4]l\+?", "line of therapy", "line 1l 2l 3l 4l"),
+    (r"\b(?:after|post|following|failed|progressed\s+(?:on|after)|previously\s+treated\s+with|"
+     r"refractory\s+to|relapsed\s+after|prior)\s+(?:\w+\s+){0,2}?(?:car[\s-]*t|cart|car\s+t[\s-]*cell"
+     r"|(?:auto\w*|allo\w*|stem\s+cell\s+|bone\s+marrow\s+)?(?:transplant\w*|sct|asct|hsct)"
+     r"|chemo\w*|immunotherap\w*|radio\w*|radiation|surgery|resection|bispecific\w*"
+     r"|(?:anti[\s_-]*)?(?:pd[\s-]*1|pd[\s-]*l1|cd38|bcma|cd20)\w*|\w+mab|\w+nib|\w+lib)\b",
+     "prior therapy", "afte post foll fail prog prev refr rela prio"),
+    (r"\b(?:transplant|asct|sct)[\s-]*(?:in)?eligible\b|\b(?:in)?eligible\s+for\s+"
+     r"(?:a\s+)?(?:stem\s+cell\s+)?transplant\w*", "transplant eligibility",
+     "tran asct sct elig inel"),
     (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage", "stag"),
     (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade", "grad"),
     (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"
@@ -469,9 +485,17 @@ for _i, _entry in enumerate(_BIOMARKER_PATTERNS):
         _TRIGGER_FIRST.setdefault(_t, []).append(_i)
 
 
+_ANTI = re.compile(r"\banti[\s-]+(?=[a-z0-9])|\banti-?(?=cd\d|bcma|pd|her|egfr|gprc|cldn)",
+                   re.IGNORECASE)
+_BARE_BRCA = re.compile(r"\bbrca\b", re.IGNORECASE)
+
+
 def _extract_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
+    if "anti" in text.casefold():
+        text = _ANTI.sub("anti_", text)  # "anti-CD38" names a drug class, not a biomarker
     hits: set[str] = set()
-    for word in _WORD.findall(text.casefold()):
+    words = _WORD.findall(text.casefold())
+    for word in words:
         for trigger in _TRIGGER_PREFIX.get(word[:3], ()):
             if word == trigger or (len(trigger) >= 3 and word.startswith(trigger)):
                 hits.add(trigger)
@@ -487,6 +511,12 @@ def _extract_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
         for marker in markers:
             if marker not in found:
                 found.append(marker)
+    if "brca" in hits and len(words) > 1 and "BRCA mutation" not in found:
+        # "ovarian cancer BRCA": the gene; "BRCA" alone is OncoTree's invasive breast carcinoma.
+        bare = _BARE_BRCA.sub(" ", text)
+        if bare != text:
+            text = bare
+            found.append("BRCA mutation")
     return tuple(found), text
 
 
@@ -502,7 +532,7 @@ def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
         if not matches:
             continue
         for m in matches:
-            phrase = " ".join(m.group(0).split())
+            phrase = " ".join(m.group(0).replace("anti_", "anti-").split())
             value = label if label == "relapsed/refractory" else f"{label}: {phrase}"
             if label == phrase.casefold():
                 value = label
@@ -948,7 +978,12 @@ class DiagnosisResolver:
                 skip = idx + 1  # "non-papillary renal cell carcinoma": a modifier, not a negation
             elif tok in _NEGATION:
                 return None
-            elif tok in _FILLERS or tok in _SITE_WORDS or (specific and tok in _GENERIC_HEADS):
+            elif (
+                len(tok) == 1
+                or tok in _FILLERS
+                or tok in _SITE_WORDS
+                or (specific and tok in _GENERIC_HEADS)
+            ):
                 continue
             else:
                 uncovered += 1
