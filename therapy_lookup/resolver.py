@@ -236,6 +236,7 @@ _STOPWORDS = frozenset(
         "part", "other"
     ]
 )
+_CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
         "cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignant",
@@ -665,7 +666,14 @@ class DiagnosisResolver:
         self._exact = {k: tuple(v) for k, v in exact.items()}
         self._keyed = {k: tuple(v) for k, v in keyed.items()}
         vocab: dict[str, list[str]] = {}
-        for tok in sorted({tok for k in self._exact for tok in k.split() if len(tok) >= 4}):
+        words = {
+            tok
+            for k, entries in self._exact.items()
+            if any(not e.case_sensitive for e in entries)
+            for tok in k.split()
+            if len(tok) >= 4
+        }
+        for tok in sorted(words):
             vocab.setdefault(tok[0], []).append(tok)
         self._vocab = vocab
         self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
@@ -870,17 +878,21 @@ class DiagnosisResolver:
             return None
         norm = " ".join(tokens)
         entries = self._usable(self._exact.get(norm, ()), raw)
-        if not entries:
-            content = _content(tokens)
-            if content and len(content) < len(tokens):
-                entries = self._usable(self._exact.get(" ".join(content), ()), raw)
-        if not entries:
-            key = _sorted_key(tokens)
-            entries = self._keyed.get(key, ()) if key else ()
+        if entries:
+            return self._hit_from(entries)
+        # Without the small words, then in any order: less certain, and much less when a
+        # conjunction went ("colorectal and other cancers").
+        cap = 80.0 if _CONJUNCTIONS.intersection(tokens) else 94.0
+        content = _content(tokens)
+        if content and len(content) < len(tokens):
+            entries = self._usable(self._exact.get(" ".join(content), ()), raw)
             if entries:
-                return self._hit_from(entries, score_cap=94.0)
+                return self._hit_from(entries, score_cap=cap)
+        key = _sorted_key(tokens)
+        if not key:
             return None
-        return self._hit_from(entries)
+        entries = self._keyed.get(key, ()) or self._usable(self._exact.get(key, ()), raw)
+        return self._hit_from(entries, score_cap=cap) if entries else None
 
     def _usable(self, entries: Sequence[_Entry], raw: list[str]) -> tuple[_Entry, ...]:
         if not entries:
@@ -940,12 +952,15 @@ class DiagnosisResolver:
 
     @staticmethod
     def _typed(entry: _Entry, raw: str) -> bool:
+        """Whether an abbreviation or code was typed as such (not made by spelling correction).
+
+        Common short words (``all``, ``es``) count only in the case of the name (``ALL``).
+        """
         if not entry.case_sensitive:
             return True
         name = entry.name
-        if name.casefold() not in _SHORT_WORDS and len(name) >= 3:
-            return True
-        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", raw) is not None
+        flags = 0 if (name.casefold() in _SHORT_WORDS or len(name) < 3) else re.IGNORECASE
+        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", raw, flags) is not None
 
     def _contained(self, tokens: list[str], raw: str = "") -> _Hit | None:
         content = [t for t in tokens if t not in _STOPWORDS]
