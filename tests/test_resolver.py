@@ -223,3 +223,12 @@ def test_default_resolver_is_shared() -> None:
 
 def test_curated_tree_is_the_default() -> None:
     assert len(default_resolver().tree) == len(load_cancer_types())
+
+
+def test_matches_are_valid_models() -> None:
+    for text in ["NSCLC w/ KRAS G12C", "breast and ovarian cancer", "liposarcomma", "C90.0"]:
+        match = resolve(text)
+        assert match is not None
+        again = DiagnosisMatch.model_validate(match.model_dump())
+        assert again == match
+        assert match.model_copy(update={"query": "x"}).query == "x"

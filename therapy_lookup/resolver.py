@@ -24,6 +24,7 @@ than :data:`MAX_QUERY_LENGTH` characters raises :class:`ValueError` (never silen
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import re
@@ -32,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
@@ -677,9 +678,10 @@ class DiagnosisResolver:
             vocab.setdefault(tok[0], []).append(tok)
         self._vocab = vocab
         self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
-        self._choices = [k for k in self._exact if len(k) >= 8]
+        self._choices = sorted((k for k in self._exact if len(k) >= 8), key=len)
+        self._choice_lengths = [len(k) for k in self._choices]
         self._cache: dict[str, DiagnosisMatch | None] = {}
-        self._key_cache: dict[tuple[str, tuple[str, ...], str], DiagnosisMatch | None] = {}
+        self._key_cache: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
         self._codes = {tid: self._tree.nearest_oncotree_code(tid) for tid in self._tree}
 
@@ -808,9 +810,10 @@ class DiagnosisResolver:
 
     # -- the tiers -----------------------------------------------------------------------
 
-    def _resolve(self, text: str) -> DiagnosisMatch | None:
-        if not text.strip():
+    def _resolve(self, query: str) -> DiagnosisMatch | None:
+        if not query.strip():
             return None
+        text = _ABBREVIATION_PLURAL.sub(r"\1", query) if "s" in query else query
         biomarkers, rest = _extract_biomarkers(text)
         raw_tokens = _raw_tokens(text)
         hit = self._lookup_tokens(_tokens(text), raw_tokens)
@@ -820,7 +823,7 @@ class DiagnosisResolver:
             hit = self._resolve_rest(rest)
         if hit is None:
             return None
-        return self._match(text, hit, qualifiers, biomarkers)
+        return self._match(query, hit, qualifiers, biomarkers)
 
     def _resolve_rest(self, rest: str) -> _Hit | None:
         icd = _ICD_RE.match(rest)
@@ -1060,8 +1063,11 @@ class DiagnosisResolver:
     def _fuzzy_whole(self, norm: str) -> _Hit | None:
         if len(norm) < 8 or len(norm) > 120:
             return None
+        # fuzz.ratio >= 90 needs lengths within 9/11 of each other: look at those choices only.
+        lo = bisect.bisect_left(self._choice_lengths, len(norm) * 9 // 11)
+        hi = bisect.bisect_right(self._choice_lengths, len(norm) * 11 // 9 + 1)
         found = process.extractOne(
-            norm, self._choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            norm, self._choices[lo:hi], scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
         if found is None or not _tokens_align(norm.split(), found[0].split()):
             return None
@@ -1090,18 +1096,38 @@ class DiagnosisResolver:
             if tid != hit.type_id
         )
         quals = qualifiers + ((hit.note,) if hit.note else ())
-        return DiagnosisMatch.model_construct(
-            query=query,
-            cancer_type=self._tree[hit.type_id],
-            oncotree_code=self._codes[hit.type_id],
-            score=round(max(0.0, min(hit.score, 100.0)), 1),
-            method=hit.method,
-            matched_name=hit.name,
-            alternatives=alternatives,
-            qualifiers=quals,
-            biomarkers=biomarkers,
-            ambiguous=hit.ambiguous,
+        return _construct(
+            DiagnosisMatch,
+            {
+                "query": query,
+                "cancer_type": self._tree[hit.type_id],
+                "oncotree_code": self._codes[hit.type_id],
+                "score": round(max(0.0, min(hit.score, 100.0)), 1),
+                "method": hit.method,
+                "matched_name": hit.name,
+                "alternatives": alternatives,
+                "qualifiers": quals,
+                "biomarkers": biomarkers,
+                "ambiguous": hit.ambiguous,
+            },
         )
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _construct(model: type[_M], values: dict[str, Any]) -> _M:
+    """Build a model instance from trusted, complete values without validating them again.
+
+    What :meth:`pydantic.BaseModel.model_construct` does, minus its per-field bookkeeping
+    (about 5 µs a match); ``values`` must name every field.
+    """
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def _tokens_align(left: list[str], right: list[str]) -> bool:
@@ -1113,15 +1139,17 @@ def _tokens_align(left: list[str], right: list[str]) -> bool:
     return covered(left, right) and covered(right, left)
 
 
-_SIGNS = frozenset("+-/:,;()<>=%≥")
+_ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
 
-def _cache_key(text: str) -> tuple[str, tuple[str, ...], str]:
-    """Key texts that resolve alike: same words, same case of short words, same signs."""
-    raw = _raw_tokens(text)
-    short = tuple(t for t in raw if len(t) < 3 or t.casefold() in _SHORT_WORDS)
-    signs = "".join(sorted({c for c in text if c in _SIGNS}))
-    return " ".join(_tokens(text)), short, signs
+def _cache_key(text: str) -> tuple[str, tuple[str, ...]]:
+    """Key texts that resolve alike: same characters up to case, spacing and final stops.
+
+    Short words that are also abbreviations (``ALL``/``all``) keep their case in the key.
+    """
+    folded = " ".join(text.casefold().split()).rstrip(" .")
+    short = tuple(t for t in _raw_tokens(text) if t.casefold() in _SHORT_WORDS)
+    return folded, short
 
 
 def _validate(text: object) -> str:
@@ -1138,7 +1166,12 @@ _RAW_SPLIT = re.compile(r"[^\w+]+")
 
 
 def _raw_tokens(text: str) -> list[str]:
-    return [t for t in _RAW_SPLIT.split(text) if t]
+    return list(_raw_tokens_cached(text))
+
+
+@functools.lru_cache(maxsize=131_072)
+def _raw_tokens_cached(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _RAW_SPLIT.split(text) if t)
 
 
 _HEAD_OF = re.compile(
