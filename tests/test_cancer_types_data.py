@@ -176,3 +176,24 @@ def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.Monkey
         assert "unknown parent 'NOPE'" in text
     finally:
         load_cancer_types.cache_clear()
+
+
+def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from therapy_lookup.cancer_types import main
+
+    (tmp_path / "cancer_types.csv").write_text(
+        "id,name,parent,oncotree_code,ncit_code\r\nB,B,A,,\r\nA,A,,,\r\n", encoding="utf-8"
+    )
+    (tmp_path / "cancer_type_names.csv").write_text(
+        "cancer_type,name,kind\nB,zz,synonym\nA, Yy ,lay\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(_tables, "data_dir", lambda: tmp_path)
+    assert main(["--check"]) == 1
+    assert main(["--format"]) == 0
+    assert main(["--check"]) == 0
+    assert (tmp_path / "cancer_types.csv").read_text(encoding="utf-8") == (
+        "id,name,parent,oncotree_code,ncit_code\nA,A,,,\nB,B,A,,\n"
+    )
+    assert (tmp_path / "cancer_type_names.csv").read_text(encoding="utf-8") == (
+        "cancer_type,name,kind\nA,Yy,lay\nB,zz,synonym\n"
+    )

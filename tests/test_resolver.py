@@ -232,3 +232,36 @@ def test_matches_are_valid_models() -> None:
         again = DiagnosisMatch.model_validate(match.model_dump())
         assert again == match
         assert match.model_copy(update={"query": "x"}).query == "x"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T-cell large cell lymphoma", "MTNN"),
+        ("aggressive T cell lymphoma of the skin", "MTNN"),
+        ("thymic lymphoma", "LNM"),
+        ("multiple myeloma after anti-BCMA CAR-T", "PCM"),
+        ("triple class refractory myeloma", "PCM"),
+        ("BCCs", "BCC"),
+        ("ovarian cancer BRCA", "OVARY"),
+        ("sarcoma", "STS"),
+    ],
+)
+def test_resolves_harder_phrasings(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["skin lesion", "lung mass", "bone metastases", "kidney stones", "BCMA"]
+)
+def test_not_a_cancer_type(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_qualifiers_name_what_was_removed() -> None:
+    match = resolve("DLBCL relapsed after CAR-T, transplant ineligible")
+    assert match is not None
+    assert match.cancer_type.id == "DLBCLNOS"
+    assert "prior therapy: after CAR-T" in match.qualifiers
+    assert any(q.startswith("transplant eligibility") for q in match.qualifiers)
+    assert extract_biomarkers("myeloma after anti-CD38") == ()

@@ -237,11 +237,27 @@ _STOPWORDS = frozenset(
         "part", "other"
     ]
 )
+_LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
+    (frozenset(words.split()), type_id)
+    for words, type_id in [
+        ("t cell lymphoma", "MTNN"),
+        ("nk cell lymphoma", "MTNN"),
+        ("t cell leukemia", "MTNN"),
+        ("b cell lymphoma", "BNHL"),
+        ("lymphoblastic leukemia", "ALL"),
+        ("lymphoblastic lymphoma", "ALL"),
+        ("lymphocytic leukemia", "LNM"),
+        ("lymphoid leukemia", "LNM"),
+        ("myeloid leukemia", "MNM"),
+        ("myelogenous leukemia", "MNM"),
+        ("hodgkin lymphoma", "HL"),
+    ]
+]
 _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
         "cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignant",
-        "disease", "lesion", "growth", "mass"
+        "disease"
     ]
 )
 _FILLERS = frozenset(
@@ -253,7 +269,7 @@ _FILLERS = frozenset(
         "childhood", "paediatric", "infant", "infantile", "child", "children", "kid", "young",
         "elderly", "primary", "secondary", "localized", "localised", "disseminated", "widespread",
         "invasive", "aggressive", "indolent", "stage", "grade", "high", "low", "intermediate",
-        "history", "personal", "left", "right", "upper", "lower", "overlapping", "lesion", "form",
+        "history", "personal", "left", "right", "upper", "lower", "overlapping", "form",
         "forms", "case", "patient", "diagnosis", "diagnosed", "dx", "hx", "suspected", "probable",
         "possible", "confirmed", "known", "presumed", "de", "novo", "after", "prior",
         "post", "following", "therapy", "treatment", "treated", "line", "regimen", "anti",
@@ -271,6 +287,16 @@ _SITE_WORDS = frozenset(
         "ulna", "sacrum", "sacral", "clavicle", "scapula", "vertebra", "vertebral", "body", "wall",
         "cerebellar", "cerebral", "retinal", "intracranial", "extracranial", "soft", "part",
         "parts", "nodal", "extranodal", "visceral", "peripheral", "central"
+    ]
+)
+# Organ words: "thymic lymphoma" is a lymphoma (organ-specific names match first), but
+# "lung" + a generic word is no more than "cancer".
+_ORGAN_WORDS = frozenset(
+    [
+        "thymic", "gastric", "hepatic", "renal", "pulmonary", "pancreatic", "ovarian",
+        "uterine", "testicular", "cutaneous", "ocular", "intestinal", "colonic", "rectal",
+        "esophageal", "splenic", "vulvar", "vaginal", "penile", "prostatic", "cardiac",
+        "breast", "lung", "liver", "kidney", "skin", "thyroid", "bladder"
     ]
 )
 _NON_CANCER = frozenset(
@@ -858,6 +884,9 @@ class DiagnosisResolver:
             hit = self._contained(tokens, text)
             if hit is not None:
                 return hit
+        hit = self._by_lineage(variants[0][0])
+        if hit is not None:
+            return hit
         # Misspellings: correct unknown words, then try again.
         for tokens, raw in variants[:1]:
             fixed, edits = self._correct(tokens)
@@ -1000,7 +1029,7 @@ class DiagnosisResolver:
                 len(tok) == 1
                 or tok in _FILLERS
                 or tok in _SITE_WORDS
-                or (specific and tok in _GENERIC_HEADS)
+                or (specific and (tok in _GENERIC_HEADS or tok in _ORGAN_WORDS))
             ):
                 continue
             else:
@@ -1012,12 +1041,22 @@ class DiagnosisResolver:
             return None
         # Distinct types named: keep one lineage (the deepest) or the first named.
         hits: list[_Hit] = []
-        for entries, _, _ in chosen:
+        sites: set[str] = set()
+        for entries, _, start in chosen:
             hit = self._hit_from(entries)
             if hit is not None and all(h.type_id != hit.type_id for h in hits):
                 hits.append(hit)
+                if (
+                    start > 0
+                    and tokens[start - 1] in ("of", "in", "on", "the")
+                    and self._tree[hit.type_id].parent in _TOP_GROUPS
+                ):
+                    sites.add(hit.type_id)
         if not hits:
             return None
+        if len(hits) > 1 and len(sites) < len(hits):
+            # An organ named as a site is where it is ("T-cell lymphoma of the skin").
+            hits = [h for h in hits if h.type_id not in sites]
         deepest = max(hits, key=lambda h: self._depth[h.type_id])
         if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
             primary, others = deepest, [h for h in hits if h is not deepest]
@@ -1033,6 +1072,16 @@ class DiagnosisResolver:
             primary.type_id, primary.name, primary.method, round(score, 1),
             alts + primary.alternatives, primary.ambiguous, note,
         )
+
+    def _by_lineage(self, tokens: list[str]) -> _Hit | None:
+        """Fall back on cell lineage + disease words: "T-cell large cell lymphoma" → MTNN."""
+        words = set(tokens)
+        if words & _NEGATION:
+            return None
+        for required, type_id in _LINEAGE_RULES:
+            if required <= words and type_id in self._tree:
+                return _Hit(type_id, " ".join(sorted(required)), MatchMethod.SYNONYM, 70.0)
+        return None
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], int]:
         fixed: list[str] = []
@@ -1207,13 +1256,13 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
         if len(parts) >= 2:
             add(" ".join(parts[1:] + parts[:1]), base)
             add(" ".join(reversed(parts)), base)
-            add(parts[0], parts[0])
     norm = " ".join(_tokens(base))
     m = _HEAD_OF.match(norm)
     if m is not None:
         site, head = m.group("site"), m.group("head")
         add(f"{site} {head}", base)
-        add(f"{site} cancer", base)
+        if head.split()[-1] in _GENERIC_HEADS:
+            add(f"{site} cancer", base)
     if _GENERIC_TAIL.search(norm):
         add(_GENERIC_TAIL.sub("cancer", norm), base)
     if norm.startswith("malignant "):
