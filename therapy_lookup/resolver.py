@@ -598,7 +598,7 @@ _METHOD_SCORE = {
     MatchMethod.FUZZY: 85.0,
 }
 _TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
-_MAX_NGRAM = 14
+_MAX_FUZZY_TOKENS = 24
 _FUZZY_CUTOFF = 90.0
 _CONTAIN_CUTOFF = 60.0
 
@@ -691,6 +691,11 @@ class DiagnosisResolver:
                         continue
                     add(code, _Entry(t.id, code, MatchMethod.CODE, True))
         self._exact = {k: tuple(v) for k, v in exact.items()}
+        first: dict[str, int] = {}
+        for k in self._exact:
+            head, *tail = k.split()
+            first[head] = max(first.get(head, 0), 1 + len(tail))
+        self._first_token_span = first
         self._keyed = {k: tuple(v) for k, v in keyed.items()}
         vocab: dict[str, list[str]] = {}
         words = {
@@ -887,8 +892,11 @@ class DiagnosisResolver:
         hit = self._by_lineage(variants[0][0])
         if hit is not None:
             return hit
-        # Misspellings: correct unknown words, then try again.
+        # Misspellings: correct unknown words, then try again (not in long texts: diagnoses
+        # are short, and a long text without a single known name is not one).
         for tokens, raw in variants[:1]:
+            if len(tokens) > _MAX_FUZZY_TOKENS:
+                return None
             fixed, edits = self._correct(tokens)
             if edits:
                 hit = self._lookup_tokens(fixed, raw) or self._contained(fixed, text)
@@ -964,14 +972,20 @@ class DiagnosisResolver:
         """
         out: list[tuple[tuple[_Entry, ...], int, int]] = []
         i, n = 0, len(tokens)
+        first = self._first_token_span
+        typed = set(_raw_tokens(raw))
+        typed_folded = {t.casefold() for t in typed}
         while i < n:
             found = None
-            for size in range(min(_MAX_NGRAM, n - i), 0, -1):
+            longest = first.get(tokens[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
                 if size == 1 and (tokens[i] in _STOPWORDS or tokens[i] in _FILLERS):
                     break
                 entries = self._exact.get(" ".join(tokens[i:i + size]))
                 if entries:
-                    entries = tuple(e for e in entries if self._typed(e, raw))
+                    entries = tuple(
+                        e for e in entries if _was_typed(e, typed, typed_folded)
+                    )
                 if entries:
                     found = (entries, size, i)
                     break
@@ -981,18 +995,6 @@ class DiagnosisResolver:
                 out.append(found)
                 i += found[1]
         return out
-
-    @staticmethod
-    def _typed(entry: _Entry, raw: str) -> bool:
-        """Whether an abbreviation or code was typed as such (not made by spelling correction).
-
-        Common short words (``all``, ``es``) count only in the case of the name (``ALL``).
-        """
-        if not entry.case_sensitive:
-            return True
-        name = entry.name
-        flags = 0 if (name.casefold() in _SHORT_WORDS or len(name) < 3) else re.IGNORECASE
-        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", raw, flags) is not None
 
     def _contained(self, tokens: list[str], raw: str = "") -> _Hit | None:
         content = [t for t in tokens if t not in _STOPWORDS]
@@ -1199,6 +1201,20 @@ def _cache_key(text: str) -> tuple[str, tuple[str, ...]]:
     folded = " ".join(text.casefold().split()).rstrip(" .")
     short = tuple(t for t in _raw_tokens(text) if t.casefold() in _SHORT_WORDS)
     return folded, short
+
+
+def _was_typed(entry: _Entry, typed: set[str], typed_folded: set[str]) -> bool:
+    """Whether an abbreviation or code was typed as such (not made by spelling correction).
+
+    Common short words (``all``, ``es``) count only in the case of the name (``ALL``).
+    """
+    if not entry.case_sensitive:
+        return True
+    name = entry.name
+    parts = _raw_tokens(name)
+    if name.casefold() in _SHORT_WORDS or len(name) < 3:
+        return all(p in typed for p in parts)
+    return all(p.casefold() in typed_folded for p in parts)
 
 
 def _validate(text: object) -> str:
