@@ -265,3 +265,9 @@ def test_qualifiers_name_what_was_removed() -> None:
     assert "prior therapy: after CAR-T" in match.qualifiers
     assert any(q.startswith("transplant eligibility") for q in match.qualifiers)
     assert extract_biomarkers("myeloma after anti-CD38") == ()
+
+
+def test_search_completes_prefixes() -> None:
+    assert "MCL" in {m.cancer_type.id for m in search_diagnoses("mantle")}
+    assert "NSCLC" in {m.cancer_type.id for m in search_diagnoses("nsc")}
+    assert search_diagnoses("all") == []

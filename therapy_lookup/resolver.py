@@ -709,6 +709,9 @@ class DiagnosisResolver:
             vocab.setdefault(tok[0], []).append(tok)
         self._vocab = vocab
         self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
+        self._sorted_names = sorted(
+            k for k, entries in self._exact.items() if any(not e.case_sensitive for e in entries)
+        )
         self._choices = sorted((k for k in self._exact if len(k) >= 8), key=len)
         self._choice_lengths = [len(k) for k in self._choices]
         self._cache: dict[str, DiagnosisMatch | None] = {}
@@ -826,6 +829,15 @@ class DiagnosisResolver:
             for e in entries:
                 offer(e.type_id, 70.0 * span / max(len(_content(tokens)), 1), e.name, e.method)
         norm = " ".join(tokens)
+        if len(norm) >= 3:
+            # Names that start with the text, for type-ahead ("lipo", "mantle").
+            start = bisect.bisect_left(self._sorted_names, norm)
+            for key in self._sorted_names[start:start + 20 * limit]:
+                if not key.startswith(norm):
+                    break
+                for e in self._exact[key]:
+                    if not e.case_sensitive:
+                        offer(e.type_id, 80.0 * len(norm) / len(key), e.name, MatchMethod.FUZZY)
         if norm:
             for choice, score, _ in process.extract(
                 norm, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 3,
