@@ -23,6 +23,9 @@ from therapy_lookup.resolver import normalise
 DELIBERATELY_AMBIGUOUS = {
     "mm": {"PCM", "MEL"},  # multiple myeloma / malignant melanoma
     "pnet": {"PNET", "PANET"},  # primitive neuroectodermal / pancreatic neuroendocrine tumour
+    "acc": {"ACC", "ACYC"},  # adrenocortical / adenoid cystic carcinoma
+    "bc": {"BREAST", "BLADDER"},  # breast / bladder cancer
+    "mf": {"MYCF", "PMF"},  # mycosis fungoides / myelofibrosis
 }
 REQUIRED = {
     "CANCER": None,

@@ -325,12 +325,13 @@ _SHORT_WORDS = frozenset(
         "mp", "pt", "ba", "da", "ep", "et", "cm", "mm", "ml", "ac", "pm", "hs", "lc", "ps", "ss",
         "sm", "ct", "gc", "hd", "ph", "dt", "pa", "tc", "cs", "rc", "ec", "mf", "pc", "lms", "mds",
         "ace", "aid", "aids", "alt", "ast", "bc", "bcc", "cc", "cap", "dcis", "dip", "hit", "mast",
-        "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol"
+        "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol", "nb", "fl", "bl", "pv",
+        "adc", "uc", "wt", "hb", "mb", "pa", "pn", "ms"
     ]
 )
 # OncoTree codes never matched as codes (they read as other things: MS, PD, …).
 _CODE_STOP = frozenset(
-    "MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB".split()  # noqa: SIM905
+    "MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB WT UC".split()  # noqa: SIM905
 )
 
 
