@@ -155,6 +155,7 @@ class AvailabilityService:
         self.catalog = catalog
         self.diagnoses = diagnoses if diagnoses is not None else default_resolver()
         self.therapies = therapies if therapies is not None else TherapyResolver(catalog)
+        self._lineages: dict[str, frozenset[str]] = {}
 
     @property
     def tree(self) -> CancerTypeTree:
@@ -187,14 +188,20 @@ class AvailabilityService:
         return self.therapies.resolve(therapy)
 
     # -- matching ---------------------------------------------------------------------------
+    def _is_a(self, type_id: str, other_id: str) -> bool:
+        """Cached ``tree.is_a``: whether ``type_id`` is ``other_id`` or below it."""
+        lineage = self._lineages.get(type_id)
+        if lineage is None:
+            lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
+        return other_id in lineage
+
     def coverage(self, approval: Approval, type_id: str) -> Coverage | None:
         """How ``approval`` relates to cancer type ``type_id``, or None if it does not."""
-        tree = self.tree
-        if any(tree.is_a(type_id, x) for x in approval.excluded_types):
+        if any(self._is_a(type_id, x) for x in approval.excluded_types):
             return None
-        if any(tree.is_a(type_id, t) for t in approval.cancer_types):
+        if any(self._is_a(type_id, t) for t in approval.cancer_types):
             return Coverage.COVERS
-        if any(tree.is_a(t, type_id) for t in approval.cancer_types):
+        if any(self._is_a(t, type_id) for t in approval.cancer_types):
             return Coverage.SUBTYPE
         return None
 
@@ -297,7 +304,7 @@ class AvailabilityService:
                 self.tree[t].name
                 for m in subtypes
                 for t in m.approval.cancer_types
-                if self.tree.is_a(t, cancer_type.id)
+                if self._is_a(t, cancer_type.id)
             }
         )
         return Availability(summary=_summary(result, narrower), **result)
@@ -325,7 +332,7 @@ class AvailabilityService:
             same_family = catalog.class_is_a(product.therapy_class, family)
             cov = self.coverage(approval, cancer_type.id)
             related_type = cov is None and any(
-                tree.is_a(t, main) for t in approval.cancer_types if t not in ("SOLID", "HEME")
+                self._is_a(t, main) for t in approval.cancer_types if t not in ("SOLID", "HEME")
             )
             reason: RelatedReason | None = None
             if same_class and related_type:

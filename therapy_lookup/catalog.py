@@ -52,6 +52,14 @@ class Catalog:
         self.approvals: dict[str, Approval] = {a.id: a for a in approvals}
         self.safety: dict[str, SafetyFact] = {s.id: s for s in safety}
         self.check()
+        self._class_lineages: dict[str, tuple[str, ...]] = {}
+        for class_id in self.therapy_classes:
+            line = [class_id]
+            parent = self.therapy_classes[class_id].parent
+            while parent is not None and parent not in line:
+                line.append(parent)
+                parent = self.therapy_classes[parent].parent
+            self._class_lineages[class_id] = tuple(line)
         by_product: defaultdict[str, list[Approval]] = defaultdict(list)
         for approval in self.approvals.values():
             by_product[approval.product].append(approval)
@@ -129,16 +137,11 @@ class Catalog:
 
     def class_lineage(self, class_id: str) -> list[str]:
         """The class id followed by its ancestors' ids."""
-        out = [class_id]
-        parent = self.therapy_classes[class_id].parent
-        while parent is not None and parent not in out:
-            out.append(parent)
-            parent = self.therapy_classes[parent].parent
-        return out
+        return list(self._class_lineages[class_id])
 
     def class_is_a(self, class_id: str, other_id: str) -> bool:
         """Whether therapy class ``class_id`` is ``other_id`` or a narrower class of it."""
-        return other_id in self.class_lineage(class_id)
+        return other_id in self._class_lineages[class_id]
 
     def approvals_for_product(self, product_id: str) -> tuple[Approval, ...]:
         """Every approval row (of any status) of one product."""
