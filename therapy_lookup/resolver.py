@@ -203,7 +203,7 @@ def _tokens(text: str) -> list[str]:
     return list(_tokens_cached(text))
 
 
-@functools.lru_cache(maxsize=131_072)
+@functools.lru_cache(maxsize=8192)
 def _tokens_cached(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for raw in _NON_WORD.split(_fold(text)):
@@ -636,9 +636,14 @@ class DiagnosisResolver:
         tree: CancerTypeTree,
         names: Iterable[CancerTypeName] = (),
         *,
-        cache_size: int = 65_536,
+        cache_size: int = 4096,
     ) -> None:
-        """Index ``tree`` (preferred names, ids, OncoTree codes) and ``names``."""
+        """Index ``tree`` (preferred names, ids, OncoTree codes) and ``names``.
+
+        ``cache_size`` bounds the answers remembered between calls (two caches of that many
+        entries, emptied when full; 0 turns them off). :meth:`resolve_many` keeps its own
+        batch-sized caches, dropped when it returns.
+        """
         self._tree = tree
         self._names = tuple(names)
         self._imported: frozenset[str] = frozenset()
@@ -757,25 +762,34 @@ class DiagnosisResolver:
 
     def resolve(self, text: str) -> DiagnosisMatch | None:
         """Return the cancer type ``text`` names, or ``None`` when it names none with confidence."""
-        text = _validate(text)
-        cached = self._cache.get(text)
-        if cached is not None or text in self._cache:
+        return self._remembered(_validate(text), self._cache, self._key_cache, self._cache_size)
+
+    def _remembered(
+        self,
+        text: str,
+        by_text: dict[str, DiagnosisMatch | None],
+        by_key: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None],
+        size: int,
+    ) -> DiagnosisMatch | None:
+        """Resolve ``text`` through two caches: by exact text, then by normalised key."""
+        cached = by_text.get(text)
+        if cached is not None or text in by_text:
             return cached
         # Texts that differ only in case, spacing or full stops resolve alike.
         key = _cache_key(text)
-        same = self._key_cache.get(key)
-        if same is not None or key in self._key_cache:
+        same = by_key.get(key)
+        if same is not None or key in by_key:
             result = same.model_copy(update={"query": text}) if same is not None else None
         else:
             result = self._resolve(text)
-            if self._cache_size > 0:
-                if len(self._key_cache) >= self._cache_size:
-                    self._key_cache.clear()
-                self._key_cache[key] = result
-        if self._cache_size > 0:
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()
-            self._cache[text] = result
+            if size > 0:
+                if len(by_key) >= size:
+                    by_key.clear()
+                by_key[key] = result
+        if size > 0:
+            if len(by_text) >= size:
+                by_text.clear()
+            by_text[text] = result
         return result
 
     def resolve_many(self, texts: Iterable[str]) -> list[DiagnosisMatch | None]:
@@ -792,15 +806,15 @@ class DiagnosisResolver:
                 raise ValueError(
                     f"texts[{i}] is {len(t)} characters long; the limit is {MAX_QUERY_LENGTH}"
                 )
+        # Per-batch caches: as large as the batch, and gone with it.
         seen: dict[str, DiagnosisMatch | None] = {}
+        seen_keys: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         out: list[DiagnosisMatch | None] = []
         was_enabled = gc.isenabled()
         gc.disable()
         try:
             for t in items:
-                if t not in seen:
-                    seen[t] = self.resolve(t)
-                out.append(seen[t])
+                out.append(self._remembered(t, seen, seen_keys, len(items) + 1))
         finally:
             if was_enabled:
                 gc.enable()
@@ -1247,7 +1261,7 @@ def _raw_tokens(text: str) -> list[str]:
     return list(_raw_tokens_cached(text))
 
 
-@functools.lru_cache(maxsize=131_072)
+@functools.lru_cache(maxsize=8192)
 def _raw_tokens_cached(text: str) -> tuple[str, ...]:
     return tuple(t for t in _RAW_SPLIT.split(text) if t)
 
