@@ -271,3 +271,26 @@ def test_search_completes_prefixes() -> None:
     assert "MCL" in {m.cancer_type.id for m in search_diagnoses("mantle")}
     assert "NSCLC" in {m.cancer_type.id for m in search_diagnoses("nsc")}
     assert search_diagnoses("all") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not lung cancer",
+        "without cancer",
+        "family history of breast cancer",
+        "breast cancer screening",
+        "risk of lung cancer",
+        "negative for malignancy",
+        "r/o lymphoma",
+        "no evidence of disease",
+    ],
+)
+def test_negated_or_hypothetical_mentions(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_negated_spread_keeps_the_diagnosis() -> None:
+    assert _id("breast cancer without metastases") == "BREAST"
+    assert _id("history of breast cancer") == "BREAST"
+    assert _id("high risk neuroblastoma") == "NBL"

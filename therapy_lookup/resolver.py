@@ -253,6 +253,17 @@ _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
         ("hodgkin lymphoma", "HL"),
     ]
 ]
+# Texts that name a cancer without saying the person has it.
+_NOT_A_DIAGNOSIS = re.compile(
+    r"\bfamily\s+(?:history|hx)\b|\bno\s+(?:evidence|history|signs?|sign)\s+of\b"
+    r"|\bnegative\s+for\b|\brule[sd]?\s+out\b|\br\s*/\s*o\b|\b(?:risk|fear)\s+of\b|\bat\s+risk\b"
+    r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)",
+    re.IGNORECASE,
+)
+_NEGATABLE = frozenset(
+    "metastase metastasis metastatic met mets spread progression recurrence relapse "
+    "evidence nodal node lymph".split()  # noqa: SIM905
+)
 _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
@@ -869,7 +880,7 @@ class DiagnosisResolver:
     # -- the tiers -----------------------------------------------------------------------
 
     def _resolve(self, query: str) -> DiagnosisMatch | None:
-        if not query.strip():
+        if not query.strip() or _NOT_A_DIAGNOSIS.search(query):
             return None
         text = _ABBREVIATION_PLURAL.sub(r"\1", query) if "s" in query else query
         biomarkers, rest = _extract_biomarkers(text)
@@ -949,6 +960,8 @@ class DiagnosisResolver:
             return self._hit_from(entries)
         # Without the small words, then in any order: less certain, and much less when a
         # conjunction went ("colorectal and other cancers").
+        if _NEGATION.intersection(tokens):
+            return None  # "without cancer": the small words matter here
         cap = 80.0 if _CONJUNCTIONS.intersection(tokens) else 94.0
         content = _content(tokens)
         if content and len(content) < len(tokens):
@@ -1046,7 +1059,15 @@ class DiagnosisResolver:
         uncovered = 0
         skip = -1
         for idx, tok in enumerate(tokens):
-            if tok in _STOPWORDS or idx == skip:
+            if idx == skip:
+                continue
+            if tok in _NEGATION and idx not in covered and tok != "non":
+                following = tokens[idx + 1] if idx + 1 < len(tokens) else ""
+                if following in _NEGATABLE and idx + 1 not in covered:
+                    skip = idx + 1  # "without metastases": the diagnosis stands
+                    continue
+                return None
+            if tok in _STOPWORDS:
                 continue
             if idx in covered:
                 meaningful += 1
