@@ -261,8 +261,10 @@ _NOT_A_DIAGNOSIS = re.compile(
     re.IGNORECASE,
 )
 _NEGATABLE = frozenset(
-    "metastase metastasis metastatic met mets spread progression recurrence relapse "
-    "evidence nodal node lymph".split()  # noqa: SIM905
+    [
+        "metastase", "metastasis", "metastatic", "met", "mets", "spread", "progression",
+        "recurrence", "relapse", "evidence", "nodal", "node", "lymph",
+    ]
 )
 _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
