@@ -200,3 +200,16 @@ def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert (tmp_path / "cancer_type_names.csv").read_text(encoding="utf-8") == (
         "cancer_type,name,kind\nA,Yy,lay\nB,zz,synonym\n"
     )
+
+
+def test_codes_do_not_clash_with_other_types_names() -> None:
+    from therapy_lookup.resolver import default_resolver
+
+    index = default_resolver()._exact
+    offenders = sorted(
+        (key, sorted({e.type_id for e in entries}))
+        for key, entries in index.items()
+        if len({e.type_id for e in entries}) > 1
+        and DELIBERATELY_AMBIGUOUS.get(key) != {e.type_id for e in entries}
+    )
+    assert offenders == []
