@@ -925,6 +925,9 @@ class DiagnosisResolver:
             hit = self._lookup_tokens(tokens, raw)
             if hit is not None:
                 return hit
+        hit = self._listed(text)
+        if hit is not None:
+            return hit
         for tokens, _ in variants:
             hit = self._contained(tokens, text)
             if hit is not None:
@@ -1123,6 +1126,39 @@ class DiagnosisResolver:
         return _Hit(
             primary.type_id, primary.name, primary.method, round(score, 1),
             alts + primary.alternatives, primary.ambiguous, note,
+        )
+
+    def _listed(self, text: str) -> _Hit | None:
+        """Resolve "kidney,renal cell cancer" or "brain, breast, and prostate cancer".
+
+        Parts without a head noun borrow the last part's. One lineage gives its deepest type;
+        several cancers give the first, with the others as alternatives and a low score.
+        """
+        parts = [p for p in re.split(r"\s*(?:,|/|;)\s*(?:and\s+|or\s+)?", text) if p.strip()]
+        if len(parts) < 2 or len(parts) > 8:
+            return None
+        last = _tokens(parts[-1])
+        head = last[-1] if last and last[-1] in _GENERIC_HEADS else None
+        hits: list[_Hit] = []
+        for part in parts:
+            words = _tokens(part)
+            if not words:
+                continue
+            if head is not None and words[-1] not in _GENERIC_HEADS:
+                words = [*words, head]
+            hit = self._lookup_tokens(words, _raw_tokens(part))
+            if hit is not None and all(h.type_id != hit.type_id for h in hits):
+                hits.append(hit)
+        if not hits:
+            return None
+        deepest = max(hits, key=lambda h: self._depth[h.type_id])
+        if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
+            return _Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, 90.0))
+        first = hits[0]
+        alts = tuple((h.type_id, min(h.score, 90.0) * 0.7) for h in hits[1:])
+        return _Hit(
+            first.type_id, first.name, first.method, min(first.score, 75.0), alts,
+            note="several cancers named",
         )
 
     def _by_lineage(self, tokens: list[str]) -> _Hit | None:
