@@ -917,7 +917,11 @@ class DiagnosisResolver:
 
     def _resolve_phrase(self, text: str) -> _Hit | None:
         base = text.strip(" \t\r\n.,;:-")
-        hit = self._lookup_tokens(_tokens(base), _raw_tokens(base))
+        base_tokens = _tokens(base)
+        hit = self._lookup_tokens(base_tokens, _raw_tokens(base))
+        if hit is not None:
+            return hit
+        hit = self._single_name_inside(base_tokens, text)
         if hit is not None:
             return hit
         variants = _variants(text)
@@ -1018,8 +1022,8 @@ class DiagnosisResolver:
         out: list[tuple[tuple[_Entry, ...], int, int]] = []
         i, n = 0, len(tokens)
         first = self._first_token_span
-        typed = set(_raw_tokens(raw))
-        typed_folded = {t.casefold() for t in typed}
+        typed: set[str] | None = None
+        typed_folded: set[str] = set()
         while i < n:
             found = None
             longest = first.get(tokens[i], 0)
@@ -1027,7 +1031,10 @@ class DiagnosisResolver:
                 if size == 1 and (tokens[i] in _STOPWORDS or tokens[i] in _FILLERS):
                     break
                 entries = self._exact.get(" ".join(tokens[i:i + size]))
-                if entries:
+                if entries and any(e.case_sensitive for e in entries):
+                    if typed is None:
+                        typed = set(_raw_tokens(raw))
+                        typed_folded = {t.casefold() for t in typed}
                     entries = tuple(
                         e for e in entries if _was_typed(e, typed, typed_folded)
                     )
@@ -1127,6 +1134,30 @@ class DiagnosisResolver:
             primary.type_id, primary.name, primary.method, round(score, 1),
             alts + primary.alternatives, primary.ambiguous, note,
         )
+
+    def _single_name_inside(self, tokens: list[str], raw: str) -> _Hit | None:
+        """One name plus only small words, qualifiers and body sites ("X of the knee").
+
+        A shortcut before the rewritings: anything less clear-cut waits for them.
+        """
+        if "," in raw or ":" in raw:
+            return None
+        spans = self._ngrams(tokens, raw)
+        if len(spans) != 1:
+            return None
+        entries, size, start = spans[0]
+        for idx, tok in enumerate(tokens):
+            if start <= idx < start + size:
+                continue
+            if not (
+                tok in _STOPWORDS or tok in _FILLERS or tok in _SITE_WORDS or len(tok) == 1
+            ) or tok in _NEGATION:
+                return None
+        hit = self._hit_from(entries)
+        if hit is None or hit.type_id in _TOP_GROUPS:
+            return None
+        return _Hit(hit.type_id, hit.name, hit.method, min(hit.score, 93.0), hit.alternatives,
+                    hit.ambiguous)
 
     def _listed(self, text: str) -> _Hit | None:
         """Resolve "kidney,renal cell cancer" or "brain, breast, and prostate cancer".
