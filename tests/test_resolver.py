@@ -245,6 +245,11 @@ def test_matches_are_valid_models() -> None:
         ("BCCs", "BCC"),
         ("ovarian cancer BRCA", "OVARY"),
         ("sarcoma", "STS"),
+        ("cholangio carcinoma", "CHOL"),
+        ("adeno carcinoma of lung", "LUAD"),
+        ("burkitts", "BL"),
+        ("my mom has breast cancer", "BREAST"),
+        ("bone sarcoma", "BONE"),
     ],
 )
 def test_resolves_harder_phrasings(text: str, expected: str) -> None:

@@ -286,7 +286,10 @@ _FILLERS = frozenset(
         "forms", "case", "patient", "diagnosis", "diagnosed", "dx", "hx", "suspected", "probable",
         "possible", "confirmed", "known", "presumed", "de", "novo", "after", "prior",
         "post", "following", "therapy", "treatment", "treated", "line", "regimen", "anti",
-        "car", "cart"
+        "car", "cart", "my", "mom", "mum", "dad", "mother", "father", "wife", "husband",
+        "son", "daughter", "sister", "brother", "friend", "baby", "toddler", "teen",
+        "teenager", "boy", "girl", "man", "woman", "men", "women", "has", "have", "had",
+        "having", "got", "get", "diagnosed", "living", "survivor"
     ]
 )
 _SITE_WORDS = frozenset(
@@ -484,7 +487,7 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage", "stag"),
     (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade", "grad"),
     (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"
-     r"met(?:s)?\s+to\s+\w+)\b", "advanced/metastatic", "loca adva meta wide diss mets met"),
+     r"met(?:s)?\s+to\s+\w+|(?:with\s+)?mets)\b", "advanced/metastatic", "loca adva meta wide diss mets met"),
     (r"\b(?:unresectable|inoperable|non-?resectable)\b", "unresectable", "unre inop nonr non"),
     (r"\bnewly\s+diagnosed\b|\bnew\s+diagnosis\b", "newly diagnosed", "newl new"),
     (r"\b(?:pediatric|paediatric|childhood|children|child|infant|infantile|adolescent|juvenile)"
@@ -915,7 +918,7 @@ class DiagnosisResolver:
             return icd_hit
         return label_hit
 
-    def _resolve_phrase(self, text: str) -> _Hit | None:
+    def _resolve_phrase(self, text: str, *, fuzzy: bool = True) -> _Hit | None:
         base = text.strip(" \t\r\n.,;:-")
         base_tokens = _tokens(base)
         hit = self._lookup_tokens(base_tokens, _raw_tokens(base))
@@ -941,12 +944,14 @@ class DiagnosisResolver:
             return hit
         # Misspellings: correct unknown words, then try again (not in long texts: diagnoses
         # are short, and a long text without a single known name is not one).
-        for tokens, raw in variants[:1]:
+        if not fuzzy:
+            return None
+        for tokens, _raw in variants[:1]:
             if len(tokens) > _MAX_FUZZY_TOKENS:
                 return None
             fixed, edits = self._correct(tokens)
             if edits:
-                hit = self._lookup_tokens(fixed, raw) or self._contained(fixed, text)
+                hit = self._resolve_phrase(" ".join(fixed), fuzzy=False)
                 if hit is not None:
                     return _Hit(
                         hit.type_id, hit.name, MatchMethod.FUZZY,
@@ -1205,7 +1210,21 @@ class DiagnosisResolver:
     def _correct(self, tokens: list[str]) -> tuple[list[str], int]:
         fixed: list[str] = []
         edits = 0
-        for tok in tokens:
+        merged: list[str] = []
+        i = 0
+        while i < len(tokens):  # "cholangio carcinoma" → "cholangiocarcinoma"
+            if (
+                i + 1 < len(tokens)
+                and tokens[i] not in self._vocab_set
+                and tokens[i] + tokens[i + 1] in self._vocab_set
+            ):
+                merged.append(tokens[i] + tokens[i + 1])
+                edits += 1
+                i += 2
+            else:
+                merged.append(tokens[i])
+                i += 1
+        for tok in merged:
             if (
                 tok in self._vocab_set
                 or tok in _STOPWORDS
@@ -1394,7 +1413,7 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
     if m is not None:
         site, head = m.group("site"), m.group("head")
         add(f"{site} {head}", base)
-        if head.split()[-1] in _GENERIC_HEADS:
+        if head in _GENERIC_HEADS:
             add(f"{site} cancer", base)
     if _GENERIC_TAIL.search(norm):
         add(_GENERIC_TAIL.sub("cancer", norm), base)
