@@ -487,7 +487,8 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage", "stag"),
     (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade", "grad"),
     (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"
-     r"met(?:s)?\s+to\s+\w+|(?:with\s+)?mets)\b", "advanced/metastatic", "loca adva meta wide diss mets met"),
+     r"met(?:s)?\s+to\s+\w+|(?:with\s+)?mets)\b", "advanced/metastatic",
+     "loca adva meta wide diss mets met"),
     (r"\b(?:unresectable|inoperable|non-?resectable)\b", "unresectable", "unre inop nonr non"),
     (r"\bnewly\s+diagnosed\b|\bnew\s+diagnosis\b", "newly diagnosed", "newl new"),
     (r"\b(?:pediatric|paediatric|childhood|children|child|infant|infantile|adolescent|juvenile)"
