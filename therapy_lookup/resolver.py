@@ -266,6 +266,9 @@ _NEGATABLE = frozenset(
         "recurrence", "relapse", "evidence", "nodal", "node", "lymph",
     ]
 )
+_NOT_A_DIAGNOSIS_HINTS = (
+    "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without",
+)
 _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
@@ -504,6 +507,10 @@ _QUALIFIERS = [
     (frozenset(stems.split()), re.compile(pattern, re.IGNORECASE), label)
     for pattern, label, stems in _QUALIFIER_PATTERNS
 ]
+_QUALIFIER_BY_STEM: dict[str, list[int]] = {}
+for _i, _qualifier in enumerate(_QUALIFIERS):
+    for _stem in _qualifier[0]:
+        _QUALIFIER_BY_STEM.setdefault(_stem, []).append(_i)
 _ICD_RE = re.compile(
     r"^\s*(?P<code>[A-DZ]\d{2}[A-Z]?(?:\.\d{1,2})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,2})?)?"
     r"(?=\s|$|[:,;])\s*[:,;-]?\s*",
@@ -570,10 +577,10 @@ def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
     stems = {w[:4] for w in _WORD.findall(text.casefold())}
     if "/" in text:
         stems.add("/")
+    candidates = sorted({i for stem in stems for i in _QUALIFIER_BY_STEM.get(stem, ())})
     found: list[str] = []
-    for triggers, pattern, label in _QUALIFIERS:
-        if triggers.isdisjoint(stems):
-            continue
+    for i in candidates:
+        _, pattern, label = _QUALIFIERS[i]
         matches = list(pattern.finditer(text))
         if not matches:
             continue
@@ -886,9 +893,12 @@ class DiagnosisResolver:
     # -- the tiers -----------------------------------------------------------------------
 
     def _resolve(self, query: str) -> DiagnosisMatch | None:
-        if not query.strip() or _NOT_A_DIAGNOSIS.search(query):
+        if not query.strip():
             return None
-        text = _ABBREVIATION_PLURAL.sub(r"\1", query) if "s" in query else query
+        folded = query.casefold()
+        if any(h in folded for h in _NOT_A_DIAGNOSIS_HINTS) and _NOT_A_DIAGNOSIS.search(query):
+            return None
+        text = _ABBREVIATION_PLURAL.sub(r"\1", query) if query != query.lower() else query
         biomarkers, rest = _extract_biomarkers(text)
         raw_tokens = _raw_tokens(text)
         hit = self._lookup_tokens(_tokens(text), raw_tokens)
