@@ -257,7 +257,8 @@ def test_resolves_harder_phrasings(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["skin lesion", "lung mass", "bone metastases", "kidney stones", "BCMA"]
+    "text",
+    ["skin lesion", "lung mass", "bone metastases", "kidney stones", "BCMA", "enlarged lymph nodes"],
 )
 def test_not_a_cancer_type(text: str) -> None:
     assert resolve(text) is None

@@ -1135,6 +1135,12 @@ class DiagnosisResolver:
         if len(hits) > 1 and len(sites) < len(hits):
             # An organ named as a site is where it is ("T-cell lymphoma of the skin").
             hits = [h for h in hits if h.type_id not in sites]
+        if uncovered and not _GENERIC_HEADS.intersection(tokens) and all(
+            self._tree[h.type_id].parent in _TOP_GROUPS
+            and not _GENERIC_HEADS.intersection(_tokens(h.name))
+            for h in hits
+        ):
+            return None  # an organ and an unknown word ("enlarged lymph nodes") is no diagnosis
         deepest = max(hits, key=lambda h: self._depth[h.type_id])
         if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
             primary, others = deepest, [h for h in hits if h is not deepest]
