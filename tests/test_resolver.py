@@ -258,7 +258,10 @@ def test_resolves_harder_phrasings(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["skin lesion", "lung mass", "bone metastases", "kidney stones", "BCMA", "enlarged lymph nodes"],
+    [
+        "skin lesion", "lung mass", "bone metastases", "kidney stones", "BCMA",
+        "enlarged lymph nodes",
+    ],
 )
 def test_not_a_cancer_type(text: str) -> None:
     assert resolve(text) is None
