@@ -40,3 +40,11 @@ def test_unknown_id() -> None:
         tree["NOPE"]
     with pytest.raises(LookupError):
         tree.is_a("DDLS", "NOPE")
+
+
+def test_common_ancestor() -> None:
+    tree = load_cancer_types()
+    assert tree.common_ancestor("DDLS", "WDLS").id == "LIPO"  # type: ignore[union-attr]
+    assert tree.common_ancestor("PCM", "MEL").id == "CANCER"  # type: ignore[union-attr]
+    assert tree.common_ancestor("LUAD").id == "LUAD"  # type: ignore[union-attr]
+    assert tree.common_ancestor() is None

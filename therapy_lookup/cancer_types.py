@@ -139,6 +139,20 @@ class CancerTypeTree(Mapping[str, CancerType]):
             return self[type_id]
         return self[line[-3]]
 
+    def common_ancestor(self, *type_ids: str) -> CancerType | None:
+        """Return the deepest type that every given type is or descends from (``None`` if none).
+
+        E.g. ``common_ancestor("DDLS", "WDLS")`` is Liposarcoma.
+        """
+        if not type_ids:
+            return None
+        lines = [self.lineage(t) for t in type_ids]
+        shared = set(lines[0]).intersection(*lines[1:])
+        for current in lines[0]:
+            if current in shared:
+                return self._by_id[current]
+        return None
+
     def nearest_oncotree_code(self, type_id: str) -> str | None:
         """Return the type's OncoTree code, or the nearest ancestor's, or ``None``."""
         for current in self.lineage(type_id):

@@ -1020,12 +1020,8 @@ class DiagnosisResolver:
         return _Hit(common, best.name, best.method, score - 15.0, alts, ambiguous=True)
 
     def _common_ancestor(self, ids: Sequence[str]) -> str | None:
-        lines = [self._tree.lineage(i) for i in ids]
-        shared = set(lines[0]).intersection(*lines[1:])
-        for tid in lines[0]:
-            if tid in shared:
-                return tid
-        return None
+        common = self._tree.common_ancestor(*ids)
+        return common.id if common is not None else None
 
     def _ngrams(
         self, tokens: list[str], raw: str = ""
