@@ -139,3 +139,41 @@ def test_data_folder_is_packaged() -> None:
     # Sanity: the loader finds the folder (wheel layout is tested in test_wheel.py).
     folder = Path(str(_tables.data_dir()))
     assert (folder / "therapy_classes.csv").is_file()
+
+
+def test_every_bad_record_is_reported_at_once(tmp_path: Path) -> None:
+    header = ",".join(Approval.model_fields)
+    good = (
+        "ok-row,yescarta,FDA,LBCL,LBCL,,,,,,adults,18,,2017-10-18,regular,,active,,"
+        "https://www.fda.gov/x,2026-11-22,"
+    )
+    bad = [
+        good.replace("ok-row", "Bad Id"),
+        good.replace("ok-row", "bad-date").replace("2017-10-18", "2017-13-01"),
+        good.replace("ok-row", "bad-url").replace("https://www.fda.gov/x", "not a url"),
+        good.replace("ok-row", "bad-agency").replace(",FDA,", ",XYZ,"),
+        good.replace("ok-row", "no-types").replace(",LBCL,LBCL,", ",LBCL,,"),
+    ]
+    path = tmp_path / "approvals.csv"
+    path.write_text("\n".join([header, good, *bad]) + "\n", encoding="utf-8")
+    errors: list[_tables.RecordError] = []
+    rows = _tables.parse_rows(Approval, [path], errors=errors)
+    assert [r.id for r in rows] == ["ok-row"]
+    assert {e.key for e in errors} == {"Bad Id", "bad-date", "bad-url", "bad-agency", "no-types"}
+
+
+def test_broken_references_are_all_listed(catalog: Catalog) -> None:
+    approval = next(iter(catalog.approvals.values()))
+    broken = [
+        approval.model_copy(update={"id": "x1", "product": "no-such-product"}),
+        approval.model_copy(update={"id": "x2", "cancer_types": ("NO_SUCH_TYPE",)}),
+    ]
+    with pytest.raises(_tables.DataError) as info:
+        Catalog(
+            therapy_classes=catalog.therapy_classes.values(),
+            products=catalog.products.values(),
+            approvals=[*catalog.approvals.values(), *broken],
+            safety=catalog.safety.values(),
+            cancer_types=catalog.cancer_types,
+        )
+    assert {e.key for e in info.value.errors} == {"x1", "x2"}
