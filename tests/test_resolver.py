@@ -303,3 +303,17 @@ def test_negated_spread_keeps_the_diagnosis() -> None:
     assert _id("breast cancer without metastases") == "BREAST"
     assert _id("history of breast cancer") == "BREAST"
     assert _id("high risk neuroblastoma") == "NBL"
+
+
+def test_site_phrases_are_qualifiers() -> None:
+    match = resolve("synovial sarcoma of the knee")
+    assert match is not None
+    assert match.cancer_type.id == "SYNS"
+    assert "site: of the knee" in match.qualifiers
+    assert "site: retroperitoneal" in resolve("retroperitoneal liposarcoma").qualifiers  # type: ignore[union-attr]
+
+
+def test_icd10_code_and_label() -> None:
+    assert _id("C43.4 Malignant melanoma of scalp and neck") == "SKCM"
+    assert _id("C92.0 Acute myeloid leukaemia") == "AML"
+    assert _id("c34 lung") == "LUNG"

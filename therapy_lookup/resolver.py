@@ -501,6 +501,16 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      "hereditary/sporadic", "spor here fami inhe non germ"),
     (r"\b(?:bilateral|unilateral|multifocal|multi[\s-]*centric)\b", "laterality", "bila unil mult"),
     (r"\b(?:personal\s+)?history\s+of\b", "history of", "pers hist"),
+    (r"\b(?:(?:of|in|on|at|near)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:left\s+|right\s+|upper\s+|"
+     r"lower\s+)?(?:knee|leg|arm|thigh|shoulder|hip|back|chest|abdomen|retroperitoneum|pelvis|"
+     r"face|scalp|trunk|foot|hand|finger|toe|buttock|groin|flank|calf|forearm|elbow|wrist|"
+     r"ankle|heel|spine|axilla|orbit|jaw|mandible|maxilla|skull|rib|sternum|femur|tibia|fibula|"
+     r"humerus|radius|ulna|sacrum|clavicle|scapula)s?|(?:retroperitoneal|paraspinal|abdominal|"
+     r"pelvic|mediastinal|axillary|inguinal)(?:\s+region)?)\b",
+     "site",
+     "abdo ankl arm axil back butt calf ches clav elbo face femu fibu fing flan foot fore "
+     "groi hand heel hip hume ingu jaw knee leg mand maxi medi orbi para pelv radi retr rib "
+     "sacr scal scap shou skul spin ster thig tibi toe trun ulna wris"),
     (r"\b(?:suspected|probable|possible|presumed)\b", "uncertain diagnosis", "susp prob poss pres"),
 ]
 _QUALIFIERS = [
@@ -904,8 +914,15 @@ class DiagnosisResolver:
         hit = self._lookup_tokens(_tokens(text), raw_tokens)
         qualifiers: tuple[str, ...] = ()
         if hit is None:
-            qualifiers, rest = _extract_qualifiers(rest)
-            hit = self._resolve_rest(rest)
+            labelled = self._resolve_rest(rest) if _ICD_RE.match(rest) else None
+            qualifiers, stripped = _extract_qualifiers(rest)
+            hit = self._resolve_rest(stripped)
+            # An ICD-10 label is read whole first ("… of scalp and neck" names a site).
+            if labelled is not None and (
+                hit is None or not self._tree.is_a(hit.type_id, labelled.type_id)
+                or hit.type_id == labelled.type_id
+            ):
+                hit = labelled
         if hit is None:
             return None
         return self._match(query, hit, qualifiers, biomarkers)
@@ -916,7 +933,7 @@ class DiagnosisResolver:
         if icd is not None:
             code = icd.group("code").upper()
             for candidate in (code, code.split(".")[0]):
-                entries = self._exact.get(candidate.casefold())
+                entries = self._exact.get(" ".join(_tokens(candidate)))
                 if entries and len({e.type_id for e in entries}) == 1:
                     e = entries[0]
                     icd_hit = _Hit(e.type_id, e.name, MatchMethod.SYNONYM, 96.0)
