@@ -634,6 +634,7 @@ _METHOD_SCORE = {
 }
 _TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
 _MAX_FUZZY_TOKENS = 24
+_REST_CACHE_SIZE = 8192
 _FUZZY_CUTOFF = 90.0
 _CONTAIN_CUTOFF = 60.0
 
@@ -755,6 +756,7 @@ class DiagnosisResolver:
         self._choices = sorted((k for k in self._exact if len(k) >= 8), key=len)
         self._choice_lengths = [len(k) for k in self._choices]
         self._cache: dict[str, DiagnosisMatch | None] = {}
+        self._rest_cache: dict[str, _Hit | None] = {}
         self._key_cache: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
         self._codes = {tid: self._tree.nearest_oncotree_code(tid) for tid in self._tree}
@@ -763,6 +765,7 @@ class DiagnosisResolver:
         """Forget the answers remembered for texts already resolved."""
         self._cache.clear()
         self._key_cache.clear()
+        self._rest_cache.clear()
 
     @property
     def tree(self) -> CancerTypeTree:
@@ -928,6 +931,21 @@ class DiagnosisResolver:
         return self._match(query, hit, qualifiers, biomarkers)
 
     def _resolve_rest(self, rest: str) -> _Hit | None:
+        """Resolve what is left once biomarkers (and maybe qualifiers) are out; remembered.
+
+        Different texts often leave the same rest ("stage IV liposarcoma", "metastatic
+        liposarcoma"), so the answers are kept, keyed on the rest with spaces tidied.
+        """
+        key = " ".join(rest.split())
+        if key in self._rest_cache:
+            return self._rest_cache[key]
+        hit = self._resolve_rest_uncached(rest)
+        if len(self._rest_cache) >= _REST_CACHE_SIZE:
+            self._rest_cache.clear()
+        self._rest_cache[key] = hit
+        return hit
+
+    def _resolve_rest_uncached(self, rest: str) -> _Hit | None:
         icd = _ICD_RE.match(rest)
         icd_hit: _Hit | None = None
         if icd is not None:
