@@ -206,15 +206,23 @@ def _tokens(text: str) -> list[str]:
 @functools.lru_cache(maxsize=8192)
 def _tokens_cached(text: str) -> tuple[str, ...]:
     out: list[str] = []
+    memo = _WORD_FORMS
     for raw in _NON_WORD.split(_fold(text)):
         if not raw:
             continue
-        alias = _TOKEN_ALIAS.get(raw)
-        if alias is not None:
-            out.extend(alias.split())
-        else:
-            out.append(_singular(raw))
+        forms = memo.get(raw)
+        if forms is None:
+            alias = _TOKEN_ALIAS.get(raw)
+            forms = tuple(alias.split()) if alias is not None else (_singular(raw),)
+            if len(memo) < 65_536:
+                memo[raw] = forms
+        out.extend(forms)
     return tuple(out)
+
+
+_WORD_FORMS: dict[str, tuple[str, ...]] = {}
+"""Each word's normalised form(s), remembered (bounded: unbounded input vocabularies stop
+being remembered, not growing memory)."""
 
 
 def normalise(text: str) -> str:
