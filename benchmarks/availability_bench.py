@@ -35,8 +35,10 @@ def main() -> None:
     t3 = time.perf_counter()
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"import: {1000 * (t1 - t0):.0f} ms; catalog load + validation: {1000 * (t2 - t1):.0f} ms;"
-          f" first answer (resolver index build): {1000 * (t3 - t2):.0f} ms")
+    print(
+        f"import: {1000 * (t1 - t0):.0f} ms; catalog load + validation: {1000 * (t2 - t1):.0f} ms;"
+        f" first answer (resolver index build): {1000 * (t3 - t2):.0f} ms"
+    )
     print(f"memory after first answer: {current / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB)")
     for question in QUESTIONS:
         times = []
@@ -44,7 +46,7 @@ def main() -> None:
             start = time.perf_counter()
             tl.check_availability(*question)
             times.append(time.perf_counter() - start)
-        print(f"{str(question):70} median {1e6 * statistics.median(times):8.0f} us")
+        print(f"{question!s:70} median {1e6 * statistics.median(times):8.0f} us")
 
 
 if __name__ == "__main__":

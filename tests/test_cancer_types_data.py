@@ -133,7 +133,7 @@ def test_no_duplicate_name_rows() -> None:
 def test_tables_are_canonical() -> None:
     changed = format_tables(write=False)
     assert changed == [], (
-        f"{changed} not in canonical form: run `python -m therapy_lookup.cancer_types --format`"
+        f"{changed} not in canonical form: run `python -m therapy_lookup.lint --format`"
     )
 
 
@@ -182,7 +182,7 @@ def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.Monkey
 
 
 def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from therapy_lookup.cancer_types import main
+    from therapy_lookup.cancer_types import format_tables
 
     (tmp_path / "cancer_types.csv").write_text(
         "id,name,parent,oncotree_code,ncit_code\r\nB,B,A,,\r\nA,A,,,\r\n", encoding="utf-8"
@@ -191,9 +191,9 @@ def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path
         "cancer_type,name,kind\nB,zz,synonym\nA, Yy ,lay\n", encoding="utf-8"
     )
     monkeypatch.setattr(_tables, "data_dir", lambda: tmp_path)
-    assert main(["--check"]) == 1
-    assert main(["--format"]) == 0
-    assert main(["--check"]) == 0
+    assert len(format_tables(write=False)) == 2
+    assert len(format_tables(write=True)) == 2
+    assert format_tables(write=False) == []
     assert (tmp_path / "cancer_types.csv").read_text(encoding="utf-8") == (
         "id,name,parent,oncotree_code,ncit_code\nA,A,,,\nB,B,A,,\n"
     )

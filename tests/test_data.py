@@ -177,3 +177,10 @@ def test_broken_references_are_all_listed(catalog: Catalog) -> None:
             cancer_types=catalog.cancer_types,
         )
     assert {e.key for e in info.value.errors} == {"x1", "x2"}
+
+
+def test_lint_command_checks_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    from therapy_lookup.lint import main
+
+    assert main(["--check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")

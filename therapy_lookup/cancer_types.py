@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import functools
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -18,7 +16,6 @@ __all__ = [
     "format_tables",
     "load_cancer_type_names",
     "load_cancer_types",
-    "main",
 ]
 
 TYPES_TABLE = "cancer_types"
@@ -275,20 +272,3 @@ def format_tables(*, write: bool = True) -> list[str]:
             if write:
                 Path(path).write_text(canonical, encoding="utf-8")
     return changed
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``python -m therapy_lookup.cancer_types --format`` (or ``--check``)."""
-    parser = argparse.ArgumentParser(prog="python -m therapy_lookup.cancer_types")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--format", action="store_true", help="rewrite in canonical form")
-    group.add_argument("--check", action="store_true", help="exit 1 if not canonical")
-    args = parser.parse_args(argv)
-    changed = format_tables(write=bool(args.format))
-    for path in changed:
-        print(("reformatted " if args.format else "not canonical: ") + path)
-    return 1 if (args.check and changed) else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -198,8 +198,8 @@ def load_catalog() -> Catalog:
     return Catalog.load()
 
 
-def format_tables() -> list[str]:
-    """Rewrite the catalog's tables in canonical form; return the files that changed."""
+def format_tables(*, write: bool = True) -> list[str]:
+    """Rewrite the catalog's tables in canonical form; return the files that (would) change."""
     changed: list[str] = []
     for name, (model, key) in TABLES.items():
         for file in _tables.table_files(name):
@@ -208,7 +208,8 @@ def format_tables() -> list[str]:
             rows.sort(key=lambda r: r.get(key, ""))
             text = _tables.dump_csv(model, rows)
             if path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+                if write:
+                    path.write_text(text, encoding="utf-8")
                 changed.append(str(path))
     return changed
 

@@ -27,11 +27,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in [*catalog.format_tables(), *cancer_types.format_tables(write=True)]:
             print(f"reformatted {path}")
         return 0
+    unformatted = [*catalog.format_tables(write=False), *cancer_types.format_tables(write=False)]
+    for path in unformatted:
+        print(f"not in canonical form (run with --format): {path}", file=sys.stderr)
     try:
         loaded = catalog.Catalog.load()
         names = cancer_types.load_cancer_type_names()
     except DataError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    if unformatted:
         return 1
     print(
         f"ok: {len(loaded.therapy_classes)} therapy classes, {len(loaded.products)} products, "
