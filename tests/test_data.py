@@ -103,11 +103,23 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
-    # Pinned so that an accidental loss of rows fails loudly; update with the data.
-    assert len(catalog.approvals) >= 150
-    assert len(catalog.products) >= 90
-    fda = sum(1 for a in catalog.approvals.values() if a.agency is Agency.FDA)
-    assert fda >= 120
+    # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
+    assert len(catalog.approvals) == 254
+    assert len(catalog.products) == 103
+    assert len(catalog.therapy_classes) == 38
+    assert len(catalog.safety) == 15
+    by_agency = Counter(a.agency.value for a in catalog.approvals.values())
+    assert by_agency == {
+        "FDA": 189,
+        "EC": 37,
+        "NMPA": 12,
+        "MHLW": 6,
+        "HC": 3,
+        "AEMPS": 2,
+        "MHRA": 2,
+        "CDSCO": 2,
+        "MFDS": 1,
+    }
 
 
 @pytest.mark.parametrize(
