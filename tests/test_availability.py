@@ -273,3 +273,33 @@ def test_wrong_types_raise_type_error() -> None:
         check_availability(42, "CAR-T")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         check_availability("DLBCL", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "therapy", "region", "complete"),
+    [
+        ("liposarcoma", "CAR-T", "US", True),
+        ("lung cancer", "CAR-T", "any", True),
+        ("NSCLC", "osimertinib", "US", True),
+        ("multiple myeloma", "teclistamab", "US", True),
+        ("multiple myeloma", "teclistamab", "EU", False),
+        ("melanoma", "nivolumab", "US", False),
+        ("melanoma", "pembrolizumab", "US", False),
+        ("lymphoma", "systemic therapy", "US", False),
+    ],
+)
+def test_answers_say_whether_the_tables_are_complete(
+    diagnosis: str, therapy: str, region: str, complete: bool
+) -> None:
+    answer = check_availability(diagnosis, therapy, region)
+    assert answer.tables_complete is complete
+    assert answer.coverage_note
+
+
+def test_incomplete_tables_never_say_no() -> None:
+    answer = check_availability("melanoma", "nivolumab")
+    assert answer.status is A.NOT_APPROVED
+    assert not answer.summary.startswith("No:")
+    assert "not a 'no'" in answer.summary
+    biomarker_only = check_availability("melanoma", "pembrolizumab")
+    assert "only with a biomarker" not in biomarker_only.summary

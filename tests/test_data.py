@@ -108,6 +108,7 @@ def test_counts_are_pinned(catalog: Catalog) -> None:
     assert len(catalog.products) == 103
     assert len(catalog.therapy_classes) == 38
     assert len(catalog.safety) == 15
+    assert len(catalog.scope) == 4
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
         "FDA": 189,

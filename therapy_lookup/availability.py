@@ -12,7 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from .cancer_types import CancerTypeTree
 from .catalog import Catalog, load_catalog
 from .errors import InvalidRegionError, UnknownDiagnosisError
-from .models import REGIONS, Approval, CancerType, Product, SafetyFact
+from .models import (
+    AGENCY_REGION,
+    REGIONS,
+    Agency,
+    Approval,
+    CancerType,
+    CoverageScope,
+    Product,
+    SafetyFact,
+)
 from .resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
 from .therapies import TherapyKind, TherapyRef, TherapyResolver
 
@@ -135,6 +144,11 @@ class Availability(BaseModel):
     )
     related: tuple[RelatedApproval, ...] = Field(description="Related approvals in the region.")
     safety: tuple[SafetyFact, ...] = Field(description="Safety facts on the products answered.")
+    tables_complete: bool = Field(
+        description="Whether the tables aim to hold every approval for this therapy, type and "
+        "region; when False, other approvals may exist and 'not approved' is not a 'no'."
+    )
+    coverage_note: str = Field(description="What the tables cover for this question.")
     as_of: dt.date = Field(description="The tables' as-of date.")
     sources: tuple[str, ...] = Field(description="Sources of the rows the answer rests on.")
     summary: str = Field(description="The answer in one paragraph of plain language.")
@@ -283,6 +297,7 @@ class AvailabilityService:
         safety = _unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
         shown = [*answer, *_sorted_matches(elsewhere), *_sorted_matches(inactive)]
         sources = _unique(str(url) for m in shown for url in m.approval.sources)
+        scopes = self.scopes(ref, cancer_type.id, region_code)
         result = dict(
             diagnosis_text=diagnosis if isinstance(diagnosis, str) else cancer_type.name,
             cancer_type=cancer_type,
@@ -296,6 +311,13 @@ class AvailabilityService:
             other_decisions=tuple(_sorted_matches(inactive)),
             related=tuple(related),
             safety=tuple(safety),
+            tables_complete=bool(scopes),
+            coverage_note=" ".join(sc.description for sc in scopes)
+            or (
+                f"therapy_lookup's tables do not aim to hold every approval of {ref.name} for "
+                f"{cancer_type.name}{'' if region_code == 'any' else ' in ' + region_code}; "
+                "other approvals may exist: check the current label."
+            ),
             as_of=self.catalog.as_of,
             sources=tuple(sources),
         )
@@ -308,6 +330,26 @@ class AvailabilityService:
             }
         )
         return Availability(summary=_summary(result, narrower), **result)
+
+    def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
+        """The coverage scopes that make the tables complete for this question (may be none)."""
+        class_id = (
+            therapy.id
+            if therapy.kind is TherapyKind.CLASS
+            else self.catalog.products[therapy.id].therapy_class
+        )
+        wanted = (
+            set(Agency)
+            if region == "any"
+            else {a for a, r in AGENCY_REGION.items() if r == region}
+        )
+        return [
+            sc
+            for sc in self.catalog.scope.values()
+            if self.catalog.class_is_a(class_id, sc.therapy_class)
+            and any(self._is_a(type_id, t) for t in sc.cancer_types)
+            and wanted <= set(sc.agencies)
+        ]
 
     def _related(
         self, cancer_type: CancerType, ref: TherapyRef, region: str, shown: set[str]
@@ -413,14 +455,16 @@ def _summary(r: dict[str, object], narrower: list[str]) -> str:
     approvals = r["approvals"]
     elsewhere = r["approved_elsewhere"]
     assert isinstance(approvals, tuple) and isinstance(elsewhere, tuple)
+    complete = bool(r["tables_complete"])
     what = ref.name
     if status is AvailabilityStatus.APPROVED:
         covering = [m for m in approvals if m.coverage is Coverage.COVERS]
         names = ", ".join(_display(p) for p in _unique(m.product for m in covering))
         if all(m.approval.biomarkers for m in covering):
             needs = sorted({b for m in covering for b in m.approval.biomarkers})
+            lead = "Yes, but only with a biomarker" if complete else "Yes, with a biomarker"
             text = (
-                f"Yes, but only with a biomarker: {what} is approved {_where(region)} for "
+                f"{lead}: {what} is approved {_where(region)} for "
                 f"{ct.name} whose tumour has {' or '.join(needs)}: {names}."
             )
         else:
@@ -440,11 +484,18 @@ def _summary(r: dict[str, object], narrower: list[str]) -> str:
             f"Not {_where(region)}: {what} is not approved there for {ct.name}, but it is "
             f"approved by {', '.join(agencies)}."
         )
-    else:
+    elif complete:
         text = (
             f"No: no approval of {what} for {ct.name} is on record, by any agency, in "
             f"therapy_lookup's tables."
         )
+    else:
+        text = (
+            f"Not on record: therapy_lookup's tables hold no approval of {what} for {ct.name}, "
+            "but they do not cover this question completely, so this is not a 'no'."
+        )
+    if not complete and status is not AvailabilityStatus.NOT_APPROVED:
+        text += " Other approvals may exist: the tables are not complete for this question."
     return f"{text} Tables as of {r['as_of']}."
 
 

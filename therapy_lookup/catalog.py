@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from . import _tables
 from ._tables import DataError, RecordError
 from .cancer_types import CancerTypeTree
-from .models import Approval, CancerType, Product, SafetyFact, TherapyClass
+from .models import Approval, CancerType, CoverageScope, Product, SafetyFact, TherapyClass
 
 __all__ = ["Catalog", "format_tables", "load_catalog"]
 
@@ -27,6 +27,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "products": (Product, "id"),
     "approvals": (Approval, "id"),
     "safety": (SafetyFact, "id"),
+    "scope": (CoverageScope, "id"),
 }
 
 
@@ -44,6 +45,7 @@ class Catalog:
         approvals: Iterable[Approval],
         safety: Iterable[SafetyFact],
         cancer_types: CancerTypeTree,
+        scope: Iterable[CoverageScope] = (),
     ) -> None:
         """Index the records and check the references between them (raises DataError)."""
         self.cancer_types = cancer_types
@@ -51,6 +53,7 @@ class Catalog:
         self.products: dict[str, Product] = {p.id: p for p in products}
         self.approvals: dict[str, Approval] = {a.id: a for a in approvals}
         self.safety: dict[str, SafetyFact] = {s.id: s for s in safety}
+        self.scope: dict[str, CoverageScope] = {s.id: s for s in scope}
         self.check()
         self._class_lineages: dict[str, tuple[str, ...]] = {}
         for class_id in self.therapy_classes:
@@ -87,6 +90,7 @@ class Catalog:
             approvals=[r for r in records["approvals"] if isinstance(r, Approval)],
             safety=[r for r in records["safety"] if isinstance(r, SafetyFact)],
             cancer_types=_load_cancer_types(),
+            scope=[r for r in records["scope"] if isinstance(r, CoverageScope)],
         )
 
     @property
@@ -132,6 +136,12 @@ class Catalog:
             for product in s.products:
                 if product not in self.products:
                     errors.append(_ref("safety", s.id, f"unknown product {product!r}"))
+        for sc in self.scope.values():
+            if sc.therapy_class not in self.therapy_classes:
+                errors.append(_ref("scope", sc.id, f"unknown therapy_class {sc.therapy_class!r}"))
+            for t in sc.cancer_types:
+                if t not in self.cancer_types:
+                    errors.append(_ref("scope", sc.id, f"unknown cancer type {t!r}"))
         if errors:
             raise DataError(errors)
 

@@ -154,6 +154,7 @@ def format_availability(answer: Availability) -> str:
         for s in answer.safety:
             lines.append(f"  - {s.date} {s.kind.value}: {s.summary}")
     lines.append("")
+    lines.append(f"Coverage: {answer.coverage_note}")
     lines.append(f"As of {answer.as_of}. {answer.disclaimer}")
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ __all__ = [
     "CancerType",
     "CancerTypeName",
     "CellSource",
+    "CoverageScope",
     "NameKind",
     "PartialDate",
     "Product",
@@ -282,3 +283,18 @@ class SafetyFact(BaseModel):
     summary: str = Field(min_length=1, description="The fact in one or two sentences.")
     sources: tuple[HttpUrl, ...] = Field(min_length=1, description="Where the facts come from.")
     checked_on: dt.date = Field(description="When the facts were last checked.")
+
+
+class CoverageScope(BaseModel):
+    """An area where the curated tables aim to hold every approval (others are partial)."""
+
+    model_config = _FROZEN
+
+    id: Slug = Field(description="Stable slug id.")
+    therapy_class: Slug = Field(description="Therapies of this class (or narrower) are covered.")
+    cancer_types: tuple[CancerTypeId, ...] = Field(
+        min_length=1, description="For these cancer types and their subtypes."
+    )
+    agencies: tuple[Agency, ...] = Field(min_length=1, description="By these agencies.")
+    description: str = Field(min_length=1, description="What is and is not recorded, in words.")
+    checked_on: dt.date = Field(description="When the coverage was last reviewed.")
