@@ -576,9 +576,10 @@ def _extract_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
     found: list[str] = []
     for i in candidates:
         _, pattern, markers = _BIOMARKERS[i]
-        if pattern.search(text) is None:
+        replaced, count = pattern.subn(" ", text)
+        if not count:
             continue
-        text = pattern.sub(" ", text)
+        text = replaced
         for marker in markers:
             if marker not in found:
                 found.append(marker)
@@ -602,6 +603,8 @@ def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
         matches = list(pattern.finditer(text))
         if not matches:
             continue
+        pieces: list[str] = []
+        end = 0
         for m in matches:
             phrase = " ".join(m.group(0).replace("anti_", "anti-").split())
             value = label if label == "relapsed/refractory" else f"{label}: {phrase}"
@@ -609,7 +612,10 @@ def _extract_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
                 value = label
             if value not in found:
                 found.append(value)
-        text = pattern.sub(" ", text)
+            pieces.append(text[end:m.start()])
+            end = m.end()
+        pieces.append(text[end:])
+        text = " ".join(pieces)  # what pattern.sub(" ", text) gives, without a second scan
     return tuple(found), text
 
 
@@ -919,7 +925,9 @@ class DiagnosisResolver:
         folded = query.casefold()
         if any(h in folded for h in _NOT_A_DIAGNOSIS_HINTS) and _NOT_A_DIAGNOSIS.search(query):
             return None
-        text = _ABBREVIATION_PLURAL.sub(r"\1", query) if query != query.lower() else query
+        text = query
+        if query != query.lower() and _ABBREVIATION_PLURAL.search(query) is not None:
+            text = _ABBREVIATION_PLURAL.sub(r"\1", query)
         biomarkers, rest = _extract_biomarkers(text)
         raw_tokens = _raw_tokens(text)
         hit = self._lookup_tokens(_tokens(text), raw_tokens)
