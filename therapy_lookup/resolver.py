@@ -821,8 +821,12 @@ class DiagnosisResolver:
         by_text: dict[str, DiagnosisMatch | None],
         by_key: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None],
         size: int,
+        rests: dict[str, _Hit | None] | None = None,
     ) -> DiagnosisMatch | None:
-        """Resolve ``text`` through two caches: by exact text, then by normalised key."""
+        """Resolve ``text`` through two caches: by exact text, then by normalised key.
+
+        ``rests`` (default: the resolver's own, bounded) remembers answers for stripped rests.
+        """
         cached = by_text.get(text)
         if cached is not None or text in by_text:
             return cached
@@ -832,7 +836,7 @@ class DiagnosisResolver:
         if same is not None or key in by_key:
             result = same.model_copy(update={"query": text}) if same is not None else None
         else:
-            result = self._resolve(text)
+            result = self._resolve(text, rests)
             if size > 0:
                 if len(by_key) >= size:
                     by_key.clear()
@@ -860,12 +864,13 @@ class DiagnosisResolver:
         # Per-batch caches: as large as the batch, and gone with it.
         seen: dict[str, DiagnosisMatch | None] = {}
         seen_keys: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
+        seen_rests: dict[str, _Hit | None] = {}
         out: list[DiagnosisMatch | None] = []
         was_enabled = gc.isenabled()
         gc.disable()
         try:
             for t in items:
-                out.append(self._remembered(t, seen, seen_keys, len(items) + 1))
+                out.append(self._remembered(t, seen, seen_keys, len(items) + 1, seen_rests))
         finally:
             if was_enabled:
                 gc.enable()
@@ -919,7 +924,9 @@ class DiagnosisResolver:
 
     # -- the tiers -----------------------------------------------------------------------
 
-    def _resolve(self, query: str) -> DiagnosisMatch | None:
+    def _resolve(
+        self, query: str, rests: dict[str, _Hit | None] | None = None
+    ) -> DiagnosisMatch | None:
         if not query.strip():
             return None
         folded = query.casefold()
@@ -933,9 +940,9 @@ class DiagnosisResolver:
         hit = self._lookup_tokens(_tokens(text), raw_tokens)
         qualifiers: tuple[str, ...] = ()
         if hit is None:
-            labelled = self._resolve_rest(rest) if _ICD_RE.match(rest) else None
+            labelled = self._resolve_rest(rest, rests) if _ICD_RE.match(rest) else None
             qualifiers, stripped = _extract_qualifiers(rest)
-            hit = self._resolve_rest(stripped)
+            hit = self._resolve_rest(stripped, rests)
             # An ICD-10 label is read whole first ("… of scalp and neck" names a site).
             if labelled is not None and (
                 hit is None or not self._tree.is_a(hit.type_id, labelled.type_id)
@@ -946,19 +953,24 @@ class DiagnosisResolver:
             return None
         return self._match(query, hit, qualifiers, biomarkers)
 
-    def _resolve_rest(self, rest: str) -> _Hit | None:
+    def _resolve_rest(
+        self, rest: str, rests: dict[str, _Hit | None] | None = None
+    ) -> _Hit | None:
         """Resolve what is left once biomarkers (and maybe qualifiers) are out; remembered.
 
         Different texts often leave the same rest ("stage IV liposarcoma", "metastatic
-        liposarcoma"), so the answers are kept, keyed on the rest with spaces tidied.
+        liposarcoma"), so the answers are kept, keyed on the rest with spaces tidied: in
+        ``rests`` when given (a batch's own cache, unbounded), else in the resolver's cache.
         """
         key = " ".join(rest.split())
-        if key in self._rest_cache:
-            return self._rest_cache[key]
+        cache = self._rest_cache if rests is None else rests
+        hit = cache.get(key)
+        if hit is not None or key in cache:
+            return hit
         hit = self._resolve_rest_uncached(rest)
-        if len(self._rest_cache) >= _REST_CACHE_SIZE:
-            self._rest_cache.clear()
-        self._rest_cache[key] = hit
+        if rests is None and len(cache) >= _REST_CACHE_SIZE:
+            cache.clear()
+        cache[key] = hit
         return hit
 
     def _resolve_rest_uncached(self, rest: str) -> _Hit | None:
