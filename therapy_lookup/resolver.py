@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
@@ -277,6 +277,8 @@ _NEGATABLE = frozenset(
 _NOT_A_DIAGNOSIS_HINTS = (
     "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without",
 )
+# Any of the hints as a substring: one scan instead of one ``in`` per hint.
+_NOT_A_DIAGNOSIS_HINT = re.compile("|".join(re.escape(h) for h in _NOT_A_DIAGNOSIS_HINTS))
 _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
@@ -653,8 +655,7 @@ _FUZZY_CUTOFF = 90.0
 _CONTAIN_CUTOFF = 60.0
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     type_id: str
     name: str
     method: MatchMethod
@@ -930,7 +931,7 @@ class DiagnosisResolver:
         if not query.strip():
             return None
         folded = query.casefold()
-        if any(h in folded for h in _NOT_A_DIAGNOSIS_HINTS) and _NOT_A_DIAGNOSIS.search(query):
+        if _NOT_A_DIAGNOSIS_HINT.search(folded) is not None and _NOT_A_DIAGNOSIS.search(query):
             return None
         text = query
         if query != query.lower() and _ABBREVIATION_PLURAL.search(query) is not None:
@@ -1071,6 +1072,9 @@ class DiagnosisResolver:
         return tuple(e for e in entries if not e.case_sensitive)
 
     def _hit_from(self, entries: Sequence[_Entry], score_cap: float = 100.0) -> _Hit | None:
+        if len(entries) == 1:  # the usual case, without the sorting below
+            e = entries[0]
+            return _Hit(e.type_id, e.name, e.method, min(_METHOD_SCORE[e.method], score_cap))
         ids = sorted({e.type_id for e in entries})
         best = min(entries, key=lambda e: -_METHOD_SCORE[e.method])
         score = min(_METHOD_SCORE[best.method], score_cap)
@@ -1357,7 +1361,7 @@ class DiagnosisResolver:
             )
             for tid, score in hit.alternatives
             if tid != hit.type_id
-        )
+        ) if hit.alternatives else ()
         quals = qualifiers + ((hit.note,) if hit.note else ())
         return _construct(
             DiagnosisMatch,
