@@ -1043,10 +1043,11 @@ class DiagnosisResolver:
     def _lookup_tokens(self, tokens: list[str], raw: list[str]) -> _Hit | None:
         if not tokens:
             return None
-        norm = " ".join(tokens)
-        entries = self._usable(self._exact.get(norm, ()), raw)
-        if entries:
-            return self._hit_from(entries)
+        found = self._exact.get(" ".join(tokens))
+        if found:
+            entries = self._usable(found, raw)
+            if entries:
+                return self._hit_from(entries)
         # Without the small words, then in any order: less certain, and much less when a
         # conjunction went ("colorectal and other cancers").
         if _NEGATION.intersection(tokens):
@@ -1057,9 +1058,9 @@ class DiagnosisResolver:
             entries = self._usable(self._exact.get(" ".join(content), ()), raw)
             if entries:
                 return self._hit_from(entries, score_cap=cap)
-        key = _sorted_key(tokens)
-        if not key:
+        if not content:
             return None
+        key = " ".join(sorted(set(content)))  # _sorted_key(tokens), from content already made
         entries = self._keyed.get(key, ()) or self._usable(self._exact.get(key, ()), raw)
         return self._hit_from(entries, score_cap=cap) if entries else None
 
