@@ -132,3 +132,24 @@ def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert data["registry_reachable"] is True and 0 < len(data["studies"]) <= 5
     assert all("Melanoma" in s["conditions"] for s in data["studies"])
+
+
+def test_a_trial_question_is_answered_with_trials(server: FakeCTGov, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "THERAPY_LOOKUP_CTGOV_URL": server.url,
+        "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "therapy_lookup", "Which melanoma trials are recruiting?", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["cancer_type"]["id"] == "MEL"
+    assert data["registry_reachable"] is True

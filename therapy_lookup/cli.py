@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from .availability import Availability, check_availability
+from .availability import Availability, check_availability, default_service
 from .ctgov import CTGovError, GeoFilter
-from .errors import TherapyLookupError
-from .questions import ask
+from .errors import TherapyLookupError, UnknownDiagnosisError
+from .questions import ask, is_trial_question, parse_question
 from .resolver import resolve, search_diagnoses
 from .trials import OPEN_STATUSES, TrialSearch, find_trials
 
@@ -166,6 +166,15 @@ def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
         out.write(format_availability(answer) + "\n")
 
 
+def _emit_trials(result: TrialSearch, as_json: bool, out: TextIO) -> int:
+    if as_json:
+        dump = result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}})
+        out.write(dump + "\n")
+    else:
+        out.write(format_trials(result) + "\n")
+    return 0 if result.studies or result.registry_reachable else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 error, 2 usage)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -176,6 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "available":
             _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
+        elif args.command == "ask" and is_trial_question(" ".join(args.question)):
+            question = " ".join(args.question)
+            diagnosis, therapy, _region = parse_question(question, default_service())
+            if not diagnosis:
+                raise UnknownDiagnosisError(question)
+            therapy_text = None if therapy == "systemic_therapy" else therapy
+            return _emit_trials(find_trials(diagnosis, therapy_text), args.json, out)
         elif args.command == "ask":
             _emit(ask(" ".join(args.question), args.region), args.json, out)
         elif args.command == "trials":
@@ -187,14 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limit=args.limit,
                 offline=args.offline,
             )
-            if args.json:
-                out.write(
-                    result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}})
-                    + "\n"
-                )
-            else:
-                out.write(format_trials(result) + "\n")
-            return 0 if result.studies or result.registry_reachable else 1
+            return _emit_trials(result, args.json, out)
         else:
             match = resolve(args.text)
             if args.json:

@@ -8,7 +8,24 @@ from .availability import Availability, AvailabilityService, default_service
 from .errors import UnknownDiagnosisError
 from .therapies import normalise_therapy
 
-__all__ = ["ask", "parse_question"]
+__all__ = ["ask", "is_trial_question", "parse_question"]
+
+_TRIAL_RE = re.compile(r"\b(?:clinical\s+)?(?:trials?|studies|study)\b|\brecruiting\b", re.I)
+_TRIAL_WORDS = frozenset(
+    [
+        "clinical",
+        "trial",
+        "trials",
+        "study",
+        "studies",
+        "recruiting",
+        "near",
+        "nearby",
+        "me",
+        "open",
+        "enrolling",
+    ]
+)
 
 _MAX_QUESTION = 2_000
 
@@ -155,9 +172,18 @@ def parse_question(question: str, service: AvailabilityService) -> tuple[str, st
                 del words[i : i + len(drop)]
                 break
         # "CAR-T cell therapy" leaves "cell therapy" behind; drop such generic words.
-    rest = [w for w in words if w not in _STOPWORDS and w not in {"cell", "cells", "t"}]
+    rest = [
+        w
+        for w in words
+        if w not in _STOPWORDS and w not in _TRIAL_WORDS and w not in {"cell", "cells", "t"}
+    ]
     diagnosis = " ".join(rest)
     return diagnosis, therapy.matched_name if therapy else "systemic_therapy", region
+
+
+def is_trial_question(question: str) -> bool:
+    """Whether a question asks for clinical trials rather than approvals."""
+    return bool(_TRIAL_RE.search(question))
 
 
 def ask(
