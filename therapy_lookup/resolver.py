@@ -999,7 +999,9 @@ class DiagnosisResolver:
         hit = self._lookup_tokens(base_tokens, _raw_tokens(base))
         if hit is not None:
             return hit
-        hit = self._single_name_inside(base_tokens, text)
+        # The name spans of the literal text serve both the shortcut and containment below.
+        spans_memo: dict[tuple[str, ...], list[tuple[tuple[_Entry, ...], int, int]]] = {}
+        hit = self._single_name_inside(base_tokens, text, spans_memo)
         if hit is not None:
             return hit
         variants = _variants(text)
@@ -1011,7 +1013,7 @@ class DiagnosisResolver:
         if hit is not None:
             return hit
         for tokens, _ in variants:
-            hit = self._contained(tokens, text)
+            hit = self._contained(tokens, text, spans_memo)
             if hit is not None:
                 return hit
         hit = self._by_lineage(variants[0][0])
@@ -1128,11 +1130,31 @@ class DiagnosisResolver:
                 i += found[1]
         return out
 
-    def _contained(self, tokens: list[str], raw: str = "") -> _Hit | None:
+    def _ngrams_memo(
+        self,
+        tokens: list[str],
+        raw: str,
+        memo: dict[tuple[str, ...], list[tuple[tuple[_Entry, ...], int, int]]] | None,
+    ) -> list[tuple[tuple[_Entry, ...], int, int]]:
+        """:meth:`_ngrams`, remembered in ``memo`` (for one ``raw`` text: callers keep it so)."""
+        if memo is None:
+            return self._ngrams(tokens, raw)
+        key = tuple(tokens)
+        spans = memo.get(key)
+        if spans is None:
+            spans = memo[key] = self._ngrams(tokens, raw)
+        return spans
+
+    def _contained(
+        self,
+        tokens: list[str],
+        raw: str = "",
+        memo: dict[tuple[str, ...], list[tuple[tuple[_Entry, ...], int, int]]] | None = None,
+    ) -> _Hit | None:
         content = [t for t in tokens if t not in _STOPWORDS]
         if not content:
             return None
-        spans = self._ngrams(tokens, raw)
+        spans = self._ngrams_memo(tokens, raw, memo)
         if not spans:
             return None
         specific = []
@@ -1221,14 +1243,19 @@ class DiagnosisResolver:
             alts + primary.alternatives, primary.ambiguous, note,
         )
 
-    def _single_name_inside(self, tokens: list[str], raw: str) -> _Hit | None:
+    def _single_name_inside(
+        self,
+        tokens: list[str],
+        raw: str,
+        memo: dict[tuple[str, ...], list[tuple[tuple[_Entry, ...], int, int]]] | None = None,
+    ) -> _Hit | None:
         """One name plus only small words, qualifiers and body sites ("X of the knee").
 
         A shortcut before the rewritings: anything less clear-cut waits for them.
         """
         if "," in raw or ":" in raw:
             return None
-        spans = self._ngrams(tokens, raw)
+        spans = self._ngrams_memo(tokens, raw, memo)
         if len(spans) != 1:
             return None
         entries, size, start = spans[0]
