@@ -235,7 +235,7 @@ def normalise(text: str) -> str:
     >>> normalise("Oesophageal tumour")
     'esophageal tumor'
     """
-    return " ".join(_tokens(text))
+    return " ".join(_tokens_cached(text))
 
 
 _STOPWORDS = frozenset(
@@ -937,8 +937,8 @@ class DiagnosisResolver:
         if query != query.lower() and _ABBREVIATION_PLURAL.search(query) is not None:
             text = _ABBREVIATION_PLURAL.sub(r"\1", query)
         biomarkers, rest = _extract_biomarkers(text)
-        raw_tokens = _raw_tokens(text)
-        hit = self._lookup_tokens(_tokens(text), raw_tokens)
+        raw_tokens = _raw_tokens_cached(text)
+        hit = self._lookup_tokens(_tokens_cached(text), raw_tokens)
         qualifiers: tuple[str, ...] = ()
         if hit is None:
             labelled = self._resolve_rest(rest, rests) if _ICD_RE.match(rest) else None
@@ -980,7 +980,7 @@ class DiagnosisResolver:
         if icd is not None:
             code = icd.group("code").upper()
             for candidate in (code, code.split(".")[0]):
-                entries = self._exact.get(" ".join(_tokens(candidate)))
+                entries = self._exact.get(" ".join(_tokens_cached(candidate)))
                 if entries and len({e.type_id for e in entries}) == 1:
                     e = entries[0]
                     icd_hit = _Hit(e.type_id, e.name, MatchMethod.SYNONYM, 96.0)
@@ -996,7 +996,7 @@ class DiagnosisResolver:
     def _resolve_phrase(self, text: str, *, fuzzy: bool = True) -> _Hit | None:
         base = text.strip(" \t\r\n.,;:-")
         base_tokens = _tokens(base)
-        hit = self._lookup_tokens(base_tokens, _raw_tokens(base))
+        hit = self._lookup_tokens(base_tokens, _raw_tokens_cached(base))
         if hit is not None:
             return hit
         # The name spans of the literal text serve both the shortcut and containment below.
@@ -1042,7 +1042,7 @@ class DiagnosisResolver:
             return self._fuzzy_whole(" ".join(fixed))
         return None  # pragma: no cover - variants is never empty
 
-    def _lookup_tokens(self, tokens: list[str], raw: list[str]) -> _Hit | None:
+    def _lookup_tokens(self, tokens: Sequence[str], raw: Sequence[str]) -> _Hit | None:
         if not tokens:
             return None
         found = self._exact.get(" ".join(tokens))
@@ -1066,7 +1066,7 @@ class DiagnosisResolver:
         entries = self._keyed.get(key, ()) or self._usable(self._exact.get(key, ()), raw)
         return self._hit_from(entries, score_cap=cap) if entries else None
 
-    def _usable(self, entries: Sequence[_Entry], raw: list[str]) -> tuple[_Entry, ...]:
+    def _usable(self, entries: Sequence[_Entry], raw: Sequence[str]) -> tuple[_Entry, ...]:
         if not entries:
             return ()
         lower_short = len(raw) == 1 and raw[0].casefold() in _SHORT_WORDS and not raw[0].isupper()
@@ -1115,7 +1115,7 @@ class DiagnosisResolver:
                 entries = self._exact.get(" ".join(tokens[i:i + size]))
                 if entries and any(e.case_sensitive for e in entries):
                     if typed is None:
-                        typed = set(_raw_tokens(raw))
+                        typed = set(_raw_tokens_cached(raw))
                         typed_folded = {t.casefold() for t in typed}
                     entries = tuple(
                         e for e in entries if _was_typed(e, typed, typed_folded)
@@ -1223,7 +1223,7 @@ class DiagnosisResolver:
             hits = [h for h in hits if h.type_id not in sites]
         if uncovered and not _GENERIC_HEADS.intersection(tokens) and all(
             self._tree[h.type_id].parent in _TOP_GROUPS
-            and not _GENERIC_HEADS.intersection(_tokens(h.name))
+            and not _GENERIC_HEADS.intersection(_tokens_cached(h.name))
             for h in hits
         ):
             return None  # an organ and an unknown word ("enlarged lymph nodes") is no diagnosis
@@ -1290,7 +1290,7 @@ class DiagnosisResolver:
                 continue
             if head is not None and words[-1] not in _GENERIC_HEADS:
                 words = [*words, head]
-            hit = self._lookup_tokens(words, _raw_tokens(part))
+            hit = self._lookup_tokens(words, _raw_tokens_cached(part))
             if hit is not None and all(h.type_id != hit.type_id for h in hits):
                 hits.append(hit)
         if not hits:
@@ -1443,7 +1443,7 @@ def _cache_key(text: str) -> tuple[str, tuple[str, ...]]:
     Short words that are also abbreviations (``ALL``/``all``) keep their case in the key.
     """
     folded = " ".join(text.casefold().split()).rstrip(" .")
-    short = tuple(t for t in _raw_tokens(text) if t.casefold() in _SHORT_WORDS)
+    short = tuple(t for t in _raw_tokens_cached(text) if t.casefold() in _SHORT_WORDS)
     return folded, short
 
 
@@ -1455,7 +1455,7 @@ def _was_typed(entry: _Entry, typed: set[str], typed_folded: set[str]) -> bool:
     if not entry.case_sensitive:
         return True
     name = entry.name
-    parts = _raw_tokens(name)
+    parts = _raw_tokens_cached(name)
     if name.casefold() in _SHORT_WORDS or len(name) < 3:
         return all(p in typed for p in parts)
     return all(p.casefold() in typed_folded for p in parts)
@@ -1516,7 +1516,7 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
         if len(parts) >= 2:
             add(" ".join(parts[1:] + parts[:1]), base)
             add(" ".join(reversed(parts)), base)
-    norm = " ".join(_tokens(base))
+    norm = " ".join(_tokens_cached(base))
     m = _HEAD_OF.match(norm)
     if m is not None:
         site, head = m.group("site"), m.group("head")
