@@ -835,7 +835,12 @@ class DiagnosisResolver:
         key = _cache_key(text)
         same = by_key.get(key)
         if same is not None or key in by_key:
-            result = same.model_copy(update={"query": text}) if same is not None else None
+            # What same.model_copy(update={"query": text}) gives, at half the cost.
+            result = (
+                _construct(DiagnosisMatch, {**same.__dict__, "query": text})
+                if same is not None
+                else None
+            )
         else:
             result = self._resolve(text, rests)
             if size > 0:
