@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,24 +104,15 @@ def test_bad_diagnosis_is_a_typed_error(tmp_path: Path) -> None:
         find_trials("headache", client=client)
 
 
-def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
+def run_cli(server: FakeCTGov, cache: Path, *args: str) -> dict[str, Any]:
+    """Run ``python -m therapy_lookup ARGS --json`` against the fake registry; parse the JSON."""
     env = {
         **os.environ,
         "THERAPY_LOOKUP_CTGOV_URL": server.url,
-        "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
+        "THERAPY_LOOKUP_CACHE_DIR": str(cache),
     }
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "therapy_lookup",
-            "trials",
-            "melanoma",
-            "--json",
-            "--all-statuses",
-            "--limit",
-            "5",
-        ],
+        [sys.executable, "-m", "therapy_lookup", *args, "--json"],
         capture_output=True,
         text=True,
         env=env,
@@ -129,27 +121,17 @@ def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data
+
+
+def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
+    data = run_cli(server, tmp_path, "trials", "melanoma", "--all-statuses", "--limit", "5")
     assert data["registry_reachable"] is True and 0 < len(data["studies"]) <= 5
     assert all("Melanoma" in s["conditions"] for s in data["studies"])
 
 
 def test_a_trial_question_is_answered_with_trials(server: FakeCTGov, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "THERAPY_LOOKUP_CTGOV_URL": server.url,
-        "THERAPY_LOOKUP_CACHE_DIR": str(tmp_path),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "therapy_lookup", "Which melanoma trials are recruiting?", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
+    data = run_cli(server, tmp_path, "Which melanoma trials are recruiting?")
     assert data["cancer_type"]["id"] == "MEL"
     assert data["registry_reachable"] is True
