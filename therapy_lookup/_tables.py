@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -180,9 +180,3 @@ def _normalise_cell(value: Any) -> Any:
         parts = [p.strip() for p in value.split(LIST_SEPARATOR)]
         return LIST_SEPARATOR.join(parts).strip()
     return value
-
-
-def iter_keys(rows: Iterable[dict[str, str]], key: str) -> Iterator[str]:
-    """Yield the key of each raw row."""
-    for row in rows:
-        yield row.get(key, "")

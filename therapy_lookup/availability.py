@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
 from functools import lru_cache
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +47,7 @@ DISCLAIMER = (
 )
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_T = TypeVar("_T")
 
 
 class AvailabilityStatus(str, Enum):
@@ -426,8 +428,8 @@ def _sorted_matches(matches: Iterable[ApprovalMatch]) -> list[ApprovalMatch]:
     return sorted(matches, key=lambda m: (m.product.id, m.approval.date, m.approval.id))
 
 
-def _unique(items: Iterable[object]) -> list:  # type: ignore[type-arg]
-    out: list[object] = []
+def _unique(items: Iterable[_T]) -> list[_T]:
+    out: list[_T] = []
     seen: set[object] = set()
     for item in items:
         key = getattr(item, "id", item)

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from . import _tables
 from ._tables import DataError, RecordError
-from .cancer_types import CancerTypeTree
-from .models import Approval, CancerType, CoverageScope, Product, SafetyFact, TherapyClass
+from .cancer_types import CancerTypeTree, load_cancer_types
+from .models import Approval, CoverageScope, Product, SafetyFact, TherapyClass
 
 __all__ = ["Catalog", "format_tables", "load_catalog"]
 
@@ -89,7 +89,7 @@ class Catalog:
             products=[r for r in records["products"] if isinstance(r, Product)],
             approvals=[r for r in records["approvals"] if isinstance(r, Approval)],
             safety=[r for r in records["safety"] if isinstance(r, SafetyFact)],
-            cancer_types=_load_cancer_types(),
+            cancer_types=load_cancer_types(),
             scope=[r for r in records["scope"] if isinstance(r, CoverageScope)],
         )
 
@@ -173,21 +173,6 @@ def _before(first: str, second: str) -> bool:
     """Whether partial date ``first`` is surely before ``second`` (at the coarser precision)."""
     n = min(len(first), len(second))
     return first[:n] < second[:n]
-
-
-def _load_cancer_types() -> CancerTypeTree:
-    try:
-        from .cancer_types import load_cancer_types  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - until the resolver's loader lands
-        errors: list[RecordError] = []
-        rows = _tables.parse_rows(
-            CancerType, _tables.table_files("cancer_types"), key="id", errors=errors
-        )
-        if errors:
-            raise DataError(errors) from None
-        return CancerTypeTree(rows)
-    tree: CancerTypeTree = load_cancer_types()
-    return tree
 
 
 def _ref(table: str, key: str, message: str) -> RecordError:
