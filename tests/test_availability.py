@@ -279,7 +279,9 @@ def test_wrong_types_raise_type_error() -> None:
     ("diagnosis", "therapy", "region", "complete"),
     [
         ("liposarcoma", "CAR-T", "US", True),
-        ("lung cancer", "CAR-T", "any", True),
+        ("lung cancer", "CAR-T", "US", True),
+        ("lung cancer", "CAR-T", "any", False),
+        ("B-ALL", "CAR-T", "KR", False),
         ("NSCLC", "osimertinib", "US", True),
         ("multiple myeloma", "teclistamab", "US", True),
         ("multiple myeloma", "teclistamab", "EU", False),
