@@ -12,19 +12,7 @@ __all__ = ["ask", "is_trial_question", "parse_question"]
 
 _TRIAL_RE = re.compile(r"\b(?:clinical\s+)?(?:trials?|studies|study)\b|\brecruiting\b", re.I)
 _TRIAL_WORDS = frozenset(
-    [
-        "clinical",
-        "trial",
-        "trials",
-        "study",
-        "studies",
-        "recruiting",
-        "near",
-        "nearby",
-        "me",
-        "open",
-        "enrolling",
-    ]
+    ("clinical trial trials study studies recruiting near nearby me open enrolling").split()
 )
 
 _MAX_QUESTION = 2_000
@@ -59,93 +47,14 @@ _REGION_RE = re.compile(
     + r")\b"
 )
 _STOPWORDS = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "there",
-        "any",
-        "an",
-        "a",
-        "the",
-        "for",
-        "my",
-        "me",
-        "i",
-        "im",
-        "i'm",
-        "we",
-        "our",
-        "his",
-        "her",
-        "their",
-        "of",
-        "to",
-        "in",
-        "on",
-        "with",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "can",
-        "could",
-        "would",
-        "should",
-        "do",
-        "does",
-        "did",
-        "get",
-        "be",
-        "been",
-        "being",
-        "available",
-        "availability",
-        "approved",
-        "approve",
-        "approval",
-        "approvals",
-        "option",
-        "options",
-        "offered",
-        "offer",
-        "covered",
-        "fda",
-        "ema",
-        "yet",
-        "now",
-        "currently",
-        "today",
-        "please",
-        "tell",
-        "know",
-        "about",
-        "have",
-        "has",
-        "had",
-        "diagnosed",
-        "diagnosis",
-        "type",
-        "kind",
-        "kinds",
-        "form",
-        "patient",
-        "patients",
-        "people",
-        "someone",
-        "with",
-        "treat",
-        "treated",
-        "treating",
-        "treatments",
-        "treatment",
-        "therapy",
-        "therapies",
-        "drug",
-        "drugs",
-        "medicine",
-        "medicines",
-    ]
+    (
+        "is are was there any an a the for my me i im i'm we our his her their of to in on with "
+        "what which who whom can could would should do does did get be been being available "
+        "availability approved approve approval approvals option options offered offer covered fda "
+        "ema yet now currently today please tell know about have has had diagnosed diagnosis type "
+        "kind kinds form patient patients people someone with treat treated treating treatments "
+        "treatment therapy therapies drug drugs medicine medicines"
+    ).split()
 )
 
 

@@ -360,7 +360,7 @@ _SHORT_WORDS = frozenset(
 )
 # OncoTree codes never matched as codes (they read as other things: MS, PD, …).
 _CODE_STOP = frozenset(
-    "MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB WT UC".split()  # noqa: SIM905
+    "MS PD PT FA MP AA ALT GN DA BA EP HS LM CM TT SS MF SM ET PV CS PB WT UC".split()
 )
 
 
