@@ -204,6 +204,19 @@ def test_withdrawn_and_refused_rows_are_shown_as_such() -> None:
     assert {m.approval.status.value for m in tab.other_decisions} == {"crl"}
 
 
+@pytest.mark.parametrize("diagnosis", ["lymphoma", "non-Hodgkin lymphoma", "B-cell lymphoma"])
+def test_lymphoma_answers_do_not_count_myeloma_or_leukaemia(diagnosis: str) -> None:
+    answer = check_availability(diagnosis, "CAR-T", "US")
+    assert answer.status == "approved_for_subtype"
+    covered = {t for a in answer.approvals for t in a.approval.cancer_types}
+    assert {"LBCL", "FL", "MCL"} <= covered
+    assert not {"PCM", "BLL", "ALL"} & covered
+    assert "Myeloma" not in answer.summary and "Lymphoblastic" not in answer.summary
+    products = {a.approval.product for a in answer.approvals}
+    assert "axicabtagene-ciloleucel" in products
+    assert not {"idecabtagene-vicleucel", "ciltacabtagene-autoleucel"} & products
+
+
 def test_osimertinib_is_not_a_checkpoint_inhibitor() -> None:
     catalog = load_catalog()
     osimertinib = catalog.products["osimertinib"]

@@ -164,10 +164,25 @@ def test_structural_checks_report_every_problem() -> None:
     assert messages.count("parent links form a cycle") == 2
 
 
+def test_check_reports_bad_group_links() -> None:
+    types = [
+        CancerType(id="ROOT", name="Root"),
+        CancerType(id="G", name="Group", parent="ROOT", also_under=("M",)),
+        CancerType(id="M", name="Member", parent="ROOT", also_under=("G",)),
+        CancerType(id="P", name="Parent twice", parent="ROOT", also_under=("ROOT",)),
+        CancerType(id="U", name="Unknown group", parent="ROOT", also_under=("NOPE",)),
+    ]
+    messages = [e.message for e in check_cancer_types(types, "t.csv")]
+    assert messages.count("group links form a cycle") == 2
+    assert "'ROOT' listed twice" in messages
+    assert "unknown group 'NOPE'" in messages
+
+
 def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     (tmp_path / "cancer_types.csv").write_text(
-        "id,name,parent,oncotree_code,ncit_code\nbad id,X,,,\nB,B,NOPE,,C1\n", encoding="utf-8"
+        "id,name,parent,also_under,oncotree_code,ncit_code\nbad id,X,,,,\nB,B,NOPE,GONE,,C1\n",
+        encoding="utf-8",
     )
     monkeypatch.setattr(_tables, "data_dir", lambda: tmp_path)
     load_cancer_types.cache_clear()
@@ -177,6 +192,7 @@ def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.Monkey
         text = str(info.value)
         assert "bad id" in text
         assert "unknown parent 'NOPE'" in text
+        assert "unknown group 'GONE'" in text
     finally:
         load_cancer_types.cache_clear()
 
@@ -185,7 +201,8 @@ def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path
     from therapy_lookup.cancer_types import format_tables
 
     (tmp_path / "cancer_types.csv").write_text(
-        "id,name,parent,oncotree_code,ncit_code\r\nB,B,A,,\r\nA,A,,,\r\n", encoding="utf-8"
+        "id,name,parent,also_under,oncotree_code,ncit_code\r\nB,B,A,,,\r\nA,A,,,,\r\n",
+        encoding="utf-8",
     )
     (tmp_path / "cancer_type_names.csv").write_text(
         "cancer_type,name,kind\nB,zz,synonym\nA, Yy ,lay\n", encoding="utf-8"
@@ -195,7 +212,7 @@ def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert len(format_tables(write=True)) == 2
     assert format_tables(write=False) == []
     assert (tmp_path / "cancer_types.csv").read_text(encoding="utf-8") == (
-        "id,name,parent,oncotree_code,ncit_code\nA,A,,,\nB,B,A,,\n"
+        "id,name,parent,also_under,oncotree_code,ncit_code\nA,A,,,,\nB,B,A,,,\n"
     )
     assert (tmp_path / "cancer_type_names.csv").read_text(encoding="utf-8") == (
         "cancer_type,name,kind\nA,Yy,lay\nB,zz,synonym\n"

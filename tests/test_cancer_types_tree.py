@@ -48,3 +48,39 @@ def test_common_ancestor() -> None:
     assert tree.common_ancestor("PCM", "MEL").id == "CANCER"  # type: ignore[union-attr]
     assert tree.common_ancestor("LUAD").id == "LUAD"  # type: ignore[union-attr]
     assert tree.common_ancestor() is None
+
+
+def test_grouping_types_keep_myeloma_out_of_the_lymphomas() -> None:
+    tree = load_cancer_types()
+    # DLBCL sits under Mature B-Cell Neoplasms (as in OncoTree) and is also a B-cell NHL.
+    assert tree.parent("LBCL").id == "MBN"  # type: ignore[union-attr]
+    for group in ("BNHL", "NHL", "LYMPHOMA", "MBN"):
+        assert tree.is_a("DLBCLNOS", group)
+    # Myeloma is a mature B-cell neoplasm, not a lymphoma; B-ALL is not counted as one either.
+    assert tree.is_a("PCM", "MBN")
+    for group in ("BNHL", "NHL", "LYMPHOMA"):
+        assert not tree.is_a("PCM", group)
+        assert not tree.is_a("BLLNOS", group)
+    assert tree.is_a("PTCL", "TNHL") and tree.is_a("PTCL", "NHL")
+    lymphomas = {t.id for t in tree.descendants("LYMPHOMA")}
+    assert {"HL", "CHL", "DLBCLNOS", "FL", "MCL", "PTCL", "MLYM", "TLYM"} <= lymphomas
+    assert not {"PCM", "BLL", "TLL", "TPLL", "HCL"} & lymphomas
+    assert len(lymphomas) == len(tree.descendants("LYMPHOMA"))  # no repeats
+
+
+def test_lineage_is_most_specific_first_across_groups() -> None:
+    tree = load_cancer_types()
+    line = tree.lineage("DLBCLNOS")
+    assert line[:4] == ["DLBCLNOS", "LBCL", "BNHL", "NHL"]
+    assert line[-3:] == ["LYMPH", "HEME", "CANCER"]
+    assert tree.common_ancestor("DLBCLNOS", "PTCL").id == "NHL"  # type: ignore[union-attr]
+    assert tree.common_ancestor("DLBCLNOS", "PCM").id == "MBN"  # type: ignore[union-attr]
+    assert tree.common_ancestor("DLBCLNOS", "CHL").id == "LYMPHOMA"  # type: ignore[union-attr]
+
+
+def test_brain_lymphoma_is_a_brain_tumour_and_a_lymphoma() -> None:
+    tree = load_cancer_types()
+    assert tree.is_a("MLYM", "BRAIN") and tree.is_a("MLYM", "LYMPHOMA")
+    # Parent links alone decide the main type and the nearest OncoTree code.
+    assert tree.main_type("MLYM").id == "BRAIN"
+    assert tree.nearest_oncotree_code("LYMPHOMA") == "LNM"

@@ -237,9 +237,9 @@ def test_matches_are_valid_models() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("T-cell large cell lymphoma", "MTNN"),
-        ("aggressive T cell lymphoma of the skin", "MTNN"),
-        ("thymic lymphoma", "LNM"),
+        ("T-cell large cell lymphoma", "TNHL"),
+        ("aggressive T cell lymphoma of the skin", "TNHL"),
+        ("thymic lymphoma", "LYMPHOMA"),
         ("multiple myeloma after anti-BCMA CAR-T", "PCM"),
         ("triple class refractory myeloma", "PCM"),
         ("BCCs", "BCC"),

@@ -1,4 +1,4 @@
-"""The cancer type hierarchy: a single-parent tree with OncoTree codes, and its helpers."""
+"""The cancer type hierarchy: a tree with OncoTree codes, grouping types, and its helpers."""
 
 from __future__ import annotations
 
@@ -34,8 +34,14 @@ class UnknownCancerTypeError(LookupError):
 class CancerTypeTree(Mapping[str, CancerType]):
     """Cancer types by id, with parent/child navigation.
 
-    A mapping from id to :class:`~therapy_lookup.models.CancerType`. Built once from the
-    table; every method is a dictionary look-up or a walk along parent links.
+    A mapping from id to :class:`~therapy_lookup.models.CancerType`. Each type has one
+    *parent* (its place in the tree, which follows OncoTree where OncoTree has the type) and may
+    also belong to *grouping types* (``also_under``): 'Follicular Lymphoma' sits under 'Mature
+    B-Cell Neoplasms' like in OncoTree, and is also a 'B-Cell Non-Hodgkin Lymphoma', which
+    plasma cell myeloma is not. :meth:`ancestors`, :meth:`lineage`, :meth:`descendants`,
+    :meth:`is_a` and :meth:`common_ancestor` follow both kinds of link; :meth:`parent`,
+    :meth:`main_type` and :meth:`nearest_oncotree_code` follow the parent links only.
+    Built once from the table.
     """
 
     def __init__(self, types: Iterable[CancerType]) -> None:
@@ -43,16 +49,33 @@ class CancerTypeTree(Mapping[str, CancerType]):
         self._by_id: dict[str, CancerType] = {}
         for t in types:
             self._by_id[t.id] = t
+        self._up: dict[str, tuple[str, ...]] = {}
         self._children: dict[str, list[str]] = {}
         for t in self._by_id.values():
-            if t.parent is not None:
-                self._children.setdefault(t.parent, []).append(t.id)
+            up = [p for p in (t.parent, *t.also_under) if p is not None and p in self._by_id]
+            self._up[t.id] = tuple(dict.fromkeys(up))
+            for p in self._up[t.id]:
+                self._children.setdefault(p, []).append(t.id)
         for kids in self._children.values():
             kids.sort()
+        self._rank: dict[str, int] = {}
+        for type_id in self._by_id:
+            self._rank_of(type_id)
+        self._lineages: dict[str, tuple[str, ...]] = {}
         self._by_oncotree: dict[str, str] = {}
         for t in self._by_id.values():
             if t.oncotree_code:
                 self._by_oncotree.setdefault(t.oncotree_code.upper(), t.id)
+
+    def _rank_of(self, type_id: str) -> int:
+        """Length of the longest upward path to a root (roots are 0); cycles are cut."""
+        rank = self._rank.get(type_id)
+        if rank is not None:
+            return rank
+        self._rank[type_id] = 0  # provisional: cuts cycles (which the data tests reject)
+        rank = max((self._rank_of(p) + 1 for p in self._up[type_id]), default=0)
+        self._rank[type_id] = rank
+        return rank
 
     def __getitem__(self, type_id: str) -> CancerType:
         """Return the type with this id; raise :class:`UnknownCancerTypeError` if unknown."""
@@ -84,33 +107,45 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return self._by_id.get(parent) if parent is not None else None
 
     def children(self, type_id: str) -> list[CancerType]:
-        """Return the direct children, sorted by id."""
+        """Return the direct children and group members, sorted by id."""
         self[type_id]
         return [self._by_id[c] for c in self._children.get(type_id, ())]
 
     def ancestors(self, type_id: str) -> list[CancerType]:
-        """Return the ancestors from the parent up to the root (the type itself excluded)."""
-        out: list[CancerType] = []
-        seen = {type_id}
-        current = self[type_id].parent
-        while current is not None and current in self._by_id and current not in seen:
-            seen.add(current)
-            node = self._by_id[current]
-            out.append(node)
-            current = node.parent
-        return out
+        """Return every type above this one, most specific first (the type itself excluded).
+
+        Parents and grouping types both count; the root comes last.
+        """
+        return [self._by_id[a] for a in self.lineage(type_id)[1:]]
 
     def lineage(self, type_id: str) -> list[str]:
-        """Return the id itself followed by its ancestors' ids."""
-        return [type_id, *(a.id for a in self.ancestors(type_id))]
+        """Return the id itself followed by its ancestors' ids, most specific first."""
+        cached = self._lineages.get(type_id)
+        if cached is None:
+            self[type_id]
+            seen = {type_id}
+            stack = list(self._up.get(type_id, ()))
+            while stack:
+                current = stack.pop()
+                if current not in seen:
+                    seen.add(current)
+                    stack.extend(self._up.get(current, ()))
+            seen.discard(type_id)
+            order = sorted(seen, key=lambda a: (-self._rank[a], a))
+            cached = self._lineages[type_id] = (type_id, *order)
+        return list(cached)
 
     def descendants(self, type_id: str) -> list[CancerType]:
-        """Return all types below this one, depth first, children sorted by id."""
+        """Return all types below this one (children and group members), depth first."""
         self[type_id]
         out: list[CancerType] = []
+        seen = {type_id}
         stack = list(reversed(self._children.get(type_id, ())))
         while stack:
             current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
             out.append(self._by_id[current])
             stack.extend(reversed(self._children.get(current, ())))
         return out
@@ -124,6 +159,17 @@ class CancerTypeTree(Mapping[str, CancerType]):
         """Tell whether either type is the other or a descendant of it."""
         return self.is_a(type_id, other_id) or self.is_a(other_id, type_id)
 
+    def _parent_chain(self, type_id: str) -> list[str]:
+        """The id and its parents up to the root, following parent links only."""
+        out = [type_id]
+        seen = {type_id}
+        current = self[type_id].parent
+        while current is not None and current in self._by_id and current not in seen:
+            seen.add(current)
+            out.append(current)
+            current = self._by_id[current].parent
+        return out
+
     def main_type(self, type_id: str) -> CancerType:
         """Return the broadest type below the top-level groups.
 
@@ -131,7 +177,7 @@ class CancerTypeTree(Mapping[str, CancerType]):
 
         Top-level groups are the roots and their direct children (e.g. 'Cancer' → 'Solid tumor').
         """
-        line = self.lineage(type_id)
+        line = self._parent_chain(type_id)
         if len(line) <= 2:
             return self[type_id]
         return self[line[-3]]
@@ -151,8 +197,8 @@ class CancerTypeTree(Mapping[str, CancerType]):
         return None
 
     def nearest_oncotree_code(self, type_id: str) -> str | None:
-        """Return the type's OncoTree code, or the nearest ancestor's, or ``None``."""
-        for current in self.lineage(type_id):
+        """Return the type's OncoTree code, or the nearest parent's (parent links), or ``None``."""
+        for current in self._parent_chain(type_id):
             code = self._by_id[current].oncotree_code
             if code:
                 return code
@@ -194,6 +240,15 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
             errors.append(
                 _tables.RecordError(file, line[t.id], t.id, f"unknown parent {t.parent!r}")
             )
+        for group in t.also_under:
+            if group not in by_id:
+                errors.append(
+                    _tables.RecordError(file, line[t.id], t.id, f"unknown group {group!r}")
+                )
+            elif group == t.parent or group == t.id:
+                errors.append(
+                    _tables.RecordError(file, line[t.id], t.id, f"{group!r} listed twice")
+                )
     for t in by_id.values():
         seen = {t.id}
         current = t.parent
@@ -205,6 +260,32 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
                 break
             seen.add(current)
             current = by_id[current].parent
+    errors.extend(_group_cycles(by_id, line, file))
+    return errors
+
+
+def _group_cycles(
+    by_id: Mapping[str, CancerType], line: Mapping[str, int], file: str
+) -> list[_tables.RecordError]:
+    """Report types that are their own ancestor through parent and group links together."""
+    errors: list[_tables.RecordError] = []
+    for t in by_id.values():
+        if not t.also_under:
+            continue
+        stack = [p for p in (t.parent, *t.also_under) if p is not None]
+        seen: set[str] = set()
+        while stack:
+            current = stack.pop()
+            if current == t.id:
+                errors.append(
+                    _tables.RecordError(file, line[t.id], t.id, "group links form a cycle")
+                )
+                break
+            if current in seen or current not in by_id:
+                continue
+            seen.add(current)
+            node = by_id[current]
+            stack.extend(p for p in (node.parent, *node.also_under) if p is not None)
     return errors
 
 

@@ -186,6 +186,11 @@ class CancerType(BaseModel):
     id: CancerTypeId = Field(description="OncoTree code where one exists, else our own id.")
     name: str = Field(min_length=1, description="Preferred name.")
     parent: CancerTypeId | None = Field(default=None, description="Id of the parent type.")
+    also_under: tuple[CancerTypeId, ...] = Field(
+        default=(),
+        description="Ids of grouping types this one also belongs to (e.g. a lymphoma that sits "
+        "under 'Mature B-Cell Neoplasms' is also a 'B-Cell Non-Hodgkin Lymphoma').",
+    )
     oncotree_code: str | None = Field(default=None, description="OncoTree code, if any.")
     ncit_code: str | None = Field(
         default=None, pattern=r"^C\d+$", description="NCI Thesaurus code, if known."

@@ -248,8 +248,8 @@ _STOPWORDS = frozenset(
 _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
     (frozenset(words.split()), type_id)
     for words, type_id in [
-        ("t cell lymphoma", "MTNN"),
-        ("nk cell lymphoma", "MTNN"),
+        ("t cell lymphoma", "TNHL"),
+        ("nk cell lymphoma", "TNHL"),
         ("t cell leukemia", "MTNN"),
         ("b cell lymphoma", "BNHL"),
         ("lymphoblastic leukemia", "ALL"),
