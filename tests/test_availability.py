@@ -73,6 +73,9 @@ CASES = [
     ("B-ALL", "CAR-T", "ES", A.APPROVED, set(), set()),
     ("B-ALL", "Aucatzyl", "UK", A.APPROVED, {"Aucatzyl"}, set()),
     ("synovial sarcoma", "Tecelra", "EU", A.APPROVED_ELSEWHERE, set(), set()),
+    # zidesamtinib (Jideytro): FDA 2026-07-22, ROS1-positive NSCLC after a prior ROS1 TKI
+    ("ROS1-positive NSCLC", "zidesamtinib", "US", A.APPROVED, {"Jideytro"}, set()),
+    ("ROS1 NSCLC", "ROS1 inhibitor", "US", A.APPROVED, {"Jideytro", "Ibtrozi"}, set()),
     # withdrawn and refused products are not approved
     ("epithelioid sarcoma", "tazemetostat", "US", A.NOT_APPROVED, set(), set()),
     ("soft tissue sarcoma", "olaratumab", "US", A.NOT_APPROVED, set(), set()),
