@@ -65,6 +65,16 @@ def test_resolve_prints_the_type(capsys: pytest.CaptureFixture[str]) -> None:
     assert "LIPO" in capsys.readouterr().out
 
 
+def test_resolve_says_when_oncotree_has_no_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "R/R LBCL after 2 lines"]) == 0
+    out = capsys.readouterr().out
+    assert "(LBCL; not in OncoTree; nearest broader: MBN)" in out
+    assert "relapsed/refractory" in out
+    assert main(["resolve", "NSCLC w/ KRAS G12C"]) == 0
+    out = capsys.readouterr().out
+    assert "OncoTree NSCLC" in out and "KRAS G12C" in out
+
+
 def test_module_entry_point_runs() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "therapy_lookup", "available", "lung cancer", "CAR-T"],

@@ -123,9 +123,16 @@ def test_methods() -> None:
     assert resolve("liposarcomma").method is MatchMethod.FUZZY  # type: ignore[union-attr]
 
 
-def test_oncotree_code_of_own_types_is_nearest_ancestors() -> None:
-    assert resolve("large B-cell lymphoma").oncotree_code == "MBN"  # type: ignore[union-attr]
-    assert resolve("cancer").oncotree_code is None  # type: ignore[union-attr]
+def test_oncotree_code_says_whether_it_is_the_types_own() -> None:
+    lbcl = resolve("large B-cell lymphoma")
+    assert lbcl is not None and lbcl.cancer_type.id == "LBCL"
+    assert (lbcl.oncotree_code, lbcl.oncotree_exact) == ("MBN", False)  # no LBCL node
+    smm = resolve("smoldering myeloma")
+    assert smm is not None and (smm.oncotree_code, smm.oncotree_exact) == ("PCM", False)
+    dlbcl = resolve("DLBCL")
+    assert dlbcl is not None and (dlbcl.oncotree_code, dlbcl.oncotree_exact) == ("DLBCLNOS", True)
+    cancer = resolve("cancer")
+    assert cancer is not None and (cancer.oncotree_code, cancer.oncotree_exact) == (None, False)
 
 
 @pytest.mark.parametrize(

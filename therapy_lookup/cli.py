@@ -19,7 +19,7 @@ from .availability import Availability, check_availability, default_service
 from .ctgov import CTGovError, GeoFilter
 from .errors import TherapyLookupError, UnknownDiagnosisError
 from .questions import ask, is_trial_question, parse_question
-from .resolver import resolve, search_diagnoses
+from .resolver import DiagnosisMatch, resolve, search_diagnoses
 from .trials import OPEN_STATUSES, TrialSearch, find_trials
 
 __all__ = ["format_availability", "format_trials", "main"]
@@ -91,6 +91,20 @@ def format_trials(result: TrialSearch) -> str:
     lines.append("")
     lines.append(result.disclaimer)
     return "\n".join(lines)
+
+
+def format_match(match: DiagnosisMatch) -> str:
+    """Render a resolved diagnosis as one line (plus what normalisation took out)."""
+    ct = match.cancer_type
+    if match.oncotree_code and match.oncotree_exact:
+        code = f"OncoTree {match.oncotree_code}"
+    elif match.oncotree_code:
+        code = f"not in OncoTree; nearest broader: {match.oncotree_code}"
+    else:
+        code = "no OncoTree code"
+    line = f"{ct.name} ({ct.id}; {code}) — {match.method.value}, score {match.score}"
+    extra = [*match.qualifiers, *match.biomarkers]
+    return line + (f"\n  also read: {', '.join(extra)}" if extra else "")
 
 
 def format_availability(answer: Availability) -> str:
@@ -217,8 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return 1
             else:
-                ct = match.cancer_type
-                out.write(f"{ct.name} ({ct.id}) — {match.method.value}, score {match.score}\n")
+                out.write(format_match(match) + "\n")
     except (TherapyLookupError, CTGovError, LookupError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

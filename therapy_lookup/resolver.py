@@ -86,8 +86,9 @@ class Alternative(BaseModel):
     cancer_type_id: str = Field(description="Id of the cancer type.")
     name: str = Field(description="Preferred name of the cancer type.")
     oncotree_code: str | None = Field(
-        description="The type's OncoTree code, or its nearest ancestor's."
+        description="The type's OncoTree code, or else its nearest parent's (a broader type)."
     )
+    oncotree_exact: bool = Field(description="Whether the code is the type's own.")
     score: float = Field(ge=0, le=100, description="Confidence, 0-100.")
 
 
@@ -99,7 +100,13 @@ class DiagnosisMatch(BaseModel):
     query: str = Field(description="The text as given.")
     cancer_type: CancerType = Field(description="The cancer type the text names.")
     oncotree_code: str | None = Field(
-        description="The type's OncoTree code, or its nearest ancestor's; None for the top groups."
+        description="The type's OncoTree code, or else its nearest parent's, which is broader "
+        "(e.g. PCM for 'Smoldering Myeloma', MBN for 'Large B-Cell Lymphoma'); None for the "
+        "top groups."
+    )
+    oncotree_exact: bool = Field(
+        description="Whether ``oncotree_code`` is the type's own code (False: a broader type's, "
+        "or no code)."
     )
     score: float = Field(ge=0, le=100, description="Confidence, 0-100 (100: exact name).")
     method: MatchMethod = Field(description="How the type was found.")
@@ -775,6 +782,7 @@ class DiagnosisResolver:
         self._key_cache: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
         self._codes = {tid: self._tree.nearest_oncotree_code(tid) for tid in self._tree}
+        self._own_code = {tid: bool(self._tree[tid].oncotree_code) for tid in self._tree}
 
     def clear_cache(self) -> None:
         """Forget the answers remembered for texts already resolved."""
@@ -1390,6 +1398,7 @@ class DiagnosisResolver:
                 cancer_type_id=tid,
                 name=self._tree[tid].name,
                 oncotree_code=self._codes[tid],
+                oncotree_exact=self._own_code[tid],
                 score=round(max(0.0, min(score, 100.0)), 1),
             )
             for tid, score in hit.alternatives
@@ -1402,6 +1411,7 @@ class DiagnosisResolver:
                 "query": query,
                 "cancer_type": self._tree[hit.type_id],
                 "oncotree_code": self._codes[hit.type_id],
+                "oncotree_exact": self._own_code[hit.type_id],
                 "score": round(max(0.0, min(hit.score, 100.0)), 1),
                 "method": hit.method,
                 "matched_name": hit.name,
