@@ -324,3 +324,19 @@ def test_icd10_code_and_label() -> None:
     assert _id("C43.4 Malignant melanoma of scalp and neck") == "SKCM"
     assert _id("C92.0 Acute myeloid leukaemia") == "AML"
     assert _id("c34 lung") == "LUNG"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("C50.8 Overlapping lesion of breast", "BREAST"),
+        ("Malignant neoplasm: Overlapping lesion of breast", "BREAST"),
+        ("C34.8 Malignant neoplasm of overlapping lesion of bronchus and lung", "LUNG"),
+    ],
+)
+def test_icd10_overlapping_lesion_labels(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+def test_a_lesion_alone_is_not_a_diagnosis() -> None:
+    assert resolve("breast lesion") is None

@@ -148,12 +148,17 @@ _SPELLING = {
     "isation": "ization",
     "not otherwise specified": " ",
     "not elsewhere classified": " ",
+    # ICD-10 ".8" labels ("Overlapping lesion of breast"); other forms map to " " too.
+    "overlapping lesion": " ",
 }
 _SPELLING_RE = re.compile(
     r"\bhaem|aemia\b|leukaem|\bphaeo|paediatr|gynaec|\bcaec|oesoph|oestr|tumour|behaviour|\bfoet"
     r"|smould|centre\b|isation\b|not otherwise specified|not elsewhere classified"
+    r"|overlapping (?:malignant )?lesions?"
 )
-_SPELLING_HINT = ("ae", "oe", "our", "centre", "isation", "smould", "otherwise", "elsewhere")
+_SPELLING_HINT = (
+    "ae", "oe", "our", "centre", "isation", "smould", "otherwise", "elsewhere", "overlapping"
+)
 _APOSTROPHE = re.compile(r"(\w)['\u2019`\u00b4]s\b|(\w)s['\u2019`\u00b4](?=\s|$)")
 _SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
 _SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
@@ -198,7 +203,7 @@ def _fold(text: str) -> str:
     if "'" in text or "\u2019" in text or "`" in text or "\u00b4" in text:
         text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
     if any(h in text for h in _SPELLING_HINT):
-        text = _SPELLING_RE.sub(lambda m: _SPELLING[m.group(0)], text)
+        text = _SPELLING_RE.sub(lambda m: _SPELLING.get(m.group(0), " "), text)
     if "+" in text:
         text = _SIGN_PLUS.sub(" positive ", text)
     if "-" in text:
