@@ -340,3 +340,26 @@ def test_icd10_overlapping_lesion_labels(text: str, expected: str) -> None:
 
 def test_a_lesion_alone_is_not_a_diagnosis() -> None:
     assert resolve("breast lesion") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "qualifier"),
+    [
+        ("9837/3 Precursor T-cell lymphoblastic leukemia", "TLL", "ICD-O-3 code: 9837/3"),
+        ("9370/3 Chordoma, NOS", "CHDM", "ICD-O-3 code: 9370/3"),
+        ("Stage IV Ureter Cancer AJCC v8", "UTUC", "staging system: AJCC v8"),
+    ],
+)
+def test_icd_o_codes_and_staging_editions_are_read_as_qualifiers(
+    text: str, expected: str, qualifier: str
+) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert qualifier in match.qualifiers
+
+
+def test_lymphoblastic_wins_over_t_cell_in_lineage_rules() -> None:
+    # Precursor T-cell lymphoblastic leukaemia is T-ALL, not a mature T-cell neoplasm.
+    assert _id("precursor T-cell lymphoblastic leukemia") == "TLL"
+    assert _id("precursor B-cell lymphoblastic leukemia") == "BLL"
+    assert _id("8500/3") is None

@@ -259,13 +259,15 @@ _STOPWORDS = frozenset(
 )
 _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
     (frozenset(words.split()), type_id)
-    for words, type_id in [
+    for words, type_id in [  # the first rule whose words are all in the text wins
+        ("t cell lymphoblastic", "TLL"),
+        ("b cell lymphoblastic", "BLL"),
+        ("lymphoblastic leukemia", "ALL"),
+        ("lymphoblastic lymphoma", "ALL"),
         ("t cell lymphoma", "TNHL"),
         ("nk cell lymphoma", "TNHL"),
         ("t cell leukemia", "MTNN"),
         ("b cell lymphoma", "BNHL"),
-        ("lymphoblastic leukemia", "ALL"),
-        ("lymphoblastic lymphoma", "ALL"),
         ("lymphocytic leukemia", "LNM"),
         ("lymphoid leukemia", "LNM"),
         ("myeloid leukemia", "MNM"),
@@ -534,6 +536,10 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      "groi hand heel hip hume ingu jaw knee leg mand maxi medi orbi para pelv radi retr rib "
      "sacr scal scap shou skul spin ster thig tibi toe trun ulna wris"),
     (r"\b(?:suspected|probable|possible|presumed)\b", "uncertain diagnosis", "susp prob poss pres"),
+    # ICD-O-3 morphology code before its label ("8500/3 Infiltrating duct carcinoma, NOS").
+    (r"^\s*\d{4}/\d\b", "ICD-O-3 code", "/"),
+    # Staging-system edition, as in ClinicalTrials.gov conditions ("Stage IV … AJCC v8").
+    (r"\bajcc\s*(?:v(?:ersion)?\s*)?\d+\b", "staging system", "ajcc"),
 ]
 _QUALIFIERS = [
     (frozenset(stems.split()), re.compile(pattern, re.IGNORECASE), label)
