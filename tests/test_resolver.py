@@ -363,3 +363,51 @@ def test_lymphoblastic_wins_over_t_cell_in_lineage_rules() -> None:
     assert _id("precursor T-cell lymphoblastic leukemia") == "TLL"
     assert _id("precursor B-cell lymphoblastic leukemia") == "BLL"
     assert _id("8500/3") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C78.0 Secondary malignant neoplasm of lung",
+        "Secondary malignant neoplasm of liver",
+        "C79.3 Secondary malignant neoplasm of brain and cerebral meninges",
+        "brain metastases",
+        "liver metastasis",
+        "lung mets",
+        "metastatic to the brain",
+    ],
+)
+def test_where_a_cancer_spread_to_is_not_its_type(text: str) -> None:
+    assert resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "site"),
+    [
+        ("bone metastases from prostate cancer", "PROSTATE", "bone"),
+        ("breast cancer metastatic to lung", "BREAST", "lung"),
+        ("NSCLC with liver mets", "NSCLC", "liver"),
+        ("colon cancer with liver and lung metastases", "COAD", "liver and lung"),
+    ],
+)
+def test_metastatic_sites_become_qualifiers(text: str, expected: str, site: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert f"metastatic site: {site}" in match.qualifiers
+    assert "several cancers named" not in match.qualifiers
+
+
+def test_met_the_gene_is_not_a_metastasis() -> None:
+    match = resolve("MET exon 14 NSCLC")
+    assert match is not None and match.cancer_type.id == "NSCLC"
+    assert not any(q.startswith("metastatic site") for q in match.qualifiers)
+
+
+@pytest.mark.parametrize("text", ["breast disease", "kidney disease", "lung disease"])
+def test_an_organ_disease_is_not_a_cancer(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_malignant_disease_of_an_organ_is() -> None:
+    assert _id("malignant breast disease") == "BREAST"
+    assert _id("Hodgkin disease") == "HL"

@@ -297,9 +297,43 @@ _CONJUNCTIONS = frozenset(["and", "or", "other"])
 _GENERIC_HEADS = frozenset(
     [
         "cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignant",
-        "disease"
     ]
 )
+# Where a cancer has spread to is not what it is: "bone metastases from prostate cancer" is
+# prostate cancer; "C78.0 Secondary malignant neoplasm of lung" names no primary at all.
+_MET_ORGAN = (
+    r"(?:brain|lungs?|liver|hepatic|bones?|osseous|skeletal|adrenals?(?:\s+glands?)?|"
+    r"lymph\s+nodes?|nodal|nodes?|skin|peritoneum|peritoneal|pleura|pleural|spine|spinal|cns|"
+    r"leptomeninges|leptomeningeal|meninges|ovary|ovaries|kidneys?|pulmonary|cerebral|distant)"
+)
+_MET_ORGANS = rf"{_MET_ORGAN}(?:\s*(?:,|/|and|&|or)\s*(?:the\s+)?{_MET_ORGAN})*"
+_METASTATIC_SITE = re.compile(
+    r"\bsecondary\s+(?:malignant\s+)?(?:neoplasms?|cancers?|carcinomas?|tumou?rs?|"
+    r"malignanc(?:y|ies))(?:\s*,)?\s+(?:of|in|to)\s+(?:the\s+)?(?P<icd>[^,;:()]+)"
+    r"|\b(?:metastatic|metastas[ie]s|metastasized|metastasised|mets|met|spread|spreading|"
+    r"secondaries)\s+(?:to|in|into|of)\s+(?:the\s+|his\s+|her\s+|my\s+)?"
+    rf"(?P<to>{_MET_ORGANS})\b"
+    rf"|\b(?P<before>{_MET_ORGANS})\s+(?:metastas[ie]s|mets|secondaries|deposits)\b",
+    re.IGNORECASE,
+)
+_METASTATIC_HINT = re.compile(r"metasta|mets\b|\bmet\s|secondar|spread|deposits", re.IGNORECASE)
+
+
+def _strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
+    """Take out the places a cancer has spread to; return them as qualifiers and the rest."""
+    if _METASTATIC_HINT.search(text) is None:
+        return (), text
+    found: list[str] = []
+
+    def cut(m: re.Match[str]) -> str:
+        site = m.group("icd") or m.group("to") or m.group("before") or ""
+        value = "metastatic site: " + " ".join(site.split())
+        if value not in found:
+            found.append(value)
+        return " "
+
+    rest = _METASTATIC_SITE.sub(cut, text)
+    return tuple(found), rest
 _FILLERS = frozenset(
     [
         "sporadic", "hereditary", "familial", "inherited", "nonhereditary", "non", "bilateral",
@@ -957,9 +991,11 @@ class DiagnosisResolver:
         folded = query.casefold()
         if _NOT_A_DIAGNOSIS_HINT.search(folded) is not None and _NOT_A_DIAGNOSIS.search(query):
             return None
-        text = query
-        if query != query.lower() and _ABBREVIATION_PLURAL.search(query) is not None:
-            text = _ABBREVIATION_PLURAL.sub(r"\1", query)
+        sites, text = _strip_metastatic_sites(query)
+        if sites and _WORD.search(text.casefold()) is None:
+            return None  # only where it has spread to: the primary cancer is not named
+        if text != text.lower() and _ABBREVIATION_PLURAL.search(text) is not None:
+            text = _ABBREVIATION_PLURAL.sub(r"\1", text)
         biomarkers, rest = _extract_biomarkers(text)
         raw_tokens = _raw_tokens_cached(text)
         hit = self._lookup_tokens(_tokens_cached(text), raw_tokens)
@@ -976,7 +1012,7 @@ class DiagnosisResolver:
                 hit = labelled
         if hit is None:
             return None
-        return self._match(query, hit, qualifiers, biomarkers)
+        return self._match(query, hit, sites + qualifiers, biomarkers)
 
     def _resolve_rest(
         self, rest: str, rests: dict[str, _Hit | None] | None = None
@@ -1196,6 +1232,8 @@ class DiagnosisResolver:
         meaningful = 0
         uncovered = 0
         skip = -1
+        # "disease" is no cancer word by itself ("kidney disease"), but "malignant X disease" is.
+        malignant_disease = "disease" in tokens and bool(_GENERIC_HEADS.intersection(tokens))
         for idx, tok in enumerate(tokens):
             if idx == skip:
                 continue
@@ -1218,6 +1256,7 @@ class DiagnosisResolver:
                 or tok in _FILLERS
                 or tok in _SITE_WORDS
                 or (specific and (tok in _GENERIC_HEADS or tok in _ORGAN_WORDS))
+                or (malignant_disease and tok == "disease")
             ):
                 continue
             else:
