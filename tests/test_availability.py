@@ -220,6 +220,15 @@ def test_lymphoma_answers_do_not_count_myeloma_or_leukaemia(diagnosis: str) -> N
     assert not {"idecabtagene-vicleucel", "ciltacabtagene-autoleucel"} & products
 
 
+def test_leukaemia_answers_list_leukaemias_only() -> None:
+    answer = check_availability("leukaemia", "CAR-T", "US")
+    assert answer.cancer_type.id == "LEUKEMIA"
+    assert answer.status == "approved_for_subtype"
+    covered = {t for a in answer.approvals for t in a.approval.cancer_types}
+    assert {"BLL", "CLLSLL"} <= covered
+    assert not {"LBCL", "FL", "MCL", "PCM"} & covered
+
+
 def test_osimertinib_is_not_a_checkpoint_inhibitor() -> None:
     catalog = load_catalog()
     osimertinib = catalog.products["osimertinib"]

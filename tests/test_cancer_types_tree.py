@@ -84,3 +84,11 @@ def test_brain_lymphoma_is_a_brain_tumour_and_a_lymphoma() -> None:
     # Parent links alone decide the main type and the nearest OncoTree code.
     assert tree.main_type("MLYM").id == "BRAIN"
     assert tree.nearest_oncotree_code("LYMPHOMA") == "LNM"
+
+
+def test_leukaemia_group_holds_the_leukaemias_only() -> None:
+    tree = load_cancer_types()
+    leukaemias = {t.id for t in tree.descendants("LEUKEMIA")}
+    assert {"ALL", "BLLNOS", "AML", "CML", "CLLSLL", "HCL", "TPLL", "CMML", "JMML"} <= leukaemias
+    assert not {"DLBCLNOS", "FL", "PCM", "HL", "MDS"} & leukaemias
+    assert tree.main_type("CML").id == "MYELOID"  # the group does not change the main type
