@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -411,3 +413,20 @@ def test_an_organ_disease_is_not_a_cancer(text: str) -> None:
 def test_malignant_disease_of_an_organ_is() -> None:
     assert _id("malignant breast disease") == "BREAST"
     assert _id("Hodgkin disease") == "HL"
+
+
+def _generic_rows() -> list[tuple[str, str]]:
+    import csv
+
+    path = Path(__file__).parent.parent / "benchmarks" / "resolver_heldout" / "generic.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(r["text"], r["expected"]) for r in csv.DictReader(handle, delimiter="\t")]
+
+
+@pytest.mark.parametrize(("text", "expected"), _generic_rows())
+def test_texts_naming_no_cancer_type_get_none_or_no_code(text: str, expected: str) -> None:
+    match = resolve(text)
+    if expected == "none":  # no cancer at all ("hemochromatosis", "COVID-19")
+        assert match is None
+    else:  # cancer, but no type ("neoplasia", "metastases of unknown primary")
+        assert match is None or match.oncotree_code is None
