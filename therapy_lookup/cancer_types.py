@@ -116,10 +116,14 @@ class CancerTypeTree(Mapping[str, CancerType]):
 
         Parents and grouping types both count; the root comes last.
         """
-        return [self._by_id[a] for a in self.lineage(type_id)[1:]]
+        return [self._by_id[a] for a in self._line(type_id)[1:]]
 
     def lineage(self, type_id: str) -> list[str]:
         """Return the id itself followed by its ancestors' ids, most specific first."""
+        return list(self._line(type_id))
+
+    def _line(self, type_id: str) -> tuple[str, ...]:
+        """:meth:`lineage` as a cached tuple."""
         cached = self._lineages.get(type_id)
         if cached is None:
             self[type_id]
@@ -133,7 +137,7 @@ class CancerTypeTree(Mapping[str, CancerType]):
             seen.discard(type_id)
             order = sorted(seen, key=lambda a: (-self._rank[a], a))
             cached = self._lineages[type_id] = (type_id, *order)
-        return list(cached)
+        return cached
 
     def descendants(self, type_id: str) -> list[CancerType]:
         """Return all types below this one (children and group members), depth first."""
@@ -153,7 +157,7 @@ class CancerTypeTree(Mapping[str, CancerType]):
     def is_a(self, type_id: str, other_id: str) -> bool:
         """Tell whether ``type_id`` is ``other_id`` or one of its descendants."""
         self[other_id]
-        return other_id in self.lineage(type_id)
+        return other_id in self._line(type_id)
 
     def related(self, type_id: str, other_id: str) -> bool:
         """Tell whether either type is the other or a descendant of it."""
