@@ -13,6 +13,8 @@ from therapy_lookup.cancer_types import load_cancer_type_names, load_cancer_type
 from therapy_lookup.oncotree import (
     DEFAULT_URL,
     OncoTreeError,
+    StaleOncoTreeWarning,
+    default_cache_dir,
     fetch_oncotree,
     merge_oncotree,
     parse_oncotree,
@@ -24,6 +26,14 @@ REFERENCE = (
     Path(__file__).resolve().parents[2]
     / "shared" / "reference" / "oncotree" / "oncotree_2025_10_03.json"
 )
+
+
+@pytest.fixture(autouse=True)
+def own_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Keep downloads out of the user's cache folder."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THERAPY_LOOKUP_CACHE_DIR", str(folder))
+    return folder
 
 
 def _flat(tree: dict[str, object]) -> list[dict[str, object]]:
@@ -87,17 +97,49 @@ def test_resolver_extension() -> None:
 
 
 @responses.activate
-def test_fetch_from_api(tmp_path: Path) -> None:
+def test_fetch_from_api_is_cached_on_disk(own_cache_dir: Path) -> None:
     responses.add(responses.GET, DEFAULT_URL, body=FIXTURE.read_text(encoding="utf-8"))
-    cache = tmp_path / "oncotree.json"
-    nodes = fetch_oncotree(cache_file=cache)
+    nodes = fetch_oncotree()
     assert any(n.code == "ZZLY" for n in nodes)
-    assert cache.is_file()
-    assert fetch_oncotree(cache_file=cache) == nodes  # served from the cache
+    assert default_cache_dir() == own_cache_dir and own_cache_dir.is_dir()
+    assert fetch_oncotree() == nodes  # served from the cache
+    assert len(responses.calls) == 1
+    assert fetch_oncotree(offline=True) == nodes
     assert len(responses.calls) == 1
     session = requests.Session()
-    assert fetch_oncotree(session=session, refresh=True, cache_file=cache) == nodes
+    assert fetch_oncotree(session=session, refresh=True) == nodes
     assert len(responses.calls) == 2
+    assert fetch_oncotree(max_age=0) == nodes  # expired: downloaded again
+    assert len(responses.calls) == 3
+    assert fetch_oncotree(use_cache=False) == nodes
+    assert len(responses.calls) == 4
+
+
+@responses.activate
+def test_a_failed_download_serves_the_cached_copy_with_a_warning(tmp_path: Path) -> None:
+    responses.add(responses.GET, DEFAULT_URL, body=FIXTURE.read_text(encoding="utf-8"))
+    nodes = fetch_oncotree(cache_dir=tmp_path / "other")
+    responses.replace(responses.GET, DEFAULT_URL, status=503)
+    with pytest.warns(StaleOncoTreeWarning, match="503"):
+        assert fetch_oncotree(cache_dir=tmp_path / "other", refresh=True) == nodes
+    with pytest.raises(OncoTreeError, match="503"):
+        fetch_oncotree(cache_dir=tmp_path / "empty")
+    with pytest.raises(OncoTreeError, match="offline"):
+        fetch_oncotree(cache_dir=tmp_path / "empty", offline=True)
+    with pytest.raises(ValueError, match="conflicting"):
+        fetch_oncotree(offline=True, use_cache=False)
+
+
+@responses.activate
+def test_an_unreadable_cached_copy_is_downloaded_again(tmp_path: Path) -> None:
+    from therapy_lookup.ctgov.cache import ResponseCache
+
+    cache = ResponseCache(tmp_path, name="OncoTree")
+    cache.set("oncotree:" + DEFAULT_URL, '{"TISSUE": "not a node"}', DEFAULT_URL)
+    cache.close()
+    responses.add(responses.GET, DEFAULT_URL, body=FIXTURE.read_text(encoding="utf-8"))
+    assert any(n.code == "ZZLY" for n in fetch_oncotree(cache_dir=tmp_path))
+    assert len(responses.calls) == 1
 
 
 @responses.activate

@@ -7,7 +7,7 @@ adds the rest at run time, from
 - a JSON file or parsed JSON in either format of the OncoTree API: the tree
   (``/api/tumorTypes/tree``: ``{"TISSUE": {"code": …, "children": {…}}}``) or the flat list
   (``/api/tumorTypes``: ``[{"code": …, "parent": …}, …]``), or
-- the OncoTree web API itself (:func:`fetch_oncotree`, optionally cached on disk).
+- the OncoTree web API itself (:func:`fetch_oncotree`, cached on disk like other HTTP).
 
 Our curation wins on conflicts: a code already in the tree keeps our name, parent and names;
 OncoTree's tissue nodes hang under ``SOLID`` or ``HEME``; OncoTree's root (``TISSUE``) maps to our
@@ -17,22 +17,30 @@ OncoTree's tissue nodes hang under ``SOLID`` or ``HEME``; OncoTree's root (``TIS
 from __future__ import annotations
 
 import json
+import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import requests
 
 from .cancer_types import CancerTypeTree
+from .ctgov.cache import ResponseCache
+from .ctgov.config import CACHE_DIR_ENV
 from .models import CancerType, CancerTypeName, NameKind
 
 __all__ = [
+    "DEFAULT_MAX_AGE",
     "DEFAULT_URL",
     "HEME_TISSUES",
     "OncoTreeError",
     "OncoTreeNode",
+    "StaleOncoTreeWarning",
+    "default_cache_dir",
     "fetch_oncotree",
     "merge_oncotree",
     "parse_oncotree",
@@ -49,8 +57,16 @@ _ID_SAFE = re.compile(r"[^A-Z0-9]+")
 _NCIT = re.compile(r"^C\d+$")
 
 
+DEFAULT_MAX_AGE = 7 * 86400.0
+"""Seconds a cached OncoTree download is used before it is downloaded again."""
+
+
 class OncoTreeError(ValueError):
     """The OncoTree data could not be read or fetched."""
+
+
+class StaleOncoTreeWarning(UserWarning):
+    """OncoTree could not be downloaded; an older cached copy was used."""
 
 
 @dataclass(frozen=True)
@@ -211,27 +227,86 @@ def merge_oncotree(
     return merged, (*names, *new_names)
 
 
+def default_cache_dir() -> Path:
+    """Folder of the OncoTree download cache: ``$THERAPY_LOOKUP_CACHE_DIR`` or the platform's."""
+    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "oncotree"
+
+
 def fetch_oncotree(
     url: str = DEFAULT_URL,
     session: requests.Session | None = None,
     *,
     timeout: float = 30.0,
-    cache_file: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    max_age: float = DEFAULT_MAX_AGE,
     refresh: bool = False,
+    offline: bool = False,
 ) -> list[OncoTreeNode]:
     """Download OncoTree from its web API (tree or flat format) and parse it.
 
-    With ``cache_file``, the JSON is read from that file when present (unless ``refresh``) and
-    written there after a download.
+    Downloads are cached on disk like the ClinicalTrials.gov client's responses (diskcache, JSON
+    text only) in ``cache_dir`` (default :func:`default_cache_dir`). A download younger than
+    ``max_age`` seconds (default 7 days) is served from the cache; ``refresh=True`` downloads
+    anyway, ``offline=True`` never downloads, ``use_cache=False`` bypasses the cache. When the
+    download fails, an older cached copy is served with a :class:`StaleOncoTreeWarning`.
+    Raises :class:`OncoTreeError` when there is nothing to serve.
     """
-    cache = Path(cache_file) if cache_file is not None else None
-    if cache is not None and cache.is_file() and not refresh:
-        return parse_oncotree(cache)
+    if offline and not use_cache:
+        raise ValueError("offline=True needs the cache: conflicting options")
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    cache = ResponseCache(folder, name="OncoTree") if use_cache else None
+    key = "oncotree:" + url
+    try:
+        entry = cache.get(key) if cache is not None else None
+        cached = _parse_cached(entry.body) if entry is not None else None
+        if cached is None:
+            entry = None
+        if cached is not None and entry is not None and (
+            offline or (not refresh and not entry.is_expired(max_age))
+        ):
+            return cached
+        if offline:
+            raise OncoTreeError(f"offline, and no OncoTree download from {url} is cached")
+        try:
+            body = _download(url, session, timeout)
+        except OncoTreeError as exc:
+            if cached is None or entry is None:
+                raise
+            warnings.warn(
+                f"{exc}; using the copy cached {entry.age() / 86400:.1f} days ago",
+                StaleOncoTreeWarning,
+                stacklevel=2,
+            )
+            return cached
+        nodes = parse_oncotree(json.loads(body))
+        if cache is not None:
+            cache.set(key, body, url)
+        return nodes
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _parse_cached(body: str) -> list[OncoTreeNode] | None:
+    """Parse a cached download; ``None`` if it is unreadable (it is then downloaded again)."""
+    try:
+        return parse_oncotree(json.loads(body))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _download(url: str, session: requests.Session | None, timeout: float) -> str:
+    """GET ``url`` and return its body, which must be JSON; raise :class:`OncoTreeError`."""
     http = session if session is not None else requests.Session()
     try:
         response = http.get(url, timeout=timeout, headers={"Accept": "application/json"})
         response.raise_for_status()
-        data = response.json()
+        response.json()
+        return response.text
     except (requests.exceptions.JSONDecodeError, ValueError) as exc:
         raise OncoTreeError(f"OncoTree at {url} did not return JSON: {exc}") from exc
     except requests.RequestException as exc:
@@ -239,8 +314,3 @@ def fetch_oncotree(
     finally:
         if session is None:
             http.close()
-    nodes = parse_oncotree(data)
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(data), encoding="utf-8")
-    return nodes

@@ -87,8 +87,15 @@ class CacheEntry:
 class ResponseCache:
     """Thin, failure-tolerant wrapper over :class:`diskcache.Cache` storing JSON text."""
 
-    def __init__(self, directory: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        name: str = "ClinicalTrials.gov",
+    ) -> None:
         self.directory = Path(directory)
+        self.name = name
         self._clock = clock
         self._lock = threading.Lock()
         self._cache: diskcache.Cache | None = None
@@ -122,7 +129,7 @@ class ResponseCache:
             with contextlib.suppress(Exception):
                 cache.close()
         if first:
-            warnings.warn(f"ClinicalTrials.gov cache disabled: {reason}", CacheWarning,
+            warnings.warn(f"{self.name} cache disabled: {reason}", CacheWarning,
                           stacklevel=4)
 
     def get(self, key: str) -> CacheEntry | None:
