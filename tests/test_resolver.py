@@ -430,3 +430,13 @@ def test_texts_naming_no_cancer_type_get_none_or_no_code(text: str, expected: st
         assert match is None
     else:  # cancer, but no type ("neoplasia", "metastases of unknown primary")
         assert match is None or match.oncotree_code is None
+
+
+def test_cancer_is_read_as_carcinoma_when_only_that_name_exists() -> None:
+    assert _id("invasive lobular cancer") == "ILC"
+    assert _id("renal cell cancer") == "RCC"
+
+
+def test_carcinoid_alone_does_not_say_where() -> None:
+    assert _id("carcinoid") == "NETNOS"  # most are intestinal, a quarter are in the lung
+    assert _id("lung carcinoid") == "LUCA"

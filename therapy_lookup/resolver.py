@@ -1590,6 +1590,8 @@ def _variants(text: str) -> list[tuple[list[str], list[str]]]:
             add(f"{site} cancer", base)
     if _GENERIC_TAIL.search(norm):
         add(_GENERIC_TAIL.sub("cancer", norm), base)
+    if norm.endswith(" cancer"):  # "invasive lobular cancer" → "… carcinoma"
+        add(norm[: -len("cancer")] + "carcinoma", base)
     if norm.startswith("malignant "):
         add(norm[len("malignant "):], base)
     return out or [([], [])]
