@@ -164,3 +164,13 @@ def test_full_reference_release() -> None:
     assert all(n.code.replace("/", "_").replace("-", "_") in resolver.tree or
                resolver.tree.by_oncotree_code(n.code) is not None for n in nodes)
     assert resolver.resolve("Liposarcoma").cancer_type.id == "LIPO"  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="OncoTree reference release not present")
+def test_imported_lymphomas_join_the_lymphoma_groups() -> None:
+    tree, _ = merge_oncotree(
+        load_cancer_types(), load_cancer_type_names(), parse_oncotree(REFERENCE)
+    )
+    assert tree.is_a("SEBVTLC", "TNHL") and tree.is_a("SEBVTLC", "LYMPHOMA")
+    assert tree.is_a("CHLPTLD", "LYMPHOMA")
+    assert not tree.is_a("AHCD", "LYMPHOMA")  # alpha heavy chain disease: no lymphoma by name

@@ -212,6 +212,7 @@ def merge_oncotree(
             id=type_id,
             name=node.name,
             parent=parent,
+            also_under=_groups_for(tree, node.name, parent),
             oncotree_code=node.code,
             ncit_code=node.ncit_code,
         )
@@ -233,6 +234,27 @@ def default_cache_dir() -> Path:
     if configured:
         return Path(configured).expanduser()
     return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "oncotree"
+
+
+def _groups_for(tree: CancerTypeTree, name: str, parent: str | None) -> tuple[str, ...]:
+    """Grouping types a new OncoTree type joins by its name (a lymphoma under MBN is a B-NHL).
+
+    Only for parents already in ``tree``; a type under a new parent inherits through it.
+    """
+    if parent is None or parent not in tree:
+        return ()
+    lineage = tree.lineage(parent)
+    lowered = name.casefold()
+    groups: list[str] = []
+    if "lymphoma" in lowered and "lymphoblastic" not in lowered and "LYMPHOMA" not in lineage:
+        for branch, group in (("MBN", "BNHL"), ("MTNN", "TNHL"), (None, "LYMPHOMA")):
+            if group in tree and (branch is None or branch in lineage):
+                groups.append(group)
+                break
+    leukaemia = "leukemia" in lowered or "leukaemia" in lowered
+    if leukaemia and "LEUKEMIA" in tree and "LEUKEMIA" not in lineage:
+        groups.append("LEUKEMIA")
+    return tuple(groups)
 
 
 def fetch_oncotree(
