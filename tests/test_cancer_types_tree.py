@@ -92,3 +92,9 @@ def test_leukaemia_group_holds_the_leukaemias_only() -> None:
     assert {"ALL", "BLLNOS", "AML", "CML", "CLLSLL", "HCL", "TPLL", "CMML", "JMML"} <= leukaemias
     assert not {"DLBCLNOS", "FL", "PCM", "HL", "MDS"} & leukaemias
     assert tree.main_type("CML").id == "MYELOID"  # the group does not change the main type
+
+
+def test_cutaneous_t_cell_lymphoma_groups_its_kinds() -> None:
+    tree = load_cancer_types()
+    assert tree.is_a("MYCF", "CTCL") and tree.is_a("SS", "CTCL")
+    assert tree.is_a("CTCL", "TNHL") and not tree.is_a("PTCL", "CTCL")

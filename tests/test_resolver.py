@@ -440,3 +440,63 @@ def test_cancer_is_read_as_carcinoma_when_only_that_name_exists() -> None:
 def test_carcinoid_alone_does_not_say_where() -> None:
     assert _id("carcinoid") == "NETNOS"  # most are intestinal, a quarter are in the lung
     assert _id("lung carcinoid") == "LUCA"
+
+
+# Classes of confident errors found by an adversarial review (2026-11-22).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secondary bone cancer",
+        "secondary brain tumour",
+        "metastatic liver cancer",
+        "Metastatic Malignant Neoplasm in the Brain",
+        "C77.3 Secondary and unspecified malignant neoplasm of axillary lymph nodes",
+        "cancer in lymph nodes",
+        "lymph node",
+        "FHx colon cancer",
+        "FH of colon cancer",
+        "Z15.01 Genetic susceptibility to malignant neoplasm of breast",
+        "excluded: myeloma",
+        "differential: lymphoma vs leukemia",
+        "mother died of ovarian cancer",
+        "melasma",
+        "sarcoid",
+        "pulmonary fibrosis",
+        "dermoid cyst of the ovary",
+        "lipoma NOS",
+        "8850/0 Lipoma, NOS",
+        "8000/1 Neoplasm, uncertain whether benign or malignant",
+        "8800/1 Soft tissue tumor, uncertain",
+    ],
+)
+def test_no_confident_type_for_sites_history_benign_or_lookalike_words(text: str) -> None:
+    assert resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("skin lymphoma", "LYMPHOMA"),  # the organ is where the lymphoma is
+        ("thyroid lymphoma", "LYMPHOMA"),
+        ("gastric GIST", "GIST"),
+        ("peritoneal carcinomatosis from ovarian cancer", "OVARY"),  # the primary follows "from"
+        ("bone marrow cancer", "HEME"),  # not only myeloma
+        ("childhood leukemia", "LEUKEMIA"),  # not only ALL
+        ("childhood bone cancer", "BONE"),
+        ("CTCL", "CTCL"),  # broader than mycosis fungoides
+        ("D05.11 Intraductal carcinoma in situ of right breast", "DCIS"),
+        ("8832/1 Dermatofibrosarcoma protuberans, NOS", "DFSP"),  # /1 with a specific type
+    ],
+)
+def test_review_cases_resolve_to_what_the_text_supports(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+def test_an_organ_listed_with_another_cancer_is_still_a_list() -> None:
+    match = resolve("lung and colon cancer")
+    assert match is not None and "several cancers named" in match.qualifiers
+    assert {a.cancer_type_id for a in match.alternatives} | {match.cancer_type.id} >= {
+        "LUNG", "COAD"
+    }

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -279,9 +280,15 @@ _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
 _NOT_A_DIAGNOSIS = re.compile(
     r"\bfamily\s+(?:history|hx)\b|\bno\s+(?:evidence|history|signs?|sign)\s+of\b"
     r"|\bnegative\s+for\b|\brule[sd]?\s+out\b|\br\s*/\s*o\b|\b(?:risk|fear)\s+of\b|\bat\s+risk\b"
-    r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)",
+    r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
+    r"|\bf\s*hx\b|\bfh\s+of\b|\bsusceptib|\bpredisposi|\bexcluded\b|\bdifferential\b"
+    r"|\bdied\s+(?:of|from)\b",
     re.IGNORECASE,
 )
+# ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
+# borderline): only a specific type named by the label counts (DFSP, LAMN), not a tissue.
+_ICDO_BENIGN = re.compile(r"^\s*\d{4}/0\b")
+_ICDO_UNCERTAIN = re.compile(r"^\s*\d{4}/1\b")
 _NEGATABLE = frozenset(
     [
         "metastase", "metastasis", "metastatic", "met", "mets", "spread", "progression",
@@ -289,7 +296,8 @@ _NEGATABLE = frozenset(
     ]
 )
 _NOT_A_DIAGNOSIS_HINTS = (
-    "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without",
+    "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without", "hx", "fh",
+    "susceptib", "predisposi", "excluded", "differential", "died",
 )
 # Any of the hints as a substring: one scan instead of one ``in`` per hint.
 _NOT_A_DIAGNOSIS_HINT = re.compile("|".join(re.escape(h) for h in _NOT_A_DIAGNOSIS_HINTS))
@@ -308,8 +316,13 @@ _MET_ORGAN = (
 )
 _MET_ORGANS = rf"{_MET_ORGAN}(?:\s*(?:,|/|and|&|or)\s*(?:the\s+)?{_MET_ORGAN})*"
 _METASTATIC_SITE = re.compile(
-    r"\bsecondary\s+(?:malignant\s+)?(?:neoplasms?|cancers?|carcinomas?|tumou?rs?|"
-    r"malignanc(?:y|ies))(?:\s*,)?\s+(?:of|in|to)\s+(?:the\s+)?(?P<icd>[^,;:()]+)"
+    r"\b(?:secondary(?:\s+and\s+unspecified)?|metastatic)\s+(?:malignant\s+)?(?:neoplasms?|"
+    r"cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies))(?:\s*,)?\s+(?:of|in|to)\s+"
+    r"(?:the\s+)?(?P<icd>[^,;:()]+)"
+    rf"|\bsecondary\s+(?P<organ>{_MET_ORGANS})\s+(?:cancers?|tumou?rs?|malignanc(?:y|ies)|"
+    r"neoplasms?|lesions?|deposits?)\b"
+    r"|\bmetastatic\s+(?P<dest>brain|bone|liver|spinal|adrenal|leptomeningeal|lymph\s+node)"
+    r"\s+(?:cancers?|tumou?rs?|malignanc(?:y|ies)|neoplasms?|lesions?|disease)\b"
     r"|\b(?:metastatic|metastas[ie]s|metastasized|metastasised|mets|met|spread|spreading|"
     r"secondaries)\s+(?:to|in|into|of)\s+(?:the\s+|his\s+|her\s+|my\s+)?"
     rf"(?P<to>{_MET_ORGANS})\b"
@@ -326,7 +339,10 @@ def _strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
     found: list[str] = []
 
     def cut(m: re.Match[str]) -> str:
-        site = m.group("icd") or m.group("to") or m.group("before") or ""
+        site = (
+            m.group("icd") or m.group("organ") or m.group("dest") or m.group("to")
+            or m.group("before") or ""
+        )
         value = "metastatic site: " + " ".join(site.split())
         if value not in found:
             found.append(value)
@@ -383,7 +399,10 @@ _NON_CANCER = frozenset(
         "psoriasis", "infection", "pneumonia", "covid", "flu", "influenza", "fever", "stroke",
         "epilepsy", "depression", "anxiety", "obesity", "gout", "lupus", "sclerosis", "dementia",
         "alzheimer", "parkinson", "cirrhosis", "hepatitis", "nephritis", "colitis", "crohn",
-        "ulcer", "hernia", "fracture", "sprain"
+        "ulcer", "hernia", "fracture", "sprain",
+        # real words a spelling correction must not turn into a cancer
+        "melasma", "sarcoid", "sarcoidosis", "fibrosis", "dermoid", "nevus", "naevus", "polyp",
+        "keratosis", "granuloma", "abscess", "wart", "fibroadenoma", "hyperplasia",
     ]
 )
 _NEGATION = frozenset(
@@ -991,6 +1010,11 @@ class DiagnosisResolver:
         folded = query.casefold()
         if _NOT_A_DIAGNOSIS_HINT.search(folded) is not None and _NOT_A_DIAGNOSIS.search(query):
             return None
+        uncertain = False
+        if "/" in query:
+            if _ICDO_BENIGN.match(query) is not None:
+                return None
+            uncertain = _ICDO_UNCERTAIN.match(query) is not None
         sites, text = _strip_metastatic_sites(query)
         if sites and _WORD.search(text.casefold()) is None:
             return None  # only where it has spread to: the primary cancer is not named
@@ -1011,6 +1035,10 @@ class DiagnosisResolver:
             ):
                 hit = labelled
         if hit is None:
+            return None
+        if uncertain and (
+            hit.type_id in _TOP_GROUPS or self._tree[hit.type_id].parent in _TOP_GROUPS
+        ):
             return None
         return self._match(query, hit, sites + qualifiers, biomarkers)
 
@@ -1268,11 +1296,13 @@ class DiagnosisResolver:
             return None
         # Distinct types named: keep one lineage (the deepest) or the first named.
         hits: list[_Hit] = []
+        where: dict[str, tuple[int, int]] = {}
         sites: set[str] = set()
-        for entries, _, start in chosen:
+        for entries, size, start in sorted(chosen, key=lambda c: c[2]):
             hit = self._hit_from(entries)
             if hit is not None and all(h.type_id != hit.type_id for h in hits):
                 hits.append(hit)
+                where[hit.type_id] = (start, start + size)
                 if (
                     start > 0
                     and tokens[start - 1] in ("of", "in", "on", "the")
@@ -1281,6 +1311,27 @@ class DiagnosisResolver:
                     sites.add(hit.type_id)
         if not hits:
             return None
+        if len(hits) > 1 and "from" in tokens:
+            # "pleural effusion from lung adenocarcinoma": the primary follows "from".
+            cut = tokens.index("from")
+            after = [h for h in hits if where[h.type_id][0] > cut]
+            if after:
+                hits = after
+        if len(hits) > 1:
+            # "skin lymphoma", "thyroid lymphoma": an organ right before another kind of
+            # cancer is where that cancer is, unless that kind says nothing of the tissue
+            # ("bladder squamous cell carcinoma" stays bladder).
+            for organ, other in itertools.pairwise(hits):
+                if (
+                    self._tree[organ.type_id].parent in _TOP_GROUPS
+                    and self._tree[other.type_id].parent not in _TOP_GROUPS
+                    and not self._tree.related(organ.type_id, other.type_id)
+                    and self._tree.main_type(other.type_id).id != "OTHER"
+                    and not _CONJUNCTIONS.intersection(
+                        tokens[where[organ.type_id][1]:where[other.type_id][0]]
+                    )
+                ):
+                    sites.add(organ.type_id)
         if len(hits) > 1 and len(sites) < len(hits):
             # An organ named as a site is where it is ("T-cell lymphoma of the skin").
             hits = [h for h in hits if h.type_id not in sites]
@@ -1421,6 +1472,8 @@ class DiagnosisResolver:
     def _fuzzy_whole(self, norm: str) -> _Hit | None:
         if len(norm) < 8 or len(norm) > 120:
             return None
+        if _NON_CANCER.intersection(norm.split()):
+            return None  # "lipoma nos" is not a misspelt "glioma nos"
         # fuzz.ratio >= 90 needs lengths within 9/11 of each other: look at those choices only.
         lo = bisect.bisect_left(self._choice_lengths, len(norm) * 9 // 11)
         hi = bisect.bisect_right(self._choice_lengths, len(norm) * 11 // 9 + 1)
