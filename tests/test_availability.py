@@ -229,6 +229,13 @@ def test_leukaemia_answers_list_leukaemias_only() -> None:
     assert not {"LBCL", "FL", "MCL", "PCM"} & covered
 
 
+def test_smoldering_myeloma_is_not_covered_by_myeloma_labels() -> None:
+    answer = check_availability("smoldering myeloma", "CAR-T", "US")
+    assert answer.cancer_type.id == "SMM"
+    assert answer.status == "not_approved"
+    assert check_availability("multiple myeloma", "CAR-T", "US").status == "approved"
+
+
 def test_osimertinib_is_not_a_checkpoint_inhibitor() -> None:
     catalog = load_catalog()
     osimertinib = catalog.products["osimertinib"]
