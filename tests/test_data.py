@@ -151,7 +151,7 @@ def test_every_fda_cell_therapy_is_covered(catalog: Catalog, brand: str) -> None
 def test_myeloma_approvals_do_not_reach_smoldering_myeloma(catalog: Catalog) -> None:
     # Smoldering myeloma sits under plasma cell myeloma, but labels for (relapsed or
     # refractory) multiple myeloma do not cover it: every such row must exclude it.
-    rows = [a for a in catalog.approvals if "PCM" in a.cancer_types]
+    rows = [a for a in catalog.approvals.values() if "PCM" in a.cancer_types]
     assert rows
     assert [a.id for a in rows if "SMM" not in a.excluded_types] == []
 
