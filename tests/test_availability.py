@@ -236,6 +236,15 @@ def test_smoldering_myeloma_is_not_covered_by_myeloma_labels() -> None:
     assert check_availability("multiple myeloma", "CAR-T", "US").status == "approved"
 
 
+def test_several_cancers_named_are_flagged_in_the_summary() -> None:
+    answer = check_availability("myeloma and lymphoma", "CAR-T", "US")
+    assert answer.summary.startswith(
+        "The text names several cancers; this answer is about Plasma Cell Myeloma only "
+        "(ask again for Lymphoma)."
+    )
+    assert "several cancers" not in check_availability("myeloma", "CAR-T", "US").summary
+
+
 def test_osimertinib_is_not_a_checkpoint_inhibitor() -> None:
     catalog = load_catalog()
     osimertinib = catalog.products["osimertinib"]

@@ -498,6 +498,14 @@ def _summary(r: dict[str, object], narrower: list[str]) -> str:
         )
     if not complete and status is not AvailabilityStatus.NOT_APPROVED:
         text += " Other approvals may exist: the tables are not complete for this question."
+    match = r.get("diagnosis_match")
+    if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:
+        others = ", ".join(a.name for a in match.alternatives)
+        text = (
+            f"The text names several cancers; this answer is about {ct.name} only"
+            + (f" (ask again for {others})" if others else "")
+            + f". {text}"
+        )
     return f"{text} Tables as of {r['as_of']}."
 
 
