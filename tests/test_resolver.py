@@ -500,3 +500,36 @@ def test_an_organ_listed_with_another_cancer_is_still_a_list() -> None:
     assert {a.cancer_type_id for a in match.alternatives} | {match.cancer_type.id} >= {
         "LUNG", "COAD"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "marker"),
+    [
+        ("EGFR WT NSCLC", "NSCLC", "EGFR wild-type"),
+        ("KRAS wildtype colorectal cancer", "COADREAD", "KRAS wild-type"),
+        ("BRAF WT melanoma", "MEL", "BRAF wild-type"),
+    ],
+)
+def test_wild_type_is_a_biomarker_not_a_mutation(text: str, expected: str, marker: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert marker in match.biomarkers
+    assert not any("mutation" in b for b in match.biomarkers)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ATM-mutated prostate cancer", "PROSTATE"),  # ATM the gene, not atypical meningioma
+        ("median OS in NSCLC", "NSCLC"),  # OS: overall survival
+        ("OS benefit in myeloma", "PCM"),
+    ],
+)
+def test_short_codes_beside_a_real_name_are_not_types(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+def test_short_codes_alone_or_listed_still_count() -> None:
+    assert _id("OS") == "OS"
+    match = resolve("ALL and AML")
+    assert match is not None and "several cancers named" in match.qualifiers

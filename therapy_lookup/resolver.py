@@ -405,6 +405,14 @@ _NON_CANCER = frozenset(
         "keratosis", "granuloma", "abscess", "wart", "fibroadenoma", "hyperplasia",
     ]
 )
+# Words after a gene symbol that make it a gene ("ATM-mutated", "KIT mutant").
+_GENE_WORDS = frozenset(
+    [
+        "mutated", "mutant", "mutation", "mut", "deleted", "deletion", "amplified",
+        "amplification", "fusion", "rearranged", "rearrangement", "altered", "alteration",
+        "variant", "germline", "somatic", "expressing", "expression", "methylated",
+    ]
+)
 _NEGATION = frozenset(
     [
         "no", "not", "non", "without", "negative", "benign", "free", "noncancerous",
@@ -434,7 +442,19 @@ _CODE_STOP = frozenset(
 # --------------------------------------------------------------------------------------------
 # Biomarkers and qualifiers
 
+_WILD_TYPE_GENES = (
+    ("egfr", r"egfr", "EGFR"), ("kras", r"kras", "KRAS"), ("nras", r"nras", "NRAS"),
+    ("ras", r"ras", "RAS"), ("braf", r"braf", "BRAF"), ("alk", r"alk", "ALK"),
+    ("ros", r"ros[\s-]?1", "ROS1"), ("ret", r"ret", "RET"), ("her", r"her[\s-]?2", "HER2"),
+    ("erbb", r"erbb2", "HER2"), ("tp53", r"tp53", "TP53"), ("pik", r"pik3ca", "PIK3CA"),
+    ("brca", r"brca[12]?", "BRCA"), ("ntrk", r"ntrk[1-3]?", "NTRK"),
+)
 _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
+    # First, so that "EGFR WT" is not read as an EGFR mutation (nor "WT" as Wilms tumour).
+    *(
+        ((trigger,), rf"\b{gene}\b[\s-]*(?:wild[\s-]*type|wildtype|wt)\b", (f"{name} wild-type",))
+        for trigger, gene, name in _WILD_TYPE_GENES
+    ),
     (('msi', 'mmr', 'dmmr'),
      r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
     (('msi', 'microsat'),
@@ -1299,6 +1319,8 @@ class DiagnosisResolver:
         where: dict[str, tuple[int, int]] = {}
         sites: set[str] = set()
         for entries, size, start in sorted(chosen, key=lambda c: c[2]):
+            if size == 1 and start + 1 < len(tokens) and tokens[start + 1] in _GENE_WORDS:
+                continue  # "ATM-mutated prostate cancer": a gene, not atypical meningioma
             hit = self._hit_from(entries)
             if hit is not None and all(h.type_id != hit.type_id for h in hits):
                 hits.append(hit)
@@ -1311,6 +1333,15 @@ class DiagnosisResolver:
                     sites.add(hit.type_id)
         if not hits:
             return None
+        if len(hits) > 1:
+            # "median OS in NSCLC": a 2-3 letter code beside a longer name is likely not a type.
+            short = {
+                h.type_id for h in hits
+                if where[h.type_id][1] - where[h.type_id][0] == 1
+                and len(tokens[where[h.type_id][0]]) <= 3
+            }
+            if short and len(short) < len(hits):
+                hits = [h for h in hits if h.type_id not in short]
         if len(hits) > 1 and "from" in tokens:
             # "pleural effusion from lung adenocarcinoma": the primary follows "from".
             cut = tokens.index("from")
