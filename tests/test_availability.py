@@ -237,10 +237,17 @@ def test_smoldering_myeloma_is_not_covered_by_myeloma_labels() -> None:
 
 
 def test_several_cancers_named_are_flagged_in_the_summary() -> None:
-    answer = check_availability("myeloma and lymphoma", "CAR-T", "US")
+    answer = check_availability("breast and ovarian cancer", "CAR-T", "US")
     assert answer.summary.startswith(
-        "The text names several cancers; this answer is about Plasma Cell Myeloma only "
-        "(ask again for Lymphoma)."
+        "The text names several cancers; this answer is about Breast only "
+        "(ask again for Ovary/Fallopian Tube)."
+    )
+    answer = check_availability("DLBCL, FL, MCL", "CAR-T", "US")
+    assert answer.cancer_type.id == "BNHL"
+    assert answer.summary.startswith(
+        "The text names several cancers (Diffuse Large B-Cell Lymphoma, NOS, Follicular "
+        "Lymphoma, Mantle Cell Lymphoma); this answer is about B-Cell Non-Hodgkin Lymphoma, "
+        "the type that holds them all."
     )
     assert "several cancers" not in check_availability("myeloma", "CAR-T", "US").summary
 

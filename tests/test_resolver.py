@@ -525,7 +525,7 @@ def test_wild_type_is_a_biomarker_not_a_mutation(text: str, expected: str, marke
         ("OS benefit in myeloma", "PCM"),
     ],
 )
-def test_short_codes_beside_a_real_name_are_not_types(text: str, expected: str) -> None:
+def test_two_letter_codes_beside_a_real_name_are_not_types(text: str, expected: str) -> None:
     assert _id(text) == expected
 
 
@@ -533,3 +533,37 @@ def test_short_codes_alone_or_listed_still_count() -> None:
     assert _id("OS") == "OS"
     match = resolve("ALL and AML")
     assert match is not None and "several cancers named" in match.qualifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "common"),
+    [
+        ("DLBCL, FL, MCL", "BNHL"),
+        ("Hodgkin and non-Hodgkin lymphoma", "LYMPHOMA"),
+        ("B-ALL and T-ALL", "ALL"),
+        ("AML/MDS", "MNM"),
+    ],
+)
+def test_several_cancers_give_their_common_type_when_it_is_specific(text: str, common: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == common
+    assert match.ambiguous and "several cancers named" in match.qualifiers
+    assert len(match.alternatives) >= 2
+
+
+def test_history_after_the_word_after_is_not_the_diagnosis() -> None:
+    assert _id("AML following breast cancer") == "AML"
+    assert _id("leukemia after Hodgkin lymphoma") == "LEUKEMIA"
+
+
+@pytest.mark.parametrize(
+    "text", ["hereditary breast and ovarian cancer syndrome", "Lynch syndrome"]
+)
+def test_predisposition_syndromes_are_not_cancers(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_nodal_status_is_a_qualifier() -> None:
+    match = resolve("lymph node positive breast cancer")
+    assert match is not None and match.cancer_type.id == "BREAST"
+    assert "nodal status: lymph node positive" in match.qualifiers

@@ -501,11 +501,13 @@ def _summary(r: dict[str, object], narrower: list[str]) -> str:
     match = r.get("diagnosis_match")
     if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:
         others = ", ".join(a.name for a in match.alternatives)
-        text = (
-            f"The text names several cancers; this answer is about {ct.name} only"
-            + (f" (ask again for {others})" if others else "")
-            + f". {text}"
-        )
+        if match.ambiguous:
+            lead = f"The text names several cancers ({others}); this answer is about {ct.name}"
+            lead += ", the type that holds them all"
+        else:
+            lead = f"The text names several cancers; this answer is about {ct.name} only"
+            lead += f" (ask again for {others})" if others else ""
+        text = f"{lead}. {text}"
     return f"{text} Tables as of {r['as_of']}."
 
 

@@ -609,6 +609,9 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      "groi hand heel hip hume ingu jaw knee leg mand maxi medi orbi para pelv radi retr rib "
      "sacr scal scap shou skul spin ster thig tibi toe trun ulna wris"),
     (r"\b(?:suspected|probable|possible|presumed)\b", "uncertain diagnosis", "susp prob poss pres"),
+    # Nodal status ("lymph node positive breast cancer", "node-negative").
+    (r"\b(?:lymph[\s-]+)?nodes?[\s-]*(?:positive|negative|pos|neg|involvement|involved|"
+     r"\+|-(?=\s))", "nodal status", "lymp node"),
     # ICD-O-3 morphology code before its label ("8500/3 Infiltrating duct carcinoma, NOS").
     (r"^\s*\d{4}/\d\b", "ICD-O-3 code", "/"),
     # Staging-system edition, as in ClinicalTrials.gov conditions ("Stage IV … AJCC v8").
@@ -1293,6 +1296,8 @@ class DiagnosisResolver:
                 return None
             if tok in _STOPWORDS:
                 continue
+            if tok == "syndrome" and idx not in covered:
+                return None  # "hereditary breast and ovarian cancer syndrome": a predisposition
             if idx in covered:
                 meaningful += 1
             elif tok == "non" and idx + 1 < len(tokens) and idx + 1 not in covered:
@@ -1334,14 +1339,23 @@ class DiagnosisResolver:
         if not hits:
             return None
         if len(hits) > 1:
-            # "median OS in NSCLC": a 2-3 letter code beside a longer name is likely not a type.
+            # "median OS in NSCLC": a 2-letter code beside a longer name is likely not a type.
             short = {
                 h.type_id for h in hits
                 if where[h.type_id][1] - where[h.type_id][0] == 1
-                and len(tokens[where[h.type_id][0]]) <= 3
+                and len(tokens[where[h.type_id][0]]) <= 2
             }
             if short and len(short) < len(hits):
                 hits = [h for h in hits if h.type_id not in short]
+        if len(hits) > 1:
+            # "leukemia after radiation for Hodgkin lymphoma": what follows is history.
+            for word in ("after", "following"):
+                if word in tokens:
+                    cut = tokens.index(word)
+                    before = [h for h in hits if where[h.type_id][0] < cut]
+                    if before:
+                        hits = before
+                    break
         if len(hits) > 1 and "from" in tokens:
             # "pleural effusion from lung adenocarcinoma": the primary follows "from".
             cut = tokens.index("from")
@@ -1374,18 +1388,29 @@ class DiagnosisResolver:
             return None  # an organ and an unknown word ("enlarged lymph nodes") is no diagnosis
         deepest = max(hits, key=lambda h: self._depth[h.type_id])
         if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
-            primary, others = deepest, [h for h in hits if h is not deepest]
-            note = None
-        else:
-            primary, others = hits[0], hits[1:]
-            note = "several cancers named"
-        score = min(primary.score, 93.0) * coverage / 100.0
-        if note:
-            score = min(score, 75.0)
-        alts = tuple((h.type_id, min(h.score, 90.0) * 0.7) for h in others if note)
+            primary = deepest
+            score = min(primary.score, 93.0) * coverage / 100.0
+            return _Hit(
+                primary.type_id, primary.name, primary.method, round(score, 1),
+                primary.alternatives, primary.ambiguous,
+            )
+        several = self._several(hits)
+        return several._replace(score=round(several.score * coverage / 100.0, 1))
+
+    def _several(self, hits: Sequence[_Hit]) -> _Hit:
+        """Several cancers named: their closest common type if still specific, else the first.
+
+        "DLBCL, FL, MCL" → B-cell NHL; "breast and ovarian cancer" → Breast. Flagged either way.
+        """
+        alts = tuple((h.type_id, min(h.score, 90.0) * 0.7) for h in hits)
+        common = self._common_ancestor([h.type_id for h in hits])
+        first = hits[0]
+        if common is not None and common not in _TOP_GROUPS:
+            return _Hit(common, first.name, first.method, min(first.score, 75.0), alts,
+                        ambiguous=True, note="several cancers named")
         return _Hit(
-            primary.type_id, primary.name, primary.method, round(score, 1),
-            alts + primary.alternatives, primary.ambiguous, note,
+            first.type_id, first.name, first.method, min(first.score, 75.0),
+            alts[1:] + first.alternatives, first.ambiguous, note="several cancers named",
         )
 
     def _single_name_inside(
@@ -1443,12 +1468,7 @@ class DiagnosisResolver:
         deepest = max(hits, key=lambda h: self._depth[h.type_id])
         if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
             return _Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, 90.0))
-        first = hits[0]
-        alts = tuple((h.type_id, min(h.score, 90.0) * 0.7) for h in hits[1:])
-        return _Hit(
-            first.type_id, first.name, first.method, min(first.score, 75.0), alts,
-            note="several cancers named",
-        )
+        return self._several(hits)
 
     def _by_lineage(self, tokens: list[str]) -> _Hit | None:
         """Fall back on cell lineage + disease words: "T-cell large cell lymphoma" → MTNN."""
