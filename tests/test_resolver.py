@@ -567,3 +567,15 @@ def test_nodal_status_is_a_qualifier() -> None:
     match = resolve("lymph node positive breast cancer")
     assert match is not None and match.cancer_type.id == "BREAST"
     assert "nodal status: lymph node positive" in match.qualifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("C50.911 Malignant neoplasm of unspecified site of right female breast", "BREAST"),
+        ("C93.10 Chronic myelomonocytic leukemia not having achieved remission", "CMML"),
+        ("C34.90", "LUNG"),
+    ],
+)
+def test_icd10_cm_codes_of_six_characters(text: str, expected: str) -> None:
+    assert _id(text) == expected

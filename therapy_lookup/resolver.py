@@ -364,7 +364,8 @@ _FILLERS = frozenset(
         "childhood", "paediatric", "infant", "infantile", "child", "children", "kid", "young",
         "elderly", "primary", "secondary", "localized", "localised", "disseminated", "widespread",
         "invasive", "aggressive", "indolent", "stage", "grade", "high", "low", "intermediate",
-        "history", "personal", "left", "right", "upper", "lower", "overlapping", "form",
+        "history", "personal", "left", "right", "upper", "lower", "overlapping", "form", "female",
+        "male",
         "forms", "case", "patient", "diagnosis", "diagnosed", "dx", "hx", "suspected", "probable",
         "possible", "confirmed", "known", "presumed", "de", "novo", "after", "prior",
         "post", "following", "therapy", "treatment", "treated", "line", "regimen", "anti",
@@ -631,7 +632,7 @@ for _i, _qualifier in enumerate(_QUALIFIERS):
     for _stem in _qualifier[0]:
         _QUALIFIER_BY_STEM.setdefault(_stem, []).append(_i)
 _ICD_RE = re.compile(
-    r"^\s*(?P<code>[A-DZ]\d{2}[A-Z]?(?:\.\d{1,2})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,2})?)?"
+    r"^\s*(?P<code>[A-DZ]\d{2}[A-Z]?(?:\.\d{1,4})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,4})?)?"
     r"(?=\s|$|[:,;])\s*[:,;-]?\s*",
     re.IGNORECASE,
 )
@@ -1095,7 +1096,9 @@ class DiagnosisResolver:
         icd_hit: _Hit | None = None
         if icd is not None:
             code = icd.group("code").upper()
-            for candidate in (code, code.split(".")[0]):
+            # ICD-10-CM codes go to 6 characters (C50.911): try shorter prefixes down to C50.
+            head, _, tail = code.partition(".")
+            for candidate in [f"{head}.{tail[:n]}" for n in range(len(tail), 0, -1)] + [head]:
                 entries = self._exact.get(" ".join(_tokens_cached(candidate)))
                 if entries and len({e.type_id for e in entries}) == 1:
                     e = entries[0]
