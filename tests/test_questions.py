@@ -18,7 +18,9 @@ from therapy_lookup.questions import parse_question
             "car t cell therapy",
             None,
         ),
-        ("Is Yescarta approved for DLBCL in Europe?", "dlbcl", "yescarta", "EU"),
+        ("Is Yescarta approved for DLBCL in Europe?", "DLBCL", "yescarta", "EU"),
+        ("My son was diagnosed with ALL last week. Is CAR-T available?", "ALL", "car t", None),
+        ("Is there CAR-T for all kinds of lymphoma?", "lymphoma", "car t", None),
         ("What is approved for my lung cancer?", "lung cancer", "systemic_therapy", None),
         ("Can I get TIL therapy for melanoma in the UK", "melanoma", "til therapy", "UK"),
     ],
@@ -28,6 +30,12 @@ def test_parse(question: str, diagnosis: str, therapy: str, region: str | None) 
     assert got_diagnosis == diagnosis
     assert got_therapy.casefold().replace("-", " ") == therapy
     assert got_region == region
+
+
+def test_the_case_of_the_diagnosis_is_kept() -> None:
+    # "ALL" is acute lymphoblastic leukaemia; the question was asked about a son.
+    answer = ask("My son was diagnosed with ALL last week. Is CAR-T available?")
+    assert answer.cancer_type.id == "ALL"
 
 
 def test_ask_answers_with_the_region_of_the_question() -> None:

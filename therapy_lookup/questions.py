@@ -16,6 +16,13 @@ _TRIAL_WORDS = frozenset(
 )
 
 _MAX_QUESTION = 2_000
+# When it happened says nothing of what it is ("diagnosed with ALL last week").
+_WHEN = re.compile(
+    r"\b(?:last|this|past)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b"
+    r"|\b(?:yesterday|today|recently|just|newly)\b"
+    r"|\b(?:a\s+few|\d+|a|an|one|two|three|four|five|six)\s+(?:days?|weeks?|months?|years?)"
+    r"\s+ago\b|\bin\s+(?:19|20)\d\d\b"
+)
 
 _REGION_WORDS: dict[str, str] = {
     "us": "US",
@@ -53,7 +60,9 @@ _STOPWORDS = frozenset(
         "availability approved approve approval approvals option options offered offer covered fda "
         "ema yet now currently today please tell know about have has had diagnosed diagnosis type "
         "kind kinds form patient patients people someone with treat treated treating treatments "
-        "treatment therapy therapies drug drugs medicine medicines"
+        "treatment therapy therapies drug drugs medicine medicines "
+        "son daughter mom mum dad mother father wife husband sister brother child kid baby "
+        "friend partner"
     ).split()
 )
 
@@ -64,7 +73,7 @@ def parse_question(question: str, service: AvailabilityService) -> tuple[str, st
         raise TypeError(f"question must be a str, not {type(question).__name__}")
     if len(question) > _MAX_QUESTION:
         raise ValueError(f"question is longer than {_MAX_QUESTION} characters")
-    text = normalise_therapy(question)
+    text = _WHEN.sub(" ", normalise_therapy(question))
     region: str | None = None
     found_region = _REGION_RE.search(text)
     if found_region:
@@ -86,8 +95,21 @@ def parse_question(question: str, service: AvailabilityService) -> tuple[str, st
         for w in words
         if w not in _STOPWORDS and w not in _TRIAL_WORDS and w not in {"cell", "cells", "t"}
     ]
-    diagnosis = " ".join(rest)
+    # Lower-case "all" is a word ("all kinds of lymphoma"); "ALL" is the leukaemia.
+    diagnosis = " ".join(w for w in _restore_case(rest, question) if w != "all")
     return diagnosis, therapy.matched_name if therapy else "systemic_therapy", region
+
+
+def _restore_case(words: list[str], question: str) -> list[str]:
+    """Give the diagnosis words back their case ("ALL" the leukaemia is not "all")."""
+    originals: dict[str, list[str]] = {}
+    for token in normalise_therapy(question, fold=False).split():
+        originals.setdefault(token.casefold(), []).append(token)
+    out = []
+    for word in words:
+        found = originals.get(word)
+        out.append(found.pop(0) if found else word)
+    return out
 
 
 def is_trial_question(question: str) -> bool:

@@ -38,10 +38,10 @@ _FUZZY_CUTOFF = 86.0
 _FUZZY_MIN_LENGTH = 5
 
 
-def normalise_therapy(text: str) -> str:
-    """Case-fold, unify Unicode and turn punctuation into single spaces."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _PUNCT.sub(" ", folded).strip()
+def normalise_therapy(text: str, *, fold: bool = True) -> str:
+    """Case-fold (unless ``fold=False``), unify Unicode and turn punctuation into spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    return _PUNCT.sub(" ", text.casefold() if fold else text).strip()
 
 
 class TherapyKind(str, Enum):
