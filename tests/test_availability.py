@@ -252,6 +252,18 @@ def test_several_cancers_named_are_flagged_in_the_summary() -> None:
     assert "several cancers" not in check_availability("myeloma", "CAR-T", "US").summary
 
 
+def test_an_approval_for_a_broader_type_says_so() -> None:
+    # Yescarta's label names large B-cell lymphoma; primary effusion lymphoma is one, but rare
+    # and not named: the answer says the approval names the broader type.
+    answer = check_availability("primary effusion lymphoma", "CAR-T", "US")
+    assert answer.status == "approved"
+    assert "approved in region US for Large B-Cell Lymphoma, which includes Primary Effusion" \
+        in answer.summary
+    assert "check the label's wording" in answer.summary
+    direct = check_availability("DLBCL", "CAR-T", "US").summary
+    assert "broader type" not in direct
+
+
 def test_osimertinib_is_not_a_checkpoint_inhibitor() -> None:
     catalog = load_catalog()
     osimertinib = catalog.products["osimertinib"]

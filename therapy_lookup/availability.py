@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import TypeVar
@@ -331,7 +331,20 @@ class AvailabilityService:
                 if self._is_a(t, cancer_type.id)
             }
         )
-        return Availability(summary=_summary(result, narrower), **result)
+        # When no covering approval names the asked type itself, say which broader type it names.
+        broader = (
+            []
+            if any(cancer_type.id in m.approval.cancer_types for m in covers)
+            else sorted(
+                {
+                    self.tree[t].name
+                    for m in covers
+                    for t in m.approval.cancer_types
+                    if t != cancer_type.id and self._is_a(cancer_type.id, t)
+                }
+            )
+        )
+        return Availability(summary=_summary(result, narrower, broader), **result)
 
     def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
         """The coverage scopes that make the tables complete for this question (may be none)."""
@@ -447,7 +460,9 @@ def _where(region: str) -> str:
     return "by any agency" if region == "any" else f"in region {region}"
 
 
-def _summary(r: dict[str, object], narrower: list[str]) -> str:
+def _summary(
+    r: dict[str, object], narrower: list[str], broader: Sequence[str] = ()
+) -> str:
     """One paragraph of plain language for an answer."""
     status = r["status"]
     ref = r["therapy"]
@@ -469,6 +484,14 @@ def _summary(r: dict[str, object], narrower: list[str]) -> str:
                 f"{lead}: {what} is approved {_where(region)} for "
                 f"{ct.name} whose tumour has {' or '.join(needs)}: {names}."
             )
+        elif broader:
+            text = (
+                f"Yes: {what} is approved {_where(region)} for {' and '.join(broader)}, "
+                f"which includes {ct.name}: {names}. The approval names the broader type, "
+                f"not {ct.name} itself: check the label's wording."
+            )
+            if any(m.approval.biomarkers for m in covering):
+                text += " Some approvals require a biomarker (see conditions)."
         else:
             text = f"Yes: {what} is approved {_where(region)} for {ct.name}: {names}."
             if any(m.approval.biomarkers for m in covering):
