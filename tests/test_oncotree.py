@@ -174,3 +174,10 @@ def test_imported_lymphomas_join_the_lymphoma_groups() -> None:
     assert tree.is_a("SEBVTLC", "TNHL") and tree.is_a("SEBVTLC", "LYMPHOMA")
     assert tree.is_a("CHLPTLD", "LYMPHOMA")
     assert not tree.is_a("AHCD", "LYMPHOMA")  # alpha heavy chain disease: no lymphoma by name
+
+
+def test_cache_folder_setting_is_shared_with_the_registry_client() -> None:
+    from therapy_lookup import oncotree
+    from therapy_lookup.ctgov import config
+
+    assert oncotree.CACHE_DIR_ENV == config.CACHE_DIR_ENV

@@ -25,15 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import requests
 
 from .cancer_types import CancerTypeTree
-from .ctgov.cache import ResponseCache
-from .ctgov.config import CACHE_DIR_ENV
 from .models import CancerType, CancerTypeName, NameKind
 
 __all__ = [
+    "CACHE_DIR_ENV",
     "DEFAULT_MAX_AGE",
     "DEFAULT_URL",
     "HEME_TISSUES",
@@ -228,8 +226,14 @@ def merge_oncotree(
     return merged, (*names, *new_names)
 
 
+CACHE_DIR_ENV = "THERAPY_LOOKUP_CACHE_DIR"
+"""Environment variable naming the cache folder (shared with the ClinicalTrials.gov client)."""
+
+
 def default_cache_dir() -> Path:
     """Folder of the OncoTree download cache: ``$THERAPY_LOOKUP_CACHE_DIR`` or the platform's."""
+    import platformdirs  # only when downloading
+
     configured = os.environ.get(CACHE_DIR_ENV, "").strip()
     if configured:
         return Path(configured).expanduser()
@@ -279,6 +283,7 @@ def fetch_oncotree(
     """
     if offline and not use_cache:
         raise ValueError("offline=True needs the cache: conflicting options")
+    from .ctgov.cache import ResponseCache  # the registry client's disk cache, on demand
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cache = ResponseCache(folder, name="OncoTree") if use_cache else None
     key = "oncotree:" + url
