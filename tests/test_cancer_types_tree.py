@@ -98,3 +98,10 @@ def test_cutaneous_t_cell_lymphoma_groups_its_kinds() -> None:
     tree = load_cancer_types()
     assert tree.is_a("MYCF", "CTCL") and tree.is_a("SS", "CTCL")
     assert tree.is_a("CTCL", "TNHL") and not tree.is_a("PTCL", "CTCL")
+
+
+def test_acute_leukaemia_groups_all_and_aml() -> None:
+    tree = load_cancer_types()
+    assert tree.is_a("AML", "ACUTE_LEUKEMIA") and tree.is_a("BLLNOS", "ACUTE_LEUKEMIA")
+    assert not tree.is_a("CML", "ACUTE_LEUKEMIA")
+    assert tree.is_a("ACUTE_LEUKEMIA", "LEUKEMIA")
