@@ -26,6 +26,9 @@ DELIBERATELY_AMBIGUOUS = {
     "acc": {"ACC", "ACYC"},  # adrenocortical / adenoid cystic carcinoma
     "bc": {"BREAST", "BLADDER"},  # breast / bladder cancer
     "mf": {"MYCF", "PMF"},  # mycosis fungoides / myelofibrosis
+    # OncoTree names a site-specific node with a bare histology: the bare name stays ambiguous.
+    "mucinous carcinoma": {"CEMU", "IMMC", "MOV"},  # cervix / breast / ovary
+    "teratoma": {"TT", "OIMT"},  # testis / ovary
 }
 REQUIRED = {
     "CANCER": None,

@@ -579,3 +579,63 @@ def test_nodal_status_is_a_qualifier() -> None:
 )
 def test_icd10_cm_codes_of_six_characters(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+# Second adversarial review (fresh inputs, 2026-11-22).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "markers"),
+    [
+        ("synovial sarcoma SS18-SSX, HLA-A*02:01", "SYNS", {"SS18-SSX fusion", "HLA-A*02"}),
+        ("GIST of the stomach, KIT exon 11", "GIST", {"KIT mutation"}),
+        ("infantile fibrosarcoma ETV6-NTRK3", "FIBS", {"NTRK fusion"}),
+        ("PD-L1 TPS 80% squamous NSCLC", "LUSC", {"PD-L1 TPS >=50%"}),
+        ("PD-L1 negative NSCLC", "NSCLC", {"PD-L1 negative"}),
+        ("ER negative breast cancer", "BREAST", {"ER negative"}),
+        ("BCR-ABL negative MPN", "MPN", {"Ph-"}),
+        ("JAK2 V617F polycythemia vera", "PV", {"JAK2 mutation"}),
+    ],
+)
+def test_biomarkers_next_to_the_type_are_read(text: str, expected: str, markers: set[str]) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert markers <= set(match.biomarkers)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ph+ ALL on ponatinib", "ALL"),
+        ("CLL on ibrutinib", "CLLSLL"),
+        ("liver mets from colon primary", "COAD"),
+        ("secondary AML evolving from MDS", "AMLMRC"),  # what it is now, not what it was
+        ("GIST of the stomach", "GIST"),
+        ("Stage III Cutaneous Squamous Cell Carcinoma of the Head and Neck AJCC v8", "CSCC"),
+        ("SCC of the anal canal", "ANAL"),  # the site beats a histology of unknown primary
+    ],
+)
+def test_context_around_the_type(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "papillary carcinoma",  # thyroid, kidney, ...: no single type
+        "mucinous carcinoma",
+        "teratoma",
+        "papillary carcinoma of the kidney",  # not a thyroid cancer
+        "mature teratoma of the ovary",  # benign
+        "Denies any history of cancer.",
+        "patient denies breast cancer",
+        "non-cancerous tumour in my breast",
+    ],
+)
+def test_second_review_none_cases(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_a_parotid_tumour_is_not_called_a_carcinoma() -> None:
+    assert _id("parotid tumour") == "HEAD_NECK"
+    assert _id("parotid cancer") == "SACA"

@@ -282,7 +282,8 @@ _NOT_A_DIAGNOSIS = re.compile(
     r"|\bnegative\s+for\b|\brule[sd]?\s+out\b|\br\s*/\s*o\b|\b(?:risk|fear)\s+of\b|\bat\s+risk\b"
     r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
     r"|\bf\s*hx\b|\bfh\s+of\b|\bsusceptib|\bpredisposi|\bexcluded\b|\bdifferential\b"
-    r"|\bdied\s+(?:of|from)\b",
+    r"|\bdied\s+(?:of|from)\b|\bdenie[sd]\b|\bmature\s+(?:cystic\s+)?teratoma"
+    r"|\bnon[\s-]*(?:cancerous|malignant)\b",
     re.IGNORECASE,
 )
 # ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
@@ -297,7 +298,7 @@ _NEGATABLE = frozenset(
 )
 _NOT_A_DIAGNOSIS_HINTS = (
     "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without", "hx", "fh",
-    "susceptib", "predisposi", "excluded", "differential", "died",
+    "susceptib", "predisposi", "excluded", "differential", "died", "denie", "matur", "non",
 )
 # Any of the hints as a substring: one scan instead of one ``in`` per hint.
 _NOT_A_DIAGNOSIS_HINT = re.compile("|".join(re.escape(h) for h in _NOT_A_DIAGNOSIS_HINTS))
@@ -372,7 +373,7 @@ _FILLERS = frozenset(
         "car", "cart", "my", "mom", "mum", "dad", "mother", "father", "wife", "husband",
         "son", "daughter", "sister", "brother", "friend", "baby", "toddler", "teen",
         "teenager", "boy", "girl", "man", "woman", "men", "women", "has", "have", "had",
-        "having", "got", "get", "diagnosed", "living", "survivor"
+        "having", "got", "get", "diagnosed", "living", "survivor", "germline", "somatic"
     ]
 )
 _SITE_WORDS = frozenset(
@@ -409,6 +410,14 @@ _NON_CANCER = frozenset(
         # real words a spelling correction must not turn into a cancer
         "melasma", "sarcoid", "sarcoidosis", "fibrosis", "dermoid", "nevus", "naevus", "polyp",
         "keratosis", "granuloma", "abscess", "wart", "fibroadenoma", "hyperplasia",
+    ]
+)
+# "X <word> from Y": X is what the disease is now.
+_TRANSFORMED = frozenset(
+    [
+        "evolving", "evolved", "transformed", "transforming", "transformation", "arising",
+        "arisen", "arose", "progressed", "progressing", "progression", "derived", "developing",
+        "developed",
     ]
 )
 # Words after a gene symbol that make it a gene ("ATM-mutated", "KIT mutant").
@@ -461,6 +470,23 @@ _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
         ((trigger,), rf"\b{gene}\b[\s-]*(?:wild[\s-]*type|wildtype|wt)\b", (f"{name} wild-type",))
         for trigger, gene, name in _WILD_TYPE_GENES
     ),
+    # Negatives and named fusions before the generic gene patterns below.
+    (('bcr',), r"\bbcr[\s:/-]*abl1?\b[\s-]*(?:neg\w*|-(?!\w))", ("Ph-",)),
+    (('pd', 'pdl1'),
+     r"\bpd[\s-]*l[\s-]?1\b[\s-]*(?:(?:tps|cps)[\s-]*)?(?:neg\w*|-(?!\w)|(?:<\s*)?[01]\s*%)",
+     ("PD-L1 negative",)),
+    (('er', 'estrogen', 'oestrogen'),
+     r"\b(?:er|o?estrogen[\s-]+receptor)[\s-]*(?:neg\w*|-(?=[\s/,;]|$))", ("ER negative",)),
+    (('pr', 'progesterone'),
+     r"\b(?:pr|progesterone[\s-]+receptor)[\s-]*(?:neg\w*|-(?=[\s/,;]|$))", ("PR negative",)),
+    (('ss18', 'ssx'), r"\bss18[\s:/-]*ssx[12]?\b|\bt\s*\(\s*x\s*;\s*18\s*\)", ("SS18-SSX fusion",)),
+    (('hla',), r"\bhla[\s-]*a\s*\*?\s*0?2(?::\d+[a-z]?)*\b(?:[\s-]*(?:\+|pos\w*))?", ("HLA-A*02",)),
+    (('pax',), r"\bpax[37][\s:/-]*foxo1\b", ("PAX-FOXO1 fusion",)),
+    (('etv',), r"\betv6[\s:/-]*ntrk3\b", ("NTRK fusion",)),
+    (('kit',), r"\bkit\b[\s-]*(?:exon[\s-]*\d+|d816v|mut\w*|\+|pos\w*)", ("KIT mutation",)),
+    (('jak',), r"\bjak[\s-]?2\b[\s-]*(?:v617f|exon[\s-]*12|mut\w*|\+|pos\w*)?", ("JAK2 mutation",)),
+    (('calr',), r"\bcalr\b[\s-]*(?:mut\w*|\+|pos\w*|type[\s-]*[12])?", ("CALR mutation",)),
+    (('mpl',), r"\bmpl\b[\s-]*(?:w515\w*|mut\w*|\+|pos\w*)", ("MPL mutation",)),
     (('msi', 'mmr', 'dmmr'),
      r"msi[\s-]*h(?:igh)?\s*/\s*d\s*mmr|d\s*mmr\s*/\s*msi[\s-]*h(?:igh)?", ("MSI-H", "dMMR")),
     (('msi', 'microsat'),
@@ -530,11 +556,12 @@ _BIOMARKER_PATTERNS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
     (('esr1',), r"\besr1\b[\s-]*(?:mut\w*|\+|positive)?", ("ESR1 mutation",)),
     (('pd', 'pdl1'),
      r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:>=|≥|>|at least|of)\s*50\s*%?|\bpd[\s-]?l1\b[\s-]*"
-     r"high", ("PD-L1 TPS >=50%",)),
+     r"high|\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:[5-9]\d|100)\s*%", ("PD-L1 TPS >=50%",)),
     (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*10", ("PD-L1 CPS >=10",)),
     (('pd', 'pdl1'), r"\bpd[\s-]?l1\b[\s-]*(?:cps[\s-]*)(?:>=|≥|>)\s*1\b", ("PD-L1 CPS >=1",)),
     (('pd', 'pdl1'),
-     r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*)", (
+     r"\bpd[\s-]?l1\b[\s-]*(?:tps[\s-]*)?(?:(?:>=|≥|>)\s*1\s*%?|pos\w*|\+|express\w*"
+     r"|(?:[1-4]?\d)\s*%)", (
         "PD-L1 >=1%",)),
     (('mage',), r"\bmage[\s-]?a4\b[\s-]*(?:\+|pos\w*|express\w*)?", ("MAGE-A4",)),
     (('cldn', 'claudin'), r"\b(?:cldn|claudin)[\s-]*18\.?2\b[\s-]*(?:\+|pos\w*)?", ("CLDN18.2",)),
@@ -587,6 +614,11 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      r"|chemo\w*|immunotherap\w*|radio\w*|radiation|surgery|resection|bispecific\w*"
      r"|(?:anti[\s_-]*)?(?:pd[\s-]*1|pd[\s-]*l1|cd38|bcma|cd20)\w*|\w+mab|\w+nib|\w+lib)\b",
      "prior therapy", "afte post foll fail prog prev refr rela prio"),
+    (r"\b(?:on|taking|receiving|currently\s+on|treated\s+with|started\s+on|starting)\s+"
+     r"(?:\w+[\s-]+){0,2}?(?:\w+(?:mab|nib|lib|cel|platin|taxel|rubicin|mide|ciclib|parib|lisib)"
+     r"|r[\s-]?chop|chop|folfox|folfiri(?:nox)?|abvd|bcg|adt|capox|xelox|flot|chemo\w*"
+     r"|immunotherap\w*|radiation|radiotherapy|maintenance)\b", "current therapy",
+     "on taki rece curr trea star"),
     (r"\b(?:transplant|asct|sct)[\s-]*(?:in)?eligible\b|\b(?:in)?eligible\s+for\s+"
      r"(?:a\s+)?(?:stem\s+cell\s+)?transplant\w*", "transplant eligibility",
      "tran asct sct elig inel"),
@@ -749,6 +781,8 @@ _METHOD_SCORE = {
     MatchMethod.FUZZY: 85.0,
 }
 _TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
+# Main types whose cancers arise in many organs: a named organ is then only their site.
+_ANY_ORGAN = frozenset({"LYMPH", "MYELOID", "SOFT_TISSUE", "PNS"})
 _MAX_FUZZY_TOKENS = 24
 _REST_CACHE_SIZE = 8192
 _FUZZY_CUTOFF = 90.0
@@ -1057,6 +1091,8 @@ class DiagnosisResolver:
             labelled = self._resolve_rest(rest, rests) if _ICD_RE.match(rest) else None
             qualifiers, stripped = _extract_qualifiers(rest)
             hit = self._resolve_rest(stripped, rests)
+            if hit is None and sites and _ICD_RE.match(rest) is None:
+                hit = self._primary_named(stripped, rests)
             # An ICD-10 label is read whole first ("… of scalp and neck" names a site).
             if labelled is not None and (
                 hit is None or not self._tree.is_a(hit.type_id, labelled.type_id)
@@ -1070,6 +1106,17 @@ class DiagnosisResolver:
         ):
             return None
         return self._match(query, hit, sites + qualifiers, biomarkers)
+
+    def _primary_named(self, text: str, rests: dict[str, _Hit | None] | None) -> _Hit | None:
+        """With a spread named, the organ left is the primary ("liver mets from colon primary")."""
+        words = [
+            w for w in _tokens(text)
+            if w not in _STOPWORDS and w not in _FILLERS and w not in ("from", "origin")
+        ]
+        if not words or len(words) > 3 or _GENERIC_HEADS.intersection(words):
+            return None
+        hit = self._resolve_rest(" ".join(words) + " cancer", rests)
+        return hit if hit is not None and hit.type_id not in _TOP_GROUPS else None
 
     def _resolve_rest(
         self, rest: str, rests: dict[str, _Hit | None] | None = None
@@ -1365,11 +1412,16 @@ class DiagnosisResolver:
                         hits = before
                     break
         if len(hits) > 1 and "from" in tokens:
-            # "pleural effusion from lung adenocarcinoma": the primary follows "from".
+            # "pleural effusion from lung adenocarcinoma": the primary follows "from"; but in
+            # "AML evolving from MDS" the disease is now what comes first.
             cut = tokens.index("from")
-            after = [h for h in hits if where[h.type_id][0] > cut]
-            if after:
-                hits = after
+            side = (
+                [h for h in hits if where[h.type_id][0] < cut]
+                if cut > 0 and tokens[cut - 1] in _TRANSFORMED
+                else [h for h in hits if where[h.type_id][0] > cut]
+            )
+            if side:
+                hits = side
         if len(hits) > 1:
             # "skin lymphoma", "thyroid lymphoma": an organ right before another kind of
             # cancer is where that cancer is, unless that kind says nothing of the tissue
@@ -1385,9 +1437,29 @@ class DiagnosisResolver:
                     )
                 ):
                     sites.add(organ.type_id)
-        if len(hits) > 1 and len(sites) < len(hits):
-            # An organ named as a site is where it is ("T-cell lymphoma of the skin").
-            hits = [h for h in hits if h.type_id not in sites]
+        if len(hits) > 1:
+            # A histology filed under "unknown primary" (SCC, NOS; NET, NOS) never outranks a
+            # site the text names ("SCC of the anal canal", "carcinoid of the small bowel").
+            nos = [h for h in hits if self._tree.main_type(h.type_id).id == "OTHER"]
+            if nos and len(nos) < len(hits):
+                hits = [h for h in hits if h not in nos]
+        if len(hits) > 1 and sites and len(sites) < len(hits):
+            # An organ named as a site is where it is ("T-cell lymphoma of the skin") unless
+            # the other type belongs to another organ ("papillary carcinoma of the kidney" is
+            # no thyroid cancer) or is a histology of unknown primary ("SCC of the anal canal"):
+            # then the organ is what the text says for sure (unless the type's name says its organ).
+            site_mains = {self._tree.main_type(t).id for t in sites}
+            clash = {
+                h.type_id for h in hits
+                if h.type_id not in sites
+                and (main := self._tree.main_type(h.type_id).id) not in _ANY_ORGAN
+                and (main == "OTHER" or main not in site_mains)
+                and not any(self._tree.related(h.type_id, t) for t in sites)
+                # "cutaneous SCC of the head and neck" names its organ itself
+                and not _ORGAN_WORDS.intersection(_tokens_cached(h.name))
+            }
+            drop = clash if clash else sites
+            hits = [h for h in hits if h.type_id not in drop]
         if uncovered and not _GENERIC_HEADS.intersection(tokens) and all(
             self._tree[h.type_id].parent in _TOP_GROUPS
             and not _GENERIC_HEADS.intersection(_tokens_cached(h.name))
