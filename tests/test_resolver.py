@@ -589,7 +589,7 @@ def test_icd10_cm_codes_of_six_characters(text: str, expected: str) -> None:
     [
         ("synovial sarcoma SS18-SSX, HLA-A*02:01", "SYNS", {"SS18-SSX fusion", "HLA-A*02"}),
         ("GIST of the stomach, KIT exon 11", "GIST", {"KIT mutation"}),
-        ("infantile fibrosarcoma ETV6-NTRK3", "FIBS", {"NTRK fusion"}),
+        ("infantile fibrosarcoma ETV6-NTRK3", "IFS", {"NTRK fusion"}),
         ("PD-L1 TPS 80% squamous NSCLC", "LUSC", {"PD-L1 TPS >=50%"}),
         ("PD-L1 negative NSCLC", "NSCLC", {"PD-L1 negative"}),
         ("ER negative breast cancer", "BREAST", {"ER negative"}),
@@ -639,3 +639,26 @@ def test_second_review_none_cases(text: str) -> None:
 def test_a_parotid_tumour_is_not_called_a_carcinoma() -> None:
     assert _id("parotid tumour") == "HEAD_NECK"
     assert _id("parotid cancer") == "SACA"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "others"),
+    [
+        ("colorectal and gastric cancers", "COADREAD", {"STAD"}),
+        ("endometrial or ovarian cancer", "UCEC", {"OVARY"}),
+        ("breast and ovarian cancer", "BREAST", {"OVARY"}),
+    ],
+)
+def test_lists_never_drop_a_named_cancer(text: str, first: str, others: set[str]) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == first
+    assert match.ambiguous and "several cancers named" in match.qualifiers
+    assert others <= {a.cancer_type_id for a in match.alternatives}
+
+
+def test_lists_inside_lists_and_leukemia_lymphoma() -> None:
+    match = resolve("CLL/SLL or mantle cell lymphoma")
+    assert match is not None and match.cancer_type.id == "BNHL"
+    assert {"CLLSLL", "MCL"} <= {a.cancer_type_id for a in match.alternatives}
+    assert _id("B-lymphoblastic leukemia/lymphoma") == "BLL"  # one disease, not a list
+    assert _id("leukemia of the skin") == "LEUKEMIA"  # a blood cancer in the skin

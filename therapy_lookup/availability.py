@@ -344,7 +344,13 @@ class AvailabilityService:
                 }
             )
         )
-        return Availability(summary=_summary(result, narrower, broader), **result)
+        # Several cancers named: is the answer their common type, or the first one named?
+        holds_all = match is not None and bool(match.alternatives) and all(
+            self._is_a(a.cancer_type_id, cancer_type.id) for a in match.alternatives
+        )
+        return Availability(
+            summary=_summary(result, narrower, broader, holds_all=holds_all), **result
+        )
 
     def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
         """The coverage scopes that make the tables complete for this question (may be none)."""
@@ -461,7 +467,11 @@ def _where(region: str) -> str:
 
 
 def _summary(
-    r: dict[str, object], narrower: list[str], broader: Sequence[str] = ()
+    r: dict[str, object],
+    narrower: list[str],
+    broader: Sequence[str] = (),
+    *,
+    holds_all: bool = False,
 ) -> str:
     """One paragraph of plain language for an answer."""
     status = r["status"]
@@ -524,7 +534,7 @@ def _summary(
     match = r.get("diagnosis_match")
     if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:
         others = ", ".join(a.name for a in match.alternatives)
-        if match.ambiguous:
+        if holds_all:
             lead = f"The text names several cancers ({others}); this answer is about {ct.name}"
             lead += ", the type that holds them all"
         else:

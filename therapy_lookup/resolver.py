@@ -124,7 +124,9 @@ class DiagnosisMatch(BaseModel):
         default=(), description="Biomarkers named in the text, as canonical strings."
     )
     ambiguous: bool = Field(
-        default=False, description="The text names several types; this is their common type."
+        default=False,
+        description="The text names several types (listed in ``alternatives``): the answer is "
+        "their closest common type when that is still specific, else the first one named.",
     )
 
 
@@ -317,7 +319,8 @@ _MET_ORGAN = (
 )
 _MET_ORGANS = rf"{_MET_ORGAN}(?:\s*(?:,|/|and|&|or)\s*(?:the\s+)?{_MET_ORGAN})*"
 _METASTATIC_SITE = re.compile(
-    r"\b(?:secondary(?:\s+and\s+unspecified)?|metastatic)\s+(?:malignant\s+)?(?:neoplasms?|"
+    r"\b(?:secondary(?:\s+and\s+unspecified)?|metastatic)\s+(?:malignant\s+|carcinoid\s+|"
+    r"neuroendocrine\s+)?(?:neoplasms?|"
     r"cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies))(?:\s*,)?\s+(?:of|in|to)\s+"
     r"(?:the\s+)?(?P<icd>[^,;:()]+)"
     rf"|\bsecondary\s+(?P<organ>{_MET_ORGANS})\s+(?:cancers?|tumou?rs?|malignanc(?:y|ies)|"
@@ -664,7 +667,7 @@ for _i, _qualifier in enumerate(_QUALIFIERS):
     for _stem in _qualifier[0]:
         _QUALIFIER_BY_STEM.setdefault(_stem, []).append(_i)
 _ICD_RE = re.compile(
-    r"^\s*(?P<code>[A-DZ]\d{2}[A-Z]?(?:\.\d{1,4})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,4})?)?"
+    r"^\s*(?P<code>[A-DZ]\d[0-9A-B][A-Z]?(?:\.\d{1,4})?)(?:\s*-\s*[A-DZ]\d{2}(?:\.\d{1,4})?)?"
     r"(?=\s|$|[:,;])\s*[:,;-]?\s*",
     re.IGNORECASE,
 )
@@ -781,6 +784,11 @@ _METHOD_SCORE = {
     MatchMethod.FUZZY: 85.0,
 }
 _TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
+_LEUKEMIA_LYMPHOMA = re.compile(r"(leuka?emias?)\s*/\s*(lymphomas?)", re.IGNORECASE)
+# Separators of a list of cancers: , / ; | and "or", "and/or", "&".
+_LIST_SPLIT = re.compile(
+    r"\s*(?:,|/|;|\|)\s*(?:and\s+|or\s+)?|\s+(?:and\s*/\s*or|or|&)\s+", re.IGNORECASE
+)
 # Main types whose cancers arise in many organs: a named organ is then only their site.
 _ANY_ORGAN = frozenset({"LYMPH", "MYELOID", "SOFT_TISSUE", "PNS"})
 _MAX_FUZZY_TOKENS = 24
@@ -1086,6 +1094,9 @@ class DiagnosisResolver:
         biomarkers, rest = _extract_biomarkers(text)
         raw_tokens = _raw_tokens_cached(text)
         hit = self._lookup_tokens(_tokens_cached(text), raw_tokens)
+        if hit is None and biomarkers:
+            # "infantile fibrosarcoma ETV6-NTRK3": the name whole, before qualifiers are cut
+            hit = self._lookup_tokens(_tokens_cached(rest), _raw_tokens_cached(rest))
         qualifiers: tuple[str, ...] = ()
         if hit is None:
             labelled = self._resolve_rest(rest, rests) if _ICD_RE.match(rest) else None
@@ -1453,6 +1464,7 @@ class DiagnosisResolver:
                 h.type_id for h in hits
                 if h.type_id not in sites
                 and (main := self._tree.main_type(h.type_id).id) not in _ANY_ORGAN
+                and not self._tree.is_a(h.type_id, "HEME")
                 and (main == "OTHER" or main not in site_mains)
                 and not any(self._tree.related(h.type_id, t) for t in sites)
                 # "cutaneous SCC of the head and neck" names its organ itself
@@ -1490,7 +1502,7 @@ class DiagnosisResolver:
                         ambiguous=True, note="several cancers named")
         return _Hit(
             first.type_id, first.name, first.method, min(first.score, 75.0),
-            alts[1:] + first.alternatives, first.ambiguous, note="several cancers named",
+            alts[1:] + first.alternatives, True, note="several cancers named",
         )
 
     def _single_name_inside(
@@ -1523,32 +1535,55 @@ class DiagnosisResolver:
                     hit.ambiguous)
 
     def _listed(self, text: str) -> _Hit | None:
-        """Resolve "kidney,renal cell cancer" or "brain, breast, and prostate cancer".
+        """Resolve lists: "kidney,renal cell cancer", "endometrial or ovarian cancer".
 
         Parts without a head noun borrow the last part's. One lineage gives its deepest type;
-        several cancers give the first, with the others as alternatives and a low score.
+        several cancers go to :meth:`_several`. A part that names nothing makes the whole list
+        unresolved here (no cancer named in the text is silently dropped).
         """
-        parts = [p for p in re.split(r"\s*(?:,|/|;)\s*(?:and\s+|or\s+)?", text) if p.strip()]
-        if len(parts) < 2 or len(parts) > 8:
+        # "leukemia/lymphoma" names one disease (B-lymphoblastic leukemia/lymphoma).
+        text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)
+        parts = [p for p in _LIST_SPLIT.split(text) if p and p.strip()]
+        if len(parts) == 1 and " and " in f" {text.casefold()} ":
+            parts = [text]  # "colorectal and gastric cancers": split on "and" below
+        elif len(parts) < 2 or len(parts) > 8:
             return None
         last = _tokens(parts[-1])
         head = last[-1] if last and last[-1] in _GENERIC_HEADS else None
         hits: list[_Hit] = []
         for part in parts:
-            words = _tokens(part)
-            if not words:
-                continue
-            if head is not None and words[-1] not in _GENERIC_HEADS:
-                words = [*words, head]
-            hit = self._lookup_tokens(words, _raw_tokens_cached(part))
-            if hit is not None and all(h.type_id != hit.type_id for h in hits):
-                hits.append(hit)
-        if not hits:
+            found = self._list_part(part, head)
+            if found is None:
+                return None
+            for hit in found:
+                if all(h.type_id != hit.type_id for h in hits):
+                    hits.append(hit)
+        if not hits or (len(parts) == 1 and len(hits) < 2):
             return None
         deepest = max(hits, key=lambda h: self._depth[h.type_id])
         if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
             return _Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, 90.0))
         return self._several(hits)
+
+    def _list_part(self, part: str, head: str | None) -> list[_Hit] | None:
+        """The types one list part names (``[]`` for filler words only); ``None`` if unknown."""
+        words = _tokens(part)
+        if not [w for w in words if w not in _STOPWORDS and w not in _FILLERS]:
+            return []
+        if head is not None and words[-1] not in _GENERIC_HEADS:
+            words = [*words, head]
+        hit = self._lookup_tokens(words, _raw_tokens_cached(part))
+        if hit is not None:
+            return [hit]
+        if " and " in f" {part.casefold()} ":
+            # "prostate and bladder cancer": only when every side names a cancer.
+            sides = [
+                self._list_part(side, head)
+                for side in re.split(r"\s+and\s+", part, flags=re.IGNORECASE)
+            ]
+            if all(side for side in sides):
+                return [hit for side in sides if side for hit in side]
+        return None
 
     def _by_lineage(self, tokens: list[str]) -> _Hit | None:
         """Fall back on cell lineage + disease words: "T-cell large cell lymphoma" → MTNN."""
