@@ -784,6 +784,22 @@ _METHOD_SCORE = {
     MatchMethod.FUZZY: 85.0,
 }
 _TOP_GROUPS = frozenset({"CANCER", "SOLID", "HEME"})
+_AND_SPLIT = re.compile(r"\band\b", re.IGNORECASE)
+_WITH_SLASH = re.compile(r"\bw/o\b|\bw/", re.IGNORECASE)
+_CANCER_WORD_ENDINGS = ("oma", "omas", "emia", "emias", "cancer", "cancers", "tumor", "tumors")
+
+
+def _with_words(m: re.Match[str]) -> str:
+    """ "w/o" → "without ", "w/" → "with "."""
+    return "without " if m.group(0).casefold() == "w/o" else "with "
+
+
+def _looks_like_a_cancer(text: str) -> bool:
+    """Whether a text names some cancer, known or not ("Merkel cell carcinoma", "XYZoma")."""
+    tokens = _tokens(text)
+    return bool(_GENERIC_HEADS.intersection(tokens)) or any(
+        t.endswith(_CANCER_WORD_ENDINGS) for t in tokens
+    )
 _LEUKEMIA_LYMPHOMA = re.compile(r"(leuka?emias?)\s*/\s*(lymphomas?)", re.IGNORECASE)
 # Separators of a list of cancers: , / ; | and "or", "and/or", "&".
 _LIST_SPLIT = re.compile(
@@ -1541,8 +1557,9 @@ class DiagnosisResolver:
         several cancers go to :meth:`_several`. A part that names nothing makes the whole list
         unresolved here (no cancer named in the text is silently dropped).
         """
-        # "leukemia/lymphoma" names one disease (B-lymphoblastic leukemia/lymphoma).
+        # "leukemia/lymphoma" names one disease (B-lymphoblastic leukemia/lymphoma); "w/" is "with".
         text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)
+        text = _WITH_SLASH.sub(_with_words, text)
         parts = [p for p in _LIST_SPLIT.split(text) if p and p.strip()]
         if len(parts) == 1 and " and " in f" {text.casefold()} ":
             parts = [text]  # "colorectal and gastric cancers": split on "and" below
@@ -1554,7 +1571,9 @@ class DiagnosisResolver:
         for part in parts:
             found = self._list_part(part, head)
             if found is None:
-                return None
+                if _looks_like_a_cancer(part):
+                    return None  # an unknown cancer in the list: do not drop it silently
+                continue  # "DDLS, MDM2 amplified", "DLBCL, R-CHOP x6": a note, not a cancer
             for hit in found:
                 if all(h.type_id != hit.type_id for h in hits):
                     hits.append(hit)
@@ -1575,12 +1594,10 @@ class DiagnosisResolver:
         hit = self._lookup_tokens(words, _raw_tokens_cached(part))
         if hit is not None:
             return [hit]
-        if " and " in f" {part.casefold()} ":
+        pieces = [p for p in _AND_SPLIT.split(part) if p.strip()]
+        if len(pieces) > 1:
             # "prostate and bladder cancer": only when every side names a cancer.
-            sides = [
-                self._list_part(side, head)
-                for side in re.split(r"\s+and\s+", part, flags=re.IGNORECASE)
-            ]
+            sides = [self._list_part(piece, head) for piece in pieces]
             if all(side for side in sides):
                 return [hit for side in sides if side for hit in side]
         return None
