@@ -662,3 +662,27 @@ def test_lists_inside_lists_and_leukemia_lymphoma() -> None:
     assert {"CLLSLL", "MCL"} <= {a.cancer_type_id for a in match.alternatives}
     assert _id("B-lymphoblastic leukemia/lymphoma") == "BLL"  # one disease, not a list
     assert _id("leukemia of the skin") == "LEUKEMIA"  # a blood cancer in the skin
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dedifferentiated liposarcoma, MDM2 amplified", "DDLS"),
+        ("DLBCL, GCB subtype, R-CHOP x6", "DLBCLNOS"),
+        ("HNSCC, p16 negative", "HNSC"),
+    ],
+)
+def test_notes_after_a_comma_do_not_hide_the_diagnosis(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+def test_odd_conjunctions_never_crash() -> None:
+    import random
+
+    rng = random.Random(7)
+    words = ["and", "or", "/", ",", ";", "|", "breast", "cancer", "lymphoma", "w/", "and/or",
+             "of", "the", "ALL", "MM", "from", "after", "mets", "to", "liver", "non", "-"]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
+        match = resolve(text)
+        assert match is None or isinstance(match.score, float)

@@ -790,7 +790,7 @@ _CANCER_WORD_ENDINGS = ("oma", "omas", "emia", "emias", "cancer", "cancers", "tu
 
 
 def _with_words(m: re.Match[str]) -> str:
-    """ "w/o" → "without ", "w/" → "with "."""
+    """Replace "w/o" by "without " and "w/" by "with "."""
     return "without " if m.group(0).casefold() == "w/o" else "with "
 
 
