@@ -686,3 +686,11 @@ def test_odd_conjunctions_never_crash() -> None:
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
         match = resolve(text)
         assert match is None or isinstance(match.score, float)
+
+
+def test_a_relatives_past_cancer_is_family_history_but_a_caregivers_question_is_not() -> None:
+    assert resolve("sister had breast cancer") is None
+    assert resolve("patient's brother had AML") is None
+    assert _id("my dad has leukemia") == "LEUKEMIA"
+    assert _id("my dad was diagnosed with DLBCL") == "DLBCLNOS"
+    assert _id("my husband was just told he has stage 4 bowel cancer") == "BOWEL"

@@ -285,7 +285,11 @@ _NOT_A_DIAGNOSIS = re.compile(
     r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
     r"|\bf\s*hx\b|\bfh\s+of\b|\bsusceptib|\bpredisposi|\bexcluded\b|\bdifferential\b"
     r"|\bdied\s+(?:of|from)\b|\bdenie[sd]\b|\bmature\s+(?:cystic\s+)?teratoma"
-    r"|\bnon[\s-]*(?:cancerous|malignant)\b",
+    r"|\bnon[\s-]*(?:cancerous|malignant)\b"
+    # a relative's past cancer is family history ("sister had breast cancer"); "my dad has" or
+    # "was diagnosed with" is a caregiver asking about the patient and stays a diagnosis
+    r"|\b(?:sister|brother|mother|father|mom|mum|dad|aunt|uncle|grandmother|grandfather|grandma"
+    r"|grandpa|cousin|sibling|parent)s?\s+(?:had|passed\s+away)\b",
     re.IGNORECASE,
 )
 # ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
@@ -301,6 +305,7 @@ _NEGATABLE = frozenset(
 _NOT_A_DIAGNOSIS_HINTS = (
     "fam", "no", "negative", "rule", "/", "risk", "screen", "prevent", "without", "hx", "fh",
     "susceptib", "predisposi", "excluded", "differential", "died", "denie", "matur", "non",
+    " had", "passed",
 )
 # Any of the hints as a substring: one scan instead of one ``in`` per hint.
 _NOT_A_DIAGNOSIS_HINT = re.compile("|".join(re.escape(h) for h in _NOT_A_DIAGNOSIS_HINTS))
@@ -376,7 +381,8 @@ _FILLERS = frozenset(
         "car", "cart", "my", "mom", "mum", "dad", "mother", "father", "wife", "husband",
         "son", "daughter", "sister", "brother", "friend", "baby", "toddler", "teen",
         "teenager", "boy", "girl", "man", "woman", "men", "women", "has", "have", "had",
-        "having", "got", "get", "diagnosed", "living", "survivor", "germline", "somatic"
+        "having", "got", "get", "diagnosed", "living", "survivor", "germline", "somatic", "was",
+        "is", "been", "just", "told", "recently"
     ]
 )
 _SITE_WORDS = frozenset(
