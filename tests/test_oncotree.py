@@ -176,8 +176,11 @@ def test_imported_lymphomas_join_the_lymphoma_groups() -> None:
     assert not tree.is_a("AHCD", "LYMPHOMA")  # alpha heavy chain disease: no lymphoma by name
 
 
-def test_cache_folder_setting_is_shared_with_the_registry_client() -> None:
-    from therapy_lookup import oncotree
+def test_default_cache_folder_is_beside_the_registry_clients(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from therapy_lookup.ctgov import config
 
-    assert oncotree.CACHE_DIR_ENV == config.CACHE_DIR_ENV
+    monkeypatch.delenv(config.CACHE_DIR_ENV)
+    assert default_cache_dir().name == "oncotree"
+    assert default_cache_dir().parent == config.default_cache_dir().parent

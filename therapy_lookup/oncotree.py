@@ -31,7 +31,6 @@ from .cancer_types import CancerTypeTree
 from .models import CancerType, CancerTypeName, NameKind
 
 __all__ = [
-    "CACHE_DIR_ENV",
     "DEFAULT_MAX_AGE",
     "DEFAULT_URL",
     "HEME_TISSUES",
@@ -226,18 +225,12 @@ def merge_oncotree(
     return merged, (*names, *new_names)
 
 
-CACHE_DIR_ENV = "THERAPY_LOOKUP_CACHE_DIR"
-"""Environment variable naming the cache folder (shared with the ClinicalTrials.gov client)."""
-
-
 def default_cache_dir() -> Path:
     """Folder of the OncoTree download cache: ``$THERAPY_LOOKUP_CACHE_DIR`` or the platform's."""
-    import platformdirs  # only when downloading
+    from .ctgov import config  # the registry client's settings, imported only when downloading
 
-    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "oncotree"
+    configured = os.environ.get(config.CACHE_DIR_ENV, "").strip()
+    return Path(configured).expanduser() if configured else config.default_cache_dir("oncotree")
 
 
 def _groups_for(tree: CancerTypeTree, name: str, parent: str | None) -> tuple[str, ...]:
@@ -284,32 +277,30 @@ def fetch_oncotree(
     if offline and not use_cache:
         raise ValueError("offline=True needs the cache: conflicting options")
     from .ctgov.cache import ResponseCache  # the registry client's disk cache, on demand
+
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cache = ResponseCache(folder, name="OncoTree") if use_cache else None
     key = "oncotree:" + url
     try:
         entry = cache.get(key) if cache is not None else None
-        cached = _parse_cached(entry.body) if entry is not None else None
-        if cached is None:
-            entry = None
-        if cached is not None and entry is not None and (
-            offline or (not refresh and not entry.is_expired(max_age))
-        ):
-            return cached
-        if offline:
+        stored = _parse_cached(entry.body) if entry is not None else None
+        if stored is not None and entry is not None:
+            if offline or (not refresh and not entry.is_expired(max_age)):
+                return stored
+        elif offline:
             raise OncoTreeError(f"offline, and no OncoTree download from {url} is cached")
         try:
-            body = _download(url, session, timeout)
+            body, data = _download(url, session, timeout)
         except OncoTreeError as exc:
-            if cached is None or entry is None:
+            if stored is None or entry is None:
                 raise
             warnings.warn(
                 f"{exc}; using the copy cached {entry.age() / 86400:.1f} days ago",
                 StaleOncoTreeWarning,
                 stacklevel=2,
             )
-            return cached
-        nodes = parse_oncotree(json.loads(body))
+            return stored
+        nodes = parse_oncotree(data)
         if cache is not None:
             cache.set(key, body, url)
         return nodes
@@ -326,14 +317,13 @@ def _parse_cached(body: str) -> list[OncoTreeNode] | None:
         return None
 
 
-def _download(url: str, session: requests.Session | None, timeout: float) -> str:
-    """GET ``url`` and return its body, which must be JSON; raise :class:`OncoTreeError`."""
+def _download(url: str, session: requests.Session | None, timeout: float) -> tuple[str, Any]:
+    """GET ``url``; return its body and the JSON parsed from it, or raise :class:`OncoTreeError`."""
     http = session if session is not None else requests.Session()
     try:
         response = http.get(url, timeout=timeout, headers={"Accept": "application/json"})
         response.raise_for_status()
-        response.json()
-        return response.text
+        return response.text, json.loads(response.text)
     except (requests.exceptions.JSONDecodeError, ValueError) as exc:
         raise OncoTreeError(f"OncoTree at {url} did not return JSON: {exc}") from exc
     except requests.RequestException as exc:

@@ -337,6 +337,8 @@ _METASTATIC_SITE = re.compile(
     rf"|\b(?P<before>{_MET_ORGANS})\s+(?:metastas[ie]s|mets|secondaries|deposits)\b",
     re.IGNORECASE,
 )
+
+
 def _may_name_a_site(folded: str) -> bool:
     """Cheap test before :data:`_METASTATIC_SITE` (most texts name no metastatic site)."""
     return (
@@ -363,6 +365,8 @@ def _strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
 
     rest = _METASTATIC_SITE.sub(cut, text)
     return tuple(found), rest
+
+
 _FILLERS = frozenset(
     [
         "sporadic", "hereditary", "familial", "inherited", "nonhereditary", "non", "bilateral",
@@ -805,13 +809,16 @@ def _looks_like_a_cancer(text: str) -> bool:
     return bool(_GENERIC_HEADS.intersection(tokens)) or any(
         t.endswith(_CANCER_WORD_ENDINGS) for t in tokens
     )
+
+
 _LEUKEMIA_LYMPHOMA = re.compile(r"(leuka?emias?)\s*/\s*(lymphomas?)", re.IGNORECASE)
 # Separators of a list of cancers: , / ; | and "or", "and/or", "&".
 _LIST_SPLIT = re.compile(
     r"\s*(?:,|/|;|\|)\s*(?:and\s+|or\s+)?|\s+(?:and\s*/\s*or|or|&)\s+", re.IGNORECASE
 )
-# Main types whose cancers arise in many organs: a named organ is then only their site.
-_ANY_ORGAN = frozenset({"LYMPH", "MYELOID", "SOFT_TISSUE", "PNS"})
+# Main types (besides blood cancers) whose cancers arise in many organs: a named organ is then
+# only their site.
+_ANY_ORGAN = frozenset({"SOFT_TISSUE", "PNS"})
 _MAX_FUZZY_TOKENS = 24
 _REST_CACHE_SIZE = 8192
 _FUZZY_CUTOFF = 90.0
@@ -939,6 +946,7 @@ class DiagnosisResolver:
         self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
         self._codes = {tid: self._tree.nearest_oncotree_code(tid) for tid in self._tree}
         self._own_code = {tid: bool(self._tree[tid].oncotree_code) for tid in self._tree}
+        self._main = {tid: self._tree.main_type(tid).id for tid in self._tree}
 
     def clear_cache(self) -> None:
         """Forget the answers remembered for texts already resolved."""
@@ -1120,10 +1128,11 @@ class DiagnosisResolver:
             hit = self._lookup_tokens(_tokens_cached(rest), _raw_tokens_cached(rest))
         qualifiers: tuple[str, ...] = ()
         if hit is None:
-            labelled = self._resolve_rest(rest, rests) if _ICD_RE.match(rest) else None
+            icd = _ICD_RE.match(rest) is not None
+            labelled = self._resolve_rest(rest, rests) if icd else None
             qualifiers, stripped = _extract_qualifiers(rest)
             hit = self._resolve_rest(stripped, rests)
-            if hit is None and sites and _ICD_RE.match(rest) is None:
+            if hit is None and sites and not icd:
                 hit = self._primary_named(stripped, rests)
             # An ICD-10 label is read whole first ("… of scalp and neck" names a site).
             if labelled is not None and (
@@ -1426,14 +1435,45 @@ class DiagnosisResolver:
         if not hits:
             return None
         if len(hits) > 1:
-            # "median OS in NSCLC": a 2-letter code beside a longer name is likely not a type.
-            short = {
-                h.type_id for h in hits
-                if where[h.type_id][1] - where[h.type_id][0] == 1
-                and len(tokens[where[h.type_id][0]]) <= 2
-            }
-            if short and len(short) < len(hits):
-                hits = [h for h in hits if h.type_id not in short]
+            hits = self._narrow(hits, where, sites, tokens)
+        if uncovered and not _GENERIC_HEADS.intersection(tokens) and all(
+            self._tree[h.type_id].parent in _TOP_GROUPS
+            and not _GENERIC_HEADS.intersection(_tokens_cached(h.name))
+            for h in hits
+        ):
+            return None  # an organ and an unknown word ("enlarged lymph nodes") is no diagnosis
+        deepest = max(hits, key=lambda h: self._depth[h.type_id])
+        if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
+            primary = deepest
+            score = min(primary.score, 93.0) * coverage / 100.0
+            return _Hit(
+                primary.type_id, primary.name, primary.method, round(score, 1),
+                primary.alternatives, primary.ambiguous,
+            )
+        several = self._several(hits)
+        return several._replace(score=round(several.score * coverage / 100.0, 1))
+
+    def _narrow(
+        self,
+        hits: list[_Hit],
+        where: dict[str, tuple[int, int]],
+        sites: set[str],
+        tokens: list[str],
+    ) -> list[_Hit]:
+        """Drop, of several types found in one text, those that are not what the text names.
+
+        Short codes beside a real name, history after "after", what precedes "from", organs
+        that are only a site; what stays may still be several cancers.
+        """
+        sites = set(sites)
+        # "median OS in NSCLC": a 2-letter code beside a longer name is likely not a type.
+        short = {
+            h.type_id for h in hits
+            if where[h.type_id][1] - where[h.type_id][0] == 1
+            and len(tokens[where[h.type_id][0]]) <= 2
+        }
+        if short and len(short) < len(hits):
+            hits = [h for h in hits if h.type_id not in short]
         if len(hits) > 1:
             # "leukemia after radiation for Hodgkin lymphoma": what follows is history.
             for word in ("after", "following"):
@@ -1463,7 +1503,7 @@ class DiagnosisResolver:
                     self._tree[organ.type_id].parent in _TOP_GROUPS
                     and self._tree[other.type_id].parent not in _TOP_GROUPS
                     and not self._tree.related(organ.type_id, other.type_id)
-                    and self._tree.main_type(other.type_id).id != "OTHER"
+                    and self._main[other.type_id] != "OTHER"
                     and not _CONJUNCTIONS.intersection(
                         tokens[where[organ.type_id][1]:where[other.type_id][0]]
                     )
@@ -1472,7 +1512,7 @@ class DiagnosisResolver:
         if len(hits) > 1:
             # A histology filed under "unknown primary" (SCC, NOS; NET, NOS) never outranks a
             # site the text names ("SCC of the anal canal", "carcinoid of the small bowel").
-            nos = [h for h in hits if self._tree.main_type(h.type_id).id == "OTHER"]
+            nos = [h for h in hits if self._main[h.type_id] == "OTHER"]
             if nos and len(nos) < len(hits):
                 hits = [h for h in hits if h not in nos]
         if len(hits) > 1 and sites and len(sites) < len(hits):
@@ -1480,11 +1520,11 @@ class DiagnosisResolver:
             # the other type belongs to another organ ("papillary carcinoma of the kidney" is
             # no thyroid cancer) or is a histology of unknown primary ("SCC of the anal canal"):
             # then the organ is what the text says for sure (unless the type's name says its organ).
-            site_mains = {self._tree.main_type(t).id for t in sites}
+            site_mains = {self._main[t] for t in sites}
             clash = {
                 h.type_id for h in hits
                 if h.type_id not in sites
-                and (main := self._tree.main_type(h.type_id).id) not in _ANY_ORGAN
+                and (main := self._main[h.type_id]) not in _ANY_ORGAN
                 and not self._tree.is_a(h.type_id, "HEME")
                 and (main == "OTHER" or main not in site_mains)
                 and not any(self._tree.related(h.type_id, t) for t in sites)
@@ -1493,22 +1533,7 @@ class DiagnosisResolver:
             }
             drop = clash if clash else sites
             hits = [h for h in hits if h.type_id not in drop]
-        if uncovered and not _GENERIC_HEADS.intersection(tokens) and all(
-            self._tree[h.type_id].parent in _TOP_GROUPS
-            and not _GENERIC_HEADS.intersection(_tokens_cached(h.name))
-            for h in hits
-        ):
-            return None  # an organ and an unknown word ("enlarged lymph nodes") is no diagnosis
-        deepest = max(hits, key=lambda h: self._depth[h.type_id])
-        if all(self._tree.is_a(deepest.type_id, h.type_id) for h in hits):
-            primary = deepest
-            score = min(primary.score, 93.0) * coverage / 100.0
-            return _Hit(
-                primary.type_id, primary.name, primary.method, round(score, 1),
-                primary.alternatives, primary.ambiguous,
-            )
-        several = self._several(hits)
-        return several._replace(score=round(several.score * coverage / 100.0, 1))
+        return hits
 
     def _several(self, hits: Sequence[_Hit]) -> _Hit:
         """Several cancers named: their closest common type if still specific, else the first.
@@ -1559,8 +1584,9 @@ class DiagnosisResolver:
         """Resolve lists: "kidney,renal cell cancer", "endometrial or ovarian cancer".
 
         Parts without a head noun borrow the last part's. One lineage gives its deepest type;
-        several cancers go to :meth:`_several`. A part that names nothing makes the whole list
-        unresolved here (no cancer named in the text is silently dropped).
+        several cancers go to :meth:`_several`. A part that looks like a cancer but is unknown
+        makes the whole list unresolved here (no named cancer is silently dropped); other
+        unknown parts are notes ("MDM2 amplified") and are skipped.
         """
         # "leukemia/lymphoma" names one disease (B-lymphoblastic leukemia/lymphoma); "w/" is "with".
         text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)

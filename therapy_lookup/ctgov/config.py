@@ -41,9 +41,12 @@ def default_user_agent() -> str:
     return f"therapy_lookup/{library_version()} (+https://pypi.org/project/therapy_lookup/)"
 
 
-def default_cache_dir() -> Path:
-    """Return the platform user cache folder used when no cache dir is configured."""
-    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "ctgov"
+def default_cache_dir(part: str = "ctgov") -> Path:
+    """Return the platform user cache folder used when no cache dir is configured.
+
+    ``part`` names the subfolder: ``ctgov`` for this client; the OncoTree download uses its own.
+    """
+    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / part
 
 
 def _positive(name: str, value: float, *, allow_zero: bool = False) -> None:
