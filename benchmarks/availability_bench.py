@@ -26,7 +26,7 @@ def main() -> None:
     tracemalloc.start()
     t0 = time.perf_counter()
     import therapy_lookup as tl
-    from therapy_lookup.availability import default_service
+    from therapy_lookup.answers.availability import default_service
 
     t1 = time.perf_counter()
     default_service()

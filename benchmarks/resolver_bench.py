@@ -18,7 +18,7 @@ import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 
-from therapy_lookup.cancer_types import load_cancer_type_names, load_cancer_types
+from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
 from therapy_lookup.resolver import DiagnosisResolver
 
 QUALIFIERS = ["stage IV", "metastatic", "R/R", "relapsed", "pediatric", "adult", "grade 2",

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from therapy_lookup import _tables
-from therapy_lookup.cancer_types import (
+from therapy_lookup.errors import DataError
+from therapy_lookup.knowledge import tables as _tables
+from therapy_lookup.knowledge.cancer_types import (
     CancerTypeTree,
     check_cancer_types,
     format_tables,
     load_cancer_type_names,
     load_cancer_types,
 )
-from therapy_lookup.models import CancerType, NameKind
+from therapy_lookup.knowledge.models import CancerType, NameKind
 from therapy_lookup.resolver import normalise
 
 # Names that deliberately point at several types: the resolver treats them as ambiguous.
@@ -190,7 +191,7 @@ def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.Monkey
     monkeypatch.setattr(_tables, "data_dir", lambda: tmp_path)
     load_cancer_types.cache_clear()
     try:
-        with pytest.raises(_tables.DataError) as info:
+        with pytest.raises(DataError) as info:
             load_cancer_types()
         text = str(info.value)
         assert "bad id" in text
@@ -201,7 +202,7 @@ def test_loader_raises_data_error_listing_bad_records(monkeypatch: pytest.Monkey
 
 
 def test_format_command_rewrites_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from therapy_lookup.cancer_types import format_tables
+    from therapy_lookup.knowledge.cancer_types import format_tables
 
     (tmp_path / "cancer_types.csv").write_text(
         "id,name,parent,also_under,oncotree_code,ncit_code\r\nB,B,A,,,\r\nA,A,,,,\r\n",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from therapy_lookup.cancer_types import UnknownCancerTypeError, load_cancer_types
+from therapy_lookup.errors import UnknownCancerTypeError
+from therapy_lookup.knowledge.cancer_types import load_cancer_types
 
 
 def test_ancestors_and_lineage() -> None:

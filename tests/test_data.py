@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from therapy_lookup import _tables
-from therapy_lookup.catalog import TABLES, Catalog, load_catalog
-from therapy_lookup.models import Agency, Approval, ApprovalStatus, Product
-from therapy_lookup.therapies import normalise_therapy
+from therapy_lookup.errors import DataError
+from therapy_lookup.knowledge import tables as _tables
+from therapy_lookup.knowledge.catalog import TABLES, Catalog, load_catalog
+from therapy_lookup.knowledge.models import Agency, Approval, ApprovalStatus, Product
+from therapy_lookup.knowledge.therapies import normalise_therapy
 
 TODAY = dt.date(2026, 11, 22)
 FORMAT_HINT = "run `python -m therapy_lookup.lint --format` to rewrite the tables"
@@ -189,7 +190,7 @@ def test_broken_references_are_all_listed(catalog: Catalog) -> None:
         approval.model_copy(update={"id": "x1", "product": "no-such-product"}),
         approval.model_copy(update={"id": "x2", "cancer_types": ("NO_SUCH_TYPE",)}),
     ]
-    with pytest.raises(_tables.DataError) as info:
+    with pytest.raises(DataError) as info:
         Catalog(
             therapy_classes=catalog.therapy_classes.values(),
             products=catalog.products.values(),

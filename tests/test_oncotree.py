@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from therapy_lookup.cancer_types import load_cancer_type_names, load_cancer_types
+from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
 from therapy_lookup.oncotree import (
     DEFAULT_URL,
     OncoTreeError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from therapy_lookup import UnknownDiagnosisError, ask
-from therapy_lookup.availability import default_service
-from therapy_lookup.questions import parse_question
+from therapy_lookup.answers.availability import default_service
+from therapy_lookup.answers.questions import parse_question
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from therapy_lookup.cancer_types import CancerTypeTree, load_cancer_types
-from therapy_lookup.models import CancerType, CancerTypeName, NameKind
+from therapy_lookup.knowledge.cancer_types import CancerTypeTree, load_cancer_types
+from therapy_lookup.knowledge.models import CancerType, CancerTypeName, NameKind
 from therapy_lookup.resolver import (
     MAX_QUERY_LENGTH,
     DiagnosisMatch,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .availability import (
+from .answers.availability import (
     DISCLAIMER,
     ApprovalMatch,
     Availability,
@@ -23,15 +23,19 @@ from .availability import (
     RelatedReason,
     check_availability,
 )
-from .cancer_types import CancerTypeTree, UnknownCancerTypeError, load_cancer_types
-from .catalog import Catalog, load_catalog
+from .answers.questions import ask
 from .errors import (
+    DataError,
     InvalidRegionError,
     TherapyLookupError,
+    TherapyLookupWarning,
+    UnknownCancerTypeError,
     UnknownDiagnosisError,
     UnknownTherapyError,
 )
-from .models import (
+from .knowledge.cancer_types import CancerTypeTree, load_cancer_types
+from .knowledge.catalog import Catalog, load_catalog
+from .knowledge.models import (
     Agency,
     Approval,
     ApprovalStatus,
@@ -41,7 +45,7 @@ from .models import (
     SafetyFact,
     TherapyClass,
 )
-from .questions import ask
+from .knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
 from .resolver import (
     DiagnosisMatch,
     DiagnosisResolver,
@@ -50,7 +54,6 @@ from .resolver import (
     resolve_many,
     search_diagnoses,
 )
-from .therapies import TherapyKind, TherapyRef, TherapyResolver
 
 try:
     __version__ = version("therapy_lookup")
@@ -71,6 +74,7 @@ __all__ = [
     "CancerTypeTree",
     "Catalog",
     "Coverage",
+    "DataError",
     "DiagnosisMatch",
     "DiagnosisResolver",
     "InvalidRegionError",
@@ -83,6 +87,7 @@ __all__ = [
     "TherapyClass",
     "TherapyKind",
     "TherapyLookupError",
+    "TherapyLookupWarning",
     "TherapyRef",
     "TherapyResolver",
     "UnknownCancerTypeError",

@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from .availability import Availability, check_availability, default_service
+from .answers.availability import Availability, check_availability, default_service
+from .answers.questions import ask, is_trial_question, parse_question
+from .answers.trials import OPEN_STATUSES, TrialSearch, find_trials
 from .ctgov import CTGovError, GeoFilter
 from .errors import TherapyLookupError, UnknownDiagnosisError
-from .questions import ask, is_trial_question, parse_question
 from .resolver import DiagnosisMatch, resolve, search_diagnoses
-from .trials import OPEN_STATUSES, TrialSearch, find_trials
 
 __all__ = ["format_availability", "format_trials", "main"]
 

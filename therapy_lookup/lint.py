@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import cancer_types, catalog
-from ._tables import DataError
+from .errors import DataError
+from .knowledge import cancer_types, catalog
 
 __all__ = ["main"]
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import diskcache
 
+from ..errors import TherapyLookupWarning
 from .query import normalized_items
 
 __all__ = ["CacheEntry", "CacheWarning", "ResponseCache", "cache_key"]
@@ -29,7 +30,7 @@ _FORMAT = 1
 _MAGIC = f"ctgov-cache/{_FORMAT}"
 
 
-class CacheWarning(UserWarning):
+class CacheWarning(TherapyLookupWarning):
     """The disk cache could not be used and was disabled (results are still correct)."""
 
 

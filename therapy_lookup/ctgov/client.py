@@ -14,6 +14,7 @@ from typing import Any
 import pydantic
 import requests
 
+from ..errors import TherapyLookupWarning
 from .cache import ResponseCache, cache_key
 from .config import ClientConfig
 from .enums import OverallStatus, Phase, Sex
@@ -47,7 +48,7 @@ _UNREACHABLE = (CTGovUnavailable, CTGovServerError, CTGovRateLimited)
 _VERSION_TTL = 3600.0
 
 
-class StaleDataWarning(UserWarning):
+class StaleDataWarning(TherapyLookupWarning):
     """The registry was unreachable and a cached (possibly expired) answer was served."""
 
 

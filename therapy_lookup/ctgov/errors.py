@@ -6,6 +6,8 @@ HTTP status codes are mapped to classes in exactly one place, :func:`error_for_s
 
 from __future__ import annotations
 
+from ..errors import TherapyLookupError
+
 __all__ = [
     "CTGovBadRequest",
     "CTGovDecodeError",
@@ -34,7 +36,7 @@ def _excerpt(body: str | None) -> str:
     return body
 
 
-class CTGovError(Exception):
+class CTGovError(TherapyLookupError):
     """Root of all errors raised by the ClinicalTrials.gov client."""
 
     def __init__(

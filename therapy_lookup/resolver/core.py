@@ -37,12 +37,10 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
-from .cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
-from .models import CancerType, CancerTypeName, NameKind
-from .oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
+from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
+from ..knowledge.models import CancerType, CancerTypeName, NameKind
+from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -1088,6 +1086,7 @@ class DiagnosisResolver:
                     if not e.case_sensitive:
                         offer(e.type_id, 80.0 * len(norm) / len(key), e.name, MatchMethod.FUZZY)
         if norm:
+            from rapidfuzz import fuzz, process  # loaded on the first fuzzy lookup
             for choice, score, _ in process.extract(
                 norm, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 3,
                 score_cutoff=70,
@@ -1673,6 +1672,9 @@ class DiagnosisResolver:
                 fixed.append(tok)
                 continue
             limit = 2 if len(tok) >= 7 else 1
+            from rapidfuzz import process  # loaded on the first fuzzy lookup
+            from rapidfuzz.distance import OSA
+
             found = process.extractOne(
                 tok, self._vocab.get(tok[0], ()), scorer=OSA.distance, score_cutoff=limit,
             )
@@ -1691,6 +1693,7 @@ class DiagnosisResolver:
         # fuzz.ratio >= 90 needs lengths within 9/11 of each other: look at those choices only.
         lo = bisect.bisect_left(self._choice_lengths, len(norm) * 9 // 11)
         hi = bisect.bisect_right(self._choice_lengths, len(norm) * 11 // 9 + 1)
+        from rapidfuzz import fuzz, process  # loaded on the first fuzzy lookup
         found = process.extractOne(
             norm, self._choices[lo:hi], scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
@@ -1759,6 +1762,7 @@ def _construct(model: type[_M], values: dict[str, Any]) -> _M:
 
 def _tokens_align(left: list[str], right: list[str]) -> bool:
     """Check that every word on each side has a close counterpart (≤ 2 edits) on the other."""
+    from rapidfuzz.distance import OSA  # loaded on the first fuzzy lookup
 
     def covered(a: list[str], b: list[str]) -> bool:
         return all(any(OSA.distance(x, y, score_cutoff=2) <= 2 for y in b) for x in a)

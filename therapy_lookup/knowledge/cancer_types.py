@@ -6,12 +6,12 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from . import _tables
+from ..errors import DataError, RecordError, UnknownCancerTypeError
+from . import tables as _tables
 from .models import CancerType, CancerTypeName
 
 __all__ = [
     "CancerTypeTree",
-    "UnknownCancerTypeError",
     "check_cancer_types",
     "format_tables",
     "load_cancer_type_names",
@@ -20,15 +20,6 @@ __all__ = [
 
 TYPES_TABLE = "cancer_types"
 NAMES_TABLE = "cancer_type_names"
-
-
-class UnknownCancerTypeError(LookupError):
-    """A cancer type id that the tree does not hold."""
-
-    def __init__(self, type_id: str) -> None:
-        """Name the unknown id."""
-        super().__init__(f"unknown cancer type id {type_id!r}")
-        self.type_id = type_id
 
 
 class CancerTypeTree(Mapping[str, CancerType]):
@@ -213,19 +204,19 @@ class CancerTypeTree(Mapping[str, CancerType]):
 # Loading and checking the curated tables
 
 
-def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tables.RecordError]:
+def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[RecordError]:
     """List every structural problem of ``types``.
 
     Duplicate ids or OncoTree codes, unknown parents, cycles (line numbers assume one type a
     row, in order, after a header).
     """
-    errors: list[_tables.RecordError] = []
+    errors: list[RecordError] = []
     by_id: dict[str, CancerType] = {}
     line = {}
     codes: dict[str, str] = {}
     for lineno, t in enumerate(types, start=2):
         if t.id in by_id:
-            errors.append(_tables.RecordError(file, lineno, t.id, "duplicate id"))
+            errors.append(RecordError(file, lineno, t.id, "duplicate id"))
             continue
         by_id[t.id] = t
         line[t.id] = lineno
@@ -233,7 +224,7 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
             code = t.oncotree_code.upper()
             if code in codes:
                 errors.append(
-                    _tables.RecordError(
+                    RecordError(
                         file, lineno, t.id, f"OncoTree code {code} also on {codes[code]}"
                     )
                 )
@@ -242,16 +233,16 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
     for t in by_id.values():
         if t.parent is not None and t.parent not in by_id:
             errors.append(
-                _tables.RecordError(file, line[t.id], t.id, f"unknown parent {t.parent!r}")
+                RecordError(file, line[t.id], t.id, f"unknown parent {t.parent!r}")
             )
         for group in t.also_under:
             if group not in by_id:
                 errors.append(
-                    _tables.RecordError(file, line[t.id], t.id, f"unknown group {group!r}")
+                    RecordError(file, line[t.id], t.id, f"unknown group {group!r}")
                 )
             elif group == t.parent or group == t.id:
                 errors.append(
-                    _tables.RecordError(file, line[t.id], t.id, f"{group!r} listed twice")
+                    RecordError(file, line[t.id], t.id, f"{group!r} listed twice")
                 )
     for t in by_id.values():
         seen = {t.id}
@@ -259,7 +250,7 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
         while current is not None and current in by_id:
             if current in seen:
                 errors.append(
-                    _tables.RecordError(file, line[t.id], t.id, "parent links form a cycle")
+                    RecordError(file, line[t.id], t.id, "parent links form a cycle")
                 )
                 break
             seen.add(current)
@@ -270,9 +261,9 @@ def check_cancer_types(types: Sequence[CancerType], file: str = "") -> list[_tab
 
 def _group_cycles(
     by_id: Mapping[str, CancerType], line: Mapping[str, int], file: str
-) -> list[_tables.RecordError]:
+) -> list[RecordError]:
     """Report types that are their own ancestor through parent and group links together."""
-    errors: list[_tables.RecordError] = []
+    errors: list[RecordError] = []
     for t in by_id.values():
         if not t.also_under:
             continue
@@ -282,7 +273,7 @@ def _group_cycles(
             current = stack.pop()
             if current == t.id:
                 errors.append(
-                    _tables.RecordError(file, line[t.id], t.id, "group links form a cycle")
+                    RecordError(file, line[t.id], t.id, "group links form a cycle")
                 )
                 break
             if current in seen or current not in by_id:
@@ -295,35 +286,35 @@ def _group_cycles(
 
 @functools.lru_cache(maxsize=1)
 def load_cancer_types() -> CancerTypeTree:
-    """Load the curated cancer type tree (once); raise :class:`~._tables.DataError` if bad."""
-    errors: list[_tables.RecordError] = []
+    """Load the curated cancer type tree (once); raise :class:`~.DataError` if bad."""
+    errors: list[RecordError] = []
     files = _tables.table_files(TYPES_TABLE)
     types = _tables.parse_rows(CancerType, files, key="id", errors=errors)
     errors.extend(check_cancer_types(types, files[0].name))
     if errors:
-        raise _tables.DataError(errors)
+        raise DataError(errors)
     return CancerTypeTree(types)
 
 
 @functools.lru_cache(maxsize=1)
 def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
-    """Load the curated names of cancer types (once); raise :class:`~._tables.DataError`.
+    """Load the curated names of cancer types (once); raise :class:`~.DataError`.
 
     Every name must point at a known type.
     """
     tree = load_cancer_types()
-    errors: list[_tables.RecordError] = []
+    errors: list[RecordError] = []
     files = _tables.table_files(NAMES_TABLE)
     names = _tables.parse_rows(CancerTypeName, files, key="cancer_type", errors=errors)
     for lineno, n in enumerate(names, start=2):
         if n.cancer_type not in tree:
             errors.append(
-                _tables.RecordError(
+                RecordError(
                     files[0].name, lineno, n.cancer_type, f"unknown cancer type for {n.name!r}"
                 )
             )
     if errors:
-        raise _tables.DataError(errors)
+        raise DataError(errors)
     return tuple(names)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..errors import UnknownDiagnosisError
+from ..knowledge.therapies import normalise_therapy
 from .availability import Availability, AvailabilityService, default_service
-from .errors import UnknownDiagnosisError
-from .therapies import normalise_therapy
 
 __all__ = ["ask", "is_trial_question", "parse_question"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import _tables
-from ._tables import DataError, RecordError
+from ..errors import DataError, RecordError
+from . import tables as _tables
 from .cancer_types import CancerTypeTree, load_cancer_types
 from .models import Approval, CoverageScope, Product, SafetyFact, TherapyClass
 

@@ -10,12 +10,13 @@ import csv
 import io
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from ..errors import RecordError
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -24,8 +25,6 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "LIST_SEPARATOR",
-    "DataError",
-    "RecordError",
     "data_dir",
     "dump_csv",
     "list_fields",
@@ -66,32 +65,6 @@ def table_files(name: str) -> list[Traversable]:
             (f for f in folder.iterdir() if f.name.endswith(".csv")), key=lambda f: f.name
         )
     raise FileNotFoundError(f"no table {name!r} in {root}")
-
-
-@dataclass(frozen=True)
-class RecordError:
-    """One bad record: where it is and what is wrong with it."""
-
-    file: str
-    line: int
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        """Render as ``file:line [key] message``."""
-        return f"{self.file}:{self.line} [{self.key}] {self.message}"
-
-
-@dataclass
-class DataError(Exception):
-    """The curated tables hold bad records; every one of them is listed."""
-
-    errors: list[RecordError] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        """List every bad record, one a line."""
-        lines = "\n".join(f"  {e}" for e in self.errors)
-        return f"{len(self.errors)} bad record(s) in therapy_lookup's data:\n{lines}"
 
 
 def read_csv_rows(file: Traversable) -> tuple[list[str], list[dict[str, str]]]:

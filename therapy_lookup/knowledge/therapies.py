@@ -8,10 +8,9 @@ from collections import defaultdict
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz, process
 
+from ..errors import UnknownTherapyError
 from .catalog import Catalog
-from .errors import UnknownTherapyError
 
 __all__ = ["TherapyKind", "TherapyRef", "TherapyResolver", "normalise_therapy"]
 
@@ -115,6 +114,7 @@ class TherapyResolver:
         key = normalise_therapy(text)[:200]
         out: dict[tuple[TherapyKind, str], TherapyRef] = {(r.kind, r.id): r for r in exact}
         if key:
+            from rapidfuzz import fuzz, process  # loaded on the first fuzzy lookup
             for choice, score, _ in process.extract(
                 key, self._choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
             ):
@@ -138,6 +138,7 @@ class TherapyResolver:
         key = normalise_therapy(text)
         candidates = []
         if len(key) >= _FUZZY_MIN_LENGTH:
+            from rapidfuzz import fuzz, process  # loaded on the first fuzzy lookup
             candidates = process.extract(
                 key, self._choices, scorer=fuzz.ratio, limit=3, score_cutoff=_FUZZY_CUTOFF
             )

@@ -10,10 +10,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .cancer_types import CancerTypeTree
-from .catalog import Catalog, load_catalog
-from .errors import InvalidRegionError, UnknownDiagnosisError
-from .models import (
+from ..errors import InvalidRegionError, UnknownDiagnosisError
+from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge.catalog import Catalog, load_catalog
+from ..knowledge.models import (
     AGENCY_REGION,
     REGIONS,
     Agency,
@@ -23,8 +23,8 @@ from .models import (
     Product,
     SafetyFact,
 )
-from .resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
-from .therapies import TherapyKind, TherapyRef, TherapyResolver
+from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
+from ..resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
 
 __all__ = [
     "DISCLAIMER",

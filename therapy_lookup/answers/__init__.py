@@ -1,0 +1,1 @@
+"""Answers: availability, questions and trials, built on the knowledge and the resolver."""

@@ -1,0 +1,1 @@
+"""Knowledge: the curated tables, cancer types, therapies and their models (never the network)."""
