@@ -36,19 +36,6 @@ OPEN_STATUSES: tuple[OverallStatus, ...] = (
 )
 """Statuses of studies that may still enrol patients."""
 
-#: Words ClinicalTrials.gov searches well for each therapy class (others use the class name).
-_CLASS_TERMS: dict[str, str] = {
-    "car_t": "CAR T",
-    "tcr_t": "TCR",
-    "til": "tumor infiltrating lymphocytes",
-    "car_nk": "CAR NK",
-    "bispecific_antibody": "bispecific",
-    "checkpoint_inhibitor": "checkpoint inhibitor",
-    "pd1_inhibitor": "PD-1",
-    "pdl1_inhibitor": "PD-L1",
-}
-
-
 class TrialSearch(BaseModel):
     """Studies found for a diagnosis (and a therapy), with where they came from."""
 
@@ -76,7 +63,8 @@ def intervention_query(therapy: TherapyRef, service: AvailabilityService) -> str
         return service.catalog.products[therapy.id].generic_name
     if therapy.id == "systemic_therapy":
         return None
-    return _CLASS_TERMS.get(therapy.id, service.catalog.therapy_classes[therapy.id].name)
+    therapy_class = service.catalog.therapy_classes[therapy.id]
+    return therapy_class.registry_terms[0] if therapy_class.registry_terms else therapy_class.name
 
 
 def _condition_text(cancer_type: CancerType) -> str:

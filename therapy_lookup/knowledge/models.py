@@ -176,6 +176,13 @@ class TherapyClass(BaseModel):
     parent: Slug | None = Field(default=None, description="Id of the broader class.")
     synonyms: tuple[str, ...] = Field(default=(), description="Other names users type.")
     description: str = Field(min_length=1, description="One-sentence plain-language definition.")
+    description_source: HttpUrl | None = Field(
+        default=None, description="Where the definition comes from (e.g. the NCI dictionary)."
+    )
+    registry_terms: tuple[str, ...] = Field(
+        default=(),
+        description="Words ClinicalTrials.gov searches well for this class (else its name).",
+    )
 
 
 class CancerType(BaseModel):
