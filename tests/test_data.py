@@ -166,7 +166,7 @@ def test_data_folder_is_packaged() -> None:
 def test_every_bad_record_is_reported_at_once(tmp_path: Path) -> None:
     header = ",".join(Approval.model_fields)
     good = (
-        "ok-row,yescarta,FDA,LBCL,LBCL,,,,,,adults,18,,2017-10-18,regular,,active,,"
+        "ok-row,yescarta,FDA,LBCL,LBCL,,,,,,,adults,18,,2017-10-18,regular,,active,,,"
         "https://www.fda.gov/x,2026-11-22,"
     )
     bad = [

@@ -30,6 +30,7 @@ __all__ = [
     "Product",
     "SafetyFact",
     "SafetyKind",
+    "Stage",
     "TherapyClass",
 ]
 
@@ -136,6 +137,19 @@ class ApprovalStatus(str, Enum):
     def is_approved(self) -> bool:
         """Whether a patient can be treated under this approval today."""
         return self in (ApprovalStatus.ACTIVE, ApprovalStatus.WITHDRAWAL_ANNOUNCED)
+
+
+class Stage(str, Enum):
+    """A disease stage or extent a label is restricted to (a condition, never a cancer type)."""
+
+    EARLY = "early"
+    LIMITED = "limited-stage"
+    EXTENSIVE = "extensive-stage"
+    RESECTABLE = "resectable"
+    UNRESECTABLE = "unresectable"
+    LOCALLY_ADVANCED = "locally advanced"
+    ADVANCED = "advanced"
+    METASTATIC = "metastatic"
 
 
 class CellSource(str, Enum):
@@ -256,6 +270,9 @@ class Approval(BaseModel):
         default=(), description="Required biomarker; any one of the listed values qualifies."
     )
     hla: tuple[str, ...] = Field(default=(), description="Required HLA type(s), any one of them.")
+    stage: tuple[Stage, ...] = Field(
+        default=(), description="Stage(s) or extent the label is for; any one of them qualifies."
+    )
     line_of_therapy: str | None = Field(default=None, description="Line, as the label words it.")
     min_prior_lines: int | None = Field(
         default=None, ge=0, le=10, description="Prior systemic lines required, if the label says."
@@ -271,6 +288,9 @@ class Approval(BaseModel):
     status: ApprovalStatus = Field(description="Where it stands today.")
     status_date: PartialDate | None = Field(
         default=None, description="When the status last changed (withdrawal, CRL, …)."
+    )
+    decision_due: PartialDate | None = Field(
+        default=None, description="For a pending filing: when the agency's decision is expected."
     )
     sources: tuple[HttpUrl, ...] = Field(min_length=1, description="Where the facts come from.")
     checked_on: dt.date = Field(description="When the facts were last checked.")
