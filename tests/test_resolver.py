@@ -22,6 +22,8 @@ from therapy_lookup.resolver import (
     search_diagnoses,
 )
 
+TREE = load_cancer_types()
+
 
 def _id(text: str) -> str | None:
     match = resolve(text)
@@ -86,7 +88,9 @@ def test_random_bytes_never_raise() -> None:
             "latin-1"
         )
         match = resolve(text)
-        assert match is None or match.score <= 100
+        assert match is None or (
+            match.cancer_type.id in TREE and 0 < match.score <= 100 and resolve(text) == match
+        )
 
 
 def test_input_validation() -> None:
@@ -685,7 +689,9 @@ def test_odd_conjunctions_never_crash() -> None:
     for _ in range(3000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
         match = resolve(text)
-        assert match is None or isinstance(match.score, float)
+        if match is not None:
+            assert match.cancer_type.id in TREE
+            assert all(a.cancer_type_id in TREE for a in match.alternatives)
 
 
 def test_a_relatives_past_cancer_is_family_history_but_a_caregivers_question_is_not() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -279,6 +278,3 @@ def test_enums_match_live_snapshot() -> None:
     for name, enum in ours.items():
         assert {m.value for m in enum} == live[name], name
 
-
-def test_samples_dir_constant_is_a_path() -> None:
-    assert isinstance(SAMPLES, Path)
