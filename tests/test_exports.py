@@ -23,3 +23,11 @@ def test_public_callables_have_docstrings() -> None:
 
 def test_version_is_set() -> None:
     assert therapy_lookup.__version__ and therapy_lookup.__version__ != "0+unknown"
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    import therapy_lookup
+
+    assert therapy_lookup.__version__ == version("therapy_lookup")

@@ -9,8 +9,7 @@ Answers say what they rest on (sources, as-of date) and are not medical advice.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .answers.availability import (
     DISCLAIMER,
     ApprovalMatch,
@@ -54,11 +53,6 @@ from .resolver import (
     resolve_many,
     search_diagnoses,
 )
-
-try:
-    __version__ = version("therapy_lookup")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "DISCLAIMER",
