@@ -22,6 +22,7 @@ from .answers.availability import (
     RelatedReason,
     check_availability,
 )
+from .answers.fact_table import FactRow, fact_table
 from .answers.questions import ask
 from .errors import (
     DataError,
@@ -32,6 +33,7 @@ from .errors import (
     UnknownDiagnosisError,
     UnknownTherapyError,
 )
+from .export import to_csv, to_dataframe
 from .knowledge.cancer_types import CancerTypeTree, load_cancer_types
 from .knowledge.catalog import Catalog, load_catalog
 from .knowledge.models import (
@@ -71,6 +73,7 @@ __all__ = [
     "DataError",
     "DiagnosisMatch",
     "DiagnosisResolver",
+    "FactRow",
     "InvalidRegionError",
     "MatchMethod",
     "Product",
@@ -90,9 +93,12 @@ __all__ = [
     "__version__",
     "ask",
     "check_availability",
+    "fact_table",
     "load_cancer_types",
     "load_catalog",
     "resolve",
     "resolve_many",
     "search_diagnoses",
+    "to_csv",
+    "to_dataframe",
 ]
