@@ -12,6 +12,7 @@ committed outputs match a fresh run, dates and timings aside.
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 import tempfile
@@ -24,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.ctgov.fake_server import FakeCTGov  # noqa: E402
+
+PICTURES = {"car_t_fact_tables.ipynb": "cell_therapy_timeline.png"}
+"""The first chart of these notebooks is also saved beside them, for the README."""
 
 FAKE_STUDIES = 40
 """Studies the fake registry holds while the notebooks run (the tests use the same number)."""
@@ -42,6 +46,16 @@ def execute(path: Path, cache_dir: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def _save_first_picture(nb: nbformat.NotebookNode, target: Path) -> None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                target.write_bytes(base64.b64decode(png))
+                print(f"saved {target.relative_to(ROOT)}")
+                return
+
+
 def main(argv: list[str]) -> int:
     """Refresh the notebooks named (by substring) in ``argv``, or all of them."""
     for path in sorted((ROOT / "examples").glob("*.ipynb")):
@@ -51,6 +65,8 @@ def main(argv: list[str]) -> int:
             nb = execute(path, Path(tmp))
         nbformat.write(nb, path)
         print(f"refreshed {path.relative_to(ROOT)}")
+        if path.name in PICTURES:
+            _save_first_picture(nb, path.parent / PICTURES[path.name])
     return 0
 
 
