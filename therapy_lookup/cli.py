@@ -1,4 +1,4 @@
-"""The command line: ``python -m therapy_lookup``.
+"""The command line: ``python -m therapy_lookup`` (argument parsing and dispatch only).
 
 Usage::
 
@@ -6,25 +6,46 @@ Usage::
     python -m therapy_lookup available DIAGNOSIS THERAPY [--region R] [--json]
     python -m therapy_lookup resolve TEXT [--json]
     python -m therapy_lookup trials DIAGNOSIS [--therapy T] [--near LAT,LON,RADIUS] [--json]
+    python -m therapy_lookup products [--class CAR-T] [--region R] [--csv | --json]
+    python -m therapy_lookup cache info|clear [--json]
+    python -m therapy_lookup --version
+
+Exit status: 0 when something was found, 1 when nothing was found or an error was reported
+(one line on stderr), 2 for usage errors. The text output comes from :mod:`therapy_lookup.render`.
+The registry client is imported only by the commands that search.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .answers.availability import Availability, check_availability, default_service
+from ._version import __version__
+from .answers.availability import Availability, check_availability
+from .answers.fact_table import fact_table
 from .answers.questions import ask, is_trial_question, parse_question
-from .answers.trials import OPEN_STATUSES, TrialSearch, find_trials
-from .ctgov import CTGovError, GeoFilter
 from .errors import TherapyLookupError, UnknownDiagnosisError
-from .resolver import DiagnosisMatch, resolve, search_diagnoses
+from .export import to_csv
+from .resolver import resolve, search_diagnoses
 
-__all__ = ["format_availability", "format_trials", "main"]
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .answers.trials import TrialSearch
+    from .ctgov import GeoFilter
 
-_COMMANDS = ("available", "ask", "resolve", "trials")
+__all__ = ["main"]
+
+_COMMANDS = ("available", "ask", "resolve", "trials", "products", "cache")
+_log = logging.getLogger("therapy_lookup")
+
+
+class _Usage(Exception):
+    """A usage error found after argparse (an empty option value, a bad --near)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Sourced answers on cancer therapy approvals. Not medical advice.",
         epilog='A bare question also works: python -m therapy_lookup "Is CAR-T approved '
         'for liposarcoma?"',
+    )
+    parser.add_argument("--version", action="version", version=f"therapy_lookup {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0,
+        help="log what the library does on stderr (-vv for debug detail)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     avail = sub.add_parser("available", help="is THERAPY approved for DIAGNOSIS?")
@@ -51,22 +77,35 @@ def _parser() -> argparse.ArgumentParser:
     trials.add_argument("diagnosis", help="diagnosis text")
     trials.add_argument("--therapy", default=None, help="therapy class or product")
     trials.add_argument(
-        "--near",
-        default=None,
-        metavar="LAT,LON,RADIUS",
+        "--near", default=None, metavar="LAT,LON,RADIUS",
         help="only studies with a site within RADIUS (e.g. 50mi or 80km) of LAT,LON",
     )
     trials.add_argument("--all-statuses", action="store_true", help="not only recruiting")
     trials.add_argument("--limit", type=int, default=20, help="at most this many studies")
     trials.add_argument("--offline", action="store_true", help="serve only from the cache")
     trials.add_argument("--json", action="store_true", help="print the result as JSON")
+    products = sub.add_parser("products", help="list products and their approvals (fact table)")
+    products.add_argument(
+        "--class", dest="therapy", default="cell therapy", metavar="CLASS",
+        help="therapy class or product (default: cell therapy); e.g. CAR-T, TIL, Carvykti",
+    )
+    products.add_argument("--region", default=None, help="US, EU, CN, … (default: every region)")
+    products.add_argument("--approved", action="store_true", help="active approvals only")
+    fmt = products.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="print the rows as CSV")
+    fmt.add_argument("--json", action="store_true", help="print the rows as JSON")
+    cache = sub.add_parser("cache", help="show or clear the local download cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
 def _parse_near(text: str) -> GeoFilter:
+    from .ctgov import GeoFilter
+
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 3:
-        raise ValueError(f"--near takes LAT,LON,RADIUS (e.g. 42.36,-71.06,50mi), not {text!r}")
+        raise _Usage(f"--near takes LAT,LON,RADIUS (e.g. 42.36,-71.06,50mi), not {text!r}")
     lat, lon, radius = parts
     number = radius.lower().removesuffix("km").removesuffix("mi")
     try:
@@ -74,165 +113,196 @@ def _parse_near(text: str) -> GeoFilter:
             return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit="km")
         return GeoFilter(lat=float(lat), lon=float(lon), radius=float(number), unit="mi")
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"--near: {exc}") from exc
+        raise _Usage(f"--near: {exc}") from exc
 
 
-def format_trials(result: TrialSearch) -> str:
-    """Render a trial search as plain text for a terminal."""
-    therapy = f" and {result.therapy.name}" if result.therapy else ""
-    lines = [f"Trials for {result.cancer_type.name}{therapy}: {result.message}"]
-    if result.total_count is not None:
-        lines.append(f"The registry reports {result.total_count} matching studies.")
-    for s in result.studies:
-        phases = "/".join(str(getattr(p, "value", p)) for p in s.phases) or "n/a"
-        status = getattr(s.overall_status, "value", s.overall_status)
-        lines.append(f"  - {s.nct_id} [{status}, {phases}] {s.brief_title}")
-        lines.append(f"    {s.url}")
-    lines.append("")
-    lines.append(result.disclaimer)
-    return "\n".join(lines)
-
-
-def format_match(match: DiagnosisMatch) -> str:
-    """Render a resolved diagnosis as one line (plus what normalisation took out)."""
-    ct = match.cancer_type
-    if match.oncotree_code and match.oncotree_exact:
-        code = f"OncoTree {match.oncotree_code}"
-    elif match.oncotree_code:
-        code = f"not in OncoTree; nearest broader: {match.oncotree_code}"
-    else:
-        code = "no OncoTree code"
-    line = f"{ct.name} ({ct.id}; {code}) — {match.method.value}, score {match.score}"
-    extra = [*match.qualifiers, *match.biomarkers]
-    return line + (f"\n  also read: {', '.join(extra)}" if extra else "")
-
-
-def format_availability(answer: Availability) -> str:
-    """Render an availability answer as plain text for a terminal."""
-    lines = [answer.summary, ""]
-    ct = answer.cancer_type
-    code = f", OncoTree {ct.oncotree_code}" if ct.oncotree_code else ""
-    lines.append(f"Diagnosis: {answer.diagnosis_text!r} → {ct.name} ({ct.id}{code})")
-    match = answer.diagnosis_match
-    if match is not None and (match.qualifiers or match.biomarkers):
-        extra = [*match.qualifiers, *match.biomarkers]
-        lines.append(f"  also read: {', '.join(extra)}")
-    lines.append(f"Therapy: {answer.therapy.name}   Region: {answer.region}")
-    lines.append(f"Status: {answer.status.value}")
-
-    def approval_lines(title: str, matches: Sequence[object]) -> None:
-        if not matches:
-            return
-        lines.append("")
-        lines.append(title)
-        for m in matches:
-            a = getattr(m, "approval")  # noqa: B009 - ApprovalMatch and RelatedApproval
-            p = getattr(m, "product")  # noqa: B009
-            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
-            head = f"  - {name} — {a.agency.value} {a.date}, {a.approval_type.value}"
-            if a.status.value != "active":
-                head += f", {a.status.value}" + (f" {a.status_date}" if a.status_date else "")
-            lines.append(head)
-            lines.append(f"    {a.indication}")
-            conds = [
-                a.line_of_therapy,
-                a.population,
-                ("biomarker: " + " or ".join(a.biomarkers)) if a.biomarkers else None,
-                ("HLA: " + " or ".join(a.hla)) if a.hla else None,
-            ]
-            if any(conds):
-                lines.append("    " + "; ".join(c for c in conds if c))
-            if a.notes:
-                lines.append(f"    note: {a.notes}")
-            lines.append(f"    source: {a.sources[0]} (checked {a.checked_on})")
-
-    approval_lines("Approvals:", answer.approvals)
-    approval_lines("Approved by other agencies:", answer.approved_elsewhere)
-    approval_lines("Not approved (withdrawn, refused or pending):", answer.other_decisions)
-    if answer.related:
-        lines.append("")
-        lines.append("Related:")
-        for r in answer.related[:15]:
-            p = r.product
-            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
-            needs = f" with {' or '.join(r.approval.biomarkers)}" if r.approval.biomarkers else ""
-            lines.append(
-                f"  - {name} [{p.therapy_class_name}] for {', '.join(r.covered_types)}{needs} — "
-                f"{r.approval.agency.value} {r.approval.date}"
-            )
-        if len(answer.related) > 15:
-            lines.append(f"  … and {len(answer.related) - 15} more (use --json)")
-    if answer.safety:
-        lines.append("")
-        lines.append("Safety:")
-        for s in answer.safety:
-            lines.append(f"  - {s.date} {s.kind.value}: {s.summary}")
-    lines.append("")
-    lines.append(f"Coverage: {answer.coverage_note}")
-    lines.append(f"As of {answer.as_of}. {answer.disclaimer}")
-    return "\n".join(lines)
+def _clean(text: str) -> str:
+    """Text from the command line, with undecodable bytes replaced (so JSON output works)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
-    if as_json:
-        out.write(answer.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(format_availability(answer) + "\n")
+    from .render import format_availability
+
+    out.write(answer.model_dump_json(indent=2) if as_json else format_availability(answer))
+    out.write("\n")
 
 
 def _emit_trials(result: TrialSearch, as_json: bool, out: TextIO) -> int:
+    from .render import format_trials
+
     if as_json:
-        dump = result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}})
-        out.write(dump + "\n")
+        out.write(result.model_dump_json(indent=2, exclude={"studies": {"__all__": {"raw"}}}))
     else:
-        out.write(format_trials(result) + "\n")
-    return 0 if result.studies or result.registry_reachable else 1
+        out.write(format_trials(result))
+    out.write("\n")
+    return 0 if result.studies else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 error, 2 usage)."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] not in _COMMANDS and not args_list[0].startswith("-"):
-        args_list = ["ask", *args_list]
-    args = _parser().parse_args(args_list)
-    out = sys.stdout
-    try:
-        if args.command == "available":
-            _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
-        elif args.command == "ask" and is_trial_question(" ".join(args.question)):
-            question = " ".join(args.question)
+def _cache_folders() -> list[Path]:
+    from .ctgov.config import CACHE_DIR_ENV, default_cache_dir
+
+    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if configured:
+        return [Path(configured).expanduser()]
+    return [default_cache_dir("ctgov"), default_cache_dir("oncotree")]
+
+
+def _cache(action: str, as_json: bool, out: TextIO) -> int:
+    import diskcache
+
+    report: list[dict[str, Any]] = []
+    for folder in _cache_folders():
+        entry: dict[str, Any] = {"folder": str(folder), "exists": folder.is_dir()}
+        if folder.is_dir():
+            with diskcache.Cache(str(folder)) as store:
+                entry["entries"] = len(store)
+                if action == "clear":
+                    store.clear(retry=True)
+                    entry["cleared"] = entry["entries"]
+                    entry["entries"] = len(store)
+            files = [p for p in folder.rglob("*") if p.is_file()]
+            entry["bytes"] = sum(p.stat().st_size for p in files)
+        report.append(entry)
+    if as_json:
+        out.write(json.dumps(report, indent=2) + "\n")
+        return 0
+    for e in report:
+        if not e["exists"]:
+            out.write(f"{e['folder']}: no cache yet\n")
+        elif action == "clear":
+            out.write(f"{e['folder']}: removed {e['cleared']} entries\n")
+        else:
+            out.write(f"{e['folder']}: {e['entries']} entries, {e['bytes'] / 1e6:.1f} MB\n")
+    return 0
+
+
+def _products(args: argparse.Namespace, out: TextIO) -> int:
+    from .render import format_products
+
+    rows = fact_table(args.therapy, args.region, approved_only=args.approved)
+    if args.csv:
+        out.write(to_csv(rows))
+    elif args.json:
+        out.write(json.dumps([r.model_dump(mode="json") for r in rows], indent=2) + "\n")
+    else:
+        out.write(format_products(rows) + "\n")
+    return 0 if rows else 1
+
+
+def _resolve(text: str, as_json: bool, out: TextIO) -> int:
+    from .render import format_match
+
+    match = resolve(text)
+    if as_json:
+        out.write((match.model_dump_json(indent=2) if match else "null") + "\n")
+        return 0 if match else 1
+    if match is None:
+        near = ", ".join(m.cancer_type.name for m in search_diagnoses(text, 5))
+        closest = f"; closest: {near}" if near else ""
+        raise _NothingFound(f"no confident match for {text!r}{closest}")
+    out.write(format_match(match) + "\n")
+    return 0
+
+
+class _NothingFound(Exception):
+    """Nothing matched: one line on stderr, exit status 1."""
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Empty option values never silently widen the question."""
+    for name in ("region", "therapy", "near"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            raise _Usage(f"--{name} must not be empty")
+    if getattr(args, "limit", 1) is not None and getattr(args, "limit", 1) < 1:
+        raise _Usage("--limit must be at least 1")
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
+    if args.command == "available":
+        _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
+        return 0
+    if args.command == "ask":
+        question = " ".join(args.question)
+        if is_trial_question(question):
+            from .answers.availability import default_service
+            from .answers.trials import find_trials
+
             diagnosis, therapy, _region = parse_question(question, default_service())
             if not diagnosis:
                 raise UnknownDiagnosisError(question)
             therapy_text = None if therapy == "systemic_therapy" else therapy
             return _emit_trials(find_trials(diagnosis, therapy_text), args.json, out)
-        elif args.command == "ask":
-            _emit(ask(" ".join(args.question), args.region), args.json, out)
-        elif args.command == "trials":
-            result = find_trials(
-                args.diagnosis,
-                args.therapy,
-                statuses=None if args.all_statuses else OPEN_STATUSES,
-                near=_parse_near(args.near) if args.near else None,
-                limit=args.limit,
-                offline=args.offline,
-            )
-            return _emit_trials(result, args.json, out)
-        else:
-            match = resolve(args.text)
-            if args.json:
-                out.write((match.model_dump_json(indent=2) if match else "null") + "\n")
-            elif match is None:
-                near = ", ".join(m.cancer_type.name for m in search_diagnoses(args.text, 5))
-                print(
-                    f"error: no confident match for {args.text!r}"
-                    + (f"; closest: {near}" if near else ""),
-                    file=sys.stderr,
-                )
-                return 1
-            else:
-                out.write(format_match(match) + "\n")
-    except (TherapyLookupError, CTGovError, LookupError, ValueError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _emit(ask(question, args.region), args.json, out)
+        return 0
+    if args.command == "trials":
+        from .answers.trials import OPEN_STATUSES, find_trials
+
+        result = find_trials(
+            args.diagnosis,
+            args.therapy,
+            statuses=None if args.all_statuses else OPEN_STATUSES,
+            near=_parse_near(args.near) if args.near is not None else None,
+            limit=args.limit,
+            offline=args.offline,
+        )
+        return _emit_trials(result, args.json, out)
+    if args.command == "products":
+        return _products(args, out)
+    if args.command == "cache":
+        return _cache(args.action, args.json, out)
+    return _resolve(args.text, args.json, out)
+
+
+def _configure_logging(verbosity: int) -> None:
+    if verbosity <= 0:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    _log.addHandler(handler)
+    _log.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 found, 1 nothing found/error, 2 usage)."""
+    args_list = [_clean(a) for a in (sys.argv[1:] if argv is None else argv)]
+    if args_list and args_list[0] not in _COMMANDS and not args_list[0].startswith("-"):
+        args_list = ["ask", *args_list]
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    _configure_logging(args.verbose)
+    out = sys.stdout
+    try:
+        _check_options(args)
+        code = _dispatch(args, out)
+        out.flush()
+    except _Usage as exc:
+        parser.error(str(exc))  # exits with status 2
+    except _NothingFound as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
-    return 0
+    except TherapyLookupError as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, as other shell tools do.
+        _silence_stdout()
+        return 1
+    except OSError as exc:  # closed stdout, full disk: a one-line error, not a traceback
+        _silence_stdout()
+        print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
