@@ -26,6 +26,7 @@ from .answers.fact_table import FactRow, fact_table
 from .answers.questions import ask
 from .errors import (
     DataError,
+    InvalidInputError,
     InvalidRegionError,
     TherapyLookupError,
     TherapyLookupWarning,
@@ -74,6 +75,7 @@ __all__ = [
     "DiagnosisMatch",
     "DiagnosisResolver",
     "FactRow",
+    "InvalidInputError",
     "InvalidRegionError",
     "MatchMethod",
     "Product",

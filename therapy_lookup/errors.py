@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "DataError",
+    "InvalidInputError",
     "InvalidRegionError",
     "OncoTreeError",
     "RecordError",
@@ -69,6 +70,10 @@ class UnknownTherapyError(_NotFound):
     """A therapy that matches no known product or therapy class."""
 
     what = "therapy"
+
+
+class InvalidInputError(TherapyLookupError, ValueError):
+    """An argument that cannot be used: too long, empty where text is needed, conflicting."""
 
 
 class InvalidRegionError(TherapyLookupError, ValueError):

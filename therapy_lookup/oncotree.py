@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OncoTreeError, StaleOncoTreeWarning
+from .errors import InvalidInputError, OncoTreeError, StaleOncoTreeWarning
 from .knowledge.oncotree import (
     DEFAULT_MAX_AGE,
     DEFAULT_URL,
@@ -70,7 +70,7 @@ def fetch_oncotree(
     Raises :class:`OncoTreeError` when there is nothing to serve.
     """
     if offline and not use_cache:
-        raise ValueError("offline=True needs the cache: conflicting options")
+        raise InvalidInputError("offline=True needs the cache: conflicting options")
     from .ctgov.cache import ResponseCache  # the registry client's disk cache, on demand
 
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
