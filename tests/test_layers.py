@@ -93,3 +93,16 @@ def test_importing_the_package_touches_no_network_code() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+def test_an_offline_answer_loads_no_registry_client() -> None:
+    code = (
+        "import sys\n"
+        "from therapy_lookup.cli import main\n"
+        "main(['available', 'liposarcoma', 'CAR-T'])\n"
+        "bad = [m for m in ('requests', 'diskcache', 'sqlite3', 'therapy_lookup.ctgov')"
+        " if m in sys.modules]\n"
+        "print(','.join(bad), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr.strip() == ""

@@ -7,11 +7,14 @@ The CLI prints what these functions return; the library's objects also have JSON
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .answers.availability import Availability
 from .answers.fact_table import FactRow
-from .answers.trials import TrialSearch
 from .resolver import DiagnosisMatch
+
+if TYPE_CHECKING:  # pragma: no cover - typing only: the registry client loads when searching
+    from .answers.trials import TrialSearch
 
 __all__ = ["format_availability", "format_match", "format_products", "format_trials"]
 
