@@ -14,7 +14,7 @@ from therapy_lookup.knowledge.catalog import TABLES, Catalog, load_catalog
 from therapy_lookup.knowledge.models import Agency, Approval, ApprovalStatus, Product
 from therapy_lookup.knowledge.therapies import normalise_therapy
 
-TODAY = dt.date(2026, 11, 22)
+TODAY = dt.date(2026, 12, 2)
 FORMAT_HINT = "run `python -m therapy_lookup.lint --format` to rewrite the tables"
 
 
@@ -108,14 +108,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 268
-    assert len(catalog.products) == 104
-    assert len(catalog.therapy_classes) == 38
+    assert len(catalog.approvals) == 305
+    assert len(catalog.products) == 119
+    assert len(catalog.therapy_classes) == 43
     assert len(catalog.safety) == 15
-    assert len(catalog.scope) == 4
+    assert len(catalog.scope) == 5
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 190,
+        "FDA": 227,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
