@@ -47,7 +47,8 @@ def sleeps() -> SleepRecorder:
 @pytest.fixture
 def config(tmp_path: Path) -> ClientConfig:
     return ClientConfig(base_url=BASE, min_interval=0, cache_dir=tmp_path / "cache",
-                        backoff_base=1.0, backoff_cap=8.0, max_retries=3)
+                        backoff_base=1.0, backoff_cap=8.0, max_retries=3,
+                        verify_data_version=False)
 
 
 @pytest.fixture

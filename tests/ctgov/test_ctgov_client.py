@@ -99,19 +99,50 @@ def test_paging_across_three_pages(client: ClinicalTrialsClient) -> None:
 
 
 @responses.activate
-def test_empty_page_with_token_stops(client: ClinicalTrialsClient) -> None:
-    add_pages(page([1, 2], "t1"), page([], "t2"))
-    results = client.search(term="x")
+def test_empty_page_with_token_past_the_total_stops(client: ClinicalTrialsClient) -> None:
+    add_pages(page([1, 2], "t1", total=2), page([], "t2"))
+    results = client.search(term="x", page_size=2)
     assert len(list(results)) == 2
     assert len(responses.calls) == 2
     assert results.complete
 
 
 @responses.activate
-def test_stops_at_total_count_even_with_token(client: ClinicalTrialsClient) -> None:
-    add_pages(page([1, 2], "t1", total=2))
-    assert len(list(client.search(term="x"))) == 2
-    assert len(responses.calls) == 1
+def test_empty_page_with_token_before_the_total_is_followed(client: ClinicalTrialsClient
+                                                             ) -> None:
+    # D7: it used to end the search early with complete=True.
+    add_pages(page([1, 2], "t1", total=3), page([], "t2"), page([3]))
+    results = client.search(term="x", page_size=2)
+    assert [s.nct_id for s in results] == [f"NCT{i:08d}" for i in (1, 2, 3)]
+    assert results.complete and results.shortfall == 0
+
+
+@responses.activate
+def test_endless_empty_pages_raise(client: ClinicalTrialsClient) -> None:
+    add_pages(page([1], "t1", total=9), *[page([], f"t{i}") for i in range(2, 8)])
+    results = client.search(term="x", page_size=2)
+    with pytest.raises(CTGovPagingError, match="empty pages") as info:
+        list(results)
+    assert info.value.received == 1 and not results.complete
+
+
+@responses.activate
+def test_a_too_low_total_count_does_not_end_paging(client: ClinicalTrialsClient) -> None:
+    # D7: "totalCount": 2 with a token used to stop after 2 studies, complete=True.
+    add_pages(page([1, 2], "t1", total=2), page([3]))
+    results = client.search(term="x", page_size=2)
+    assert len(list(results)) == 3
+    assert len(responses.calls) == 2
+    assert results.complete and results.shortfall == -1
+
+
+@responses.activate
+def test_a_numeric_page_token_is_schema_drift(client: ClinicalTrialsClient) -> None:
+    body = page([1, 2], total=4)
+    body["nextPageToken"] = 2
+    add_pages(body)
+    with pytest.raises(CTGovDecodeError, match="nextPageToken"):
+        list(client.search(term="x", page_size=2))
 
 
 @responses.activate
@@ -539,7 +570,7 @@ def test_cache_failing_mid_run_degrades(client: ClinicalTrialsClient,
 
 
 @responses.activate
-def test_cache_values_are_json_text_never_pickled(client: ClinicalTrialsClient) -> None:
+def test_cache_values_are_bytes_never_pickled(client: ClinicalTrialsClient) -> None:
     import diskcache
 
     responses.add(responses.GET, STUDIES, json=page([1], total=1))
@@ -553,15 +584,16 @@ def test_cache_values_are_json_text_never_pickled(client: ClinicalTrialsClient) 
     assert all(isinstance(k, str) for k in keys)
     for key in keys:
         value = raw.get(key)
-        assert isinstance(value, str)
-        header, _url, body = value.split("\n", 2)
-        assert header.startswith("ctgov-cache/1 ")
+        assert isinstance(value, bytes)
+        header, _url, body = value.split(b"\n", 2)
+        assert header.startswith(b"ctgov-cache/2 ")
         assert json.loads(body)["totalCount"] == 1
         raw.set(key, {"pickled": "object"})  # poison: a pickled value
     raw.close()
     cfg = ClientConfig(base_url=BASE, min_interval=0, cache_dir=directory)
-    with ClinicalTrialsClient(cfg) as c2, pytest.warns(CacheWarning, match="unpickle"):
-        assert c2.count(term="x") == 1
+    with ClinicalTrialsClient(cfg) as c2:
+        assert c2.count(term="x") == 1  # the poisoned row is dropped, not unpickled
+        assert c2.cache is not None and c2.cache.enabled
     assert len(responses.calls) == 2
 
 

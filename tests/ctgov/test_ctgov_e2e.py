@@ -17,6 +17,7 @@ from therapy_lookup.ctgov import (
     CTGovBadRequest,
     CTGovDecodeError,
     CTGovNotFound,
+    CTGovOfflineCacheMiss,
     CTGovPagingError,
     CTGovUnavailable,
     OverallStatus,
@@ -39,14 +40,16 @@ def test_full_search_pages_and_caches(fake: FakeCTGov, e2e: ClinicalTrialsClient
     studies = list(results)
     assert len(studies) == 120 == results.total_count
     assert len({s.nct_id for s in studies}) == 120
-    assert fake.request_count == 3 == results.requests_made
+    # 3 pages + the registry's data version checked before page 2 and after page 3
+    assert fake.request_count == 5 == results.requests_made
+    assert [r.path for r in fake.requests].count("/api/v2/version") == 2
     assert all(r.headers.get("User-Agent", "").startswith("therapy_lookup/")
                for r in fake.requests)
     warm = e2e.search(page_size=50)
     assert len(list(warm)) == 120
     assert warm.from_cache
     assert warm.requests_made == 0
-    assert fake.request_count == 3
+    assert fake.request_count == 5
 
 
 def test_filters_and_projection(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:
@@ -110,7 +113,7 @@ def test_failure_on_page_two(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None
     results = e2e.search(page_size=40)
     first = [next(results) for _ in range(40)]
     assert len(first) == 40
-    fake.fail_next(400, body="Invalid page token")
+    fake.fail_next(400, body="Invalid page token", path="/api/v2/studies")
     with pytest.raises(CTGovPagingError) as info:
         list(results)
     assert info.value.received == 40
@@ -189,14 +192,13 @@ def test_slow_server_times_out_and_is_retried(fake: FakeCTGov, tmp_path: Path,
     fake.delay = 0.0
 
 
-def test_offline_partial_chain_raises_paging_error(fake: FakeCTGov,
-                                                   e2e: ClinicalTrialsClient) -> None:
+def test_offline_partial_chain_is_not_served(fake: FakeCTGov, e2e: ClinicalTrialsClient
+                                             ) -> None:
     assert len(list(e2e.search(page_size=50, limit=50))) == 50  # caches only page 1
-    results = e2e.search(page_size=50, offline=True)
-    with pytest.raises(CTGovPagingError) as info:
-        list(results)
-    assert info.value.received == 50
-    assert not results.complete
+    # All pages or none: a partly cached search is a cache miss, nothing is yielded.
+    with pytest.raises(CTGovOfflineCacheMiss):
+        next(e2e.search(page_size=50, offline=True))
+    assert len(list(e2e.search(page_size=50, limit=50, offline=True))) == 50
 
 
 def test_projection_always_keeps_nct_id(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:

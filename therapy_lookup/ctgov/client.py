@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import threading
 import time
@@ -14,7 +13,6 @@ from typing import Any
 import pydantic
 import requests
 
-from ..errors import TherapyLookupWarning
 from .cache import ResponseCache, cache_key
 from .config import ClientConfig
 from .enums import OverallStatus, Phase, Sex
@@ -22,14 +20,11 @@ from .errors import (
     CTGovDecodeError,
     CTGovError,
     CTGovOfflineCacheMiss,
-    CTGovPagingError,
-    CTGovRateLimited,
-    CTGovServerError,
-    CTGovUnavailable,
     InvalidQuery,
-    error_for_status,
 )
 from .models import APIVersion, Study
+from .paging import UNREACHABLE, Pager, StaleDataWarning
+from .parse import loads, one_line, parse_study
 from .query import (
     MAX_PAGE_SIZE,
     EssieExpr,
@@ -39,113 +34,24 @@ from .query import (
     validate_fields,
 )
 from .ratelimit import RateLimiter, limiter_for
-from .retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from .results import ResponseInfo, SearchResults, utc
+from .retry import RetryPolicy
+from .transport import Counter, Transport
 
 __all__ = ["ClinicalTrialsClient", "ResponseInfo", "SearchResults", "StaleDataWarning"]
 
-#: Errors after which an expired cache entry is served instead (the registry is unreachable).
-_UNREACHABLE = (CTGovUnavailable, CTGovServerError, CTGovRateLimited)
 _VERSION_TTL = 3600.0
 
 
-class StaleDataWarning(TherapyLookupWarning):
-    """The registry was unreachable and a cached (possibly expired) answer was served."""
-
-
-def _utc(epoch: float | None) -> dt.datetime | None:
-    return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class ResponseInfo:
-    """Where one answer came from.
-
-    ``from_cache``: served from the disk cache; ``stale``: that entry was older than the
-    TTL; ``unreachable``: served from cache because the registry could not be reached
-    (``error`` says why); ``cached_at``: when the cached entry was stored (UTC).
-    """
-
-    url: str
-    from_cache: bool
-    stale: bool
-    unreachable: bool = False
-    cached_at: dt.datetime | None = None
-    requests_made: int = 0
-    error: str | None = None
+def _stamp(version: APIVersion) -> str | None:
+    when = version.data_timestamp
+    return None if when is None else when.isoformat()
 
 
 @dataclass(frozen=True)
 class _Fetched:
     data: Any
     info: ResponseInfo
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.value = 0
-
-
-class SearchResults(Iterator[Study]):
-    """Lazy iterator over the studies of a search, with provenance of what it served.
-
-    Pages are requested as iteration proceeds. Attributes are updated as pages arrive:
-    ``total_count`` (from the first page), ``received``, ``pages``, ``requests_made``
-    (HTTP requests including retries), ``from_cache`` (every page came from the cache),
-    ``stale`` (at least one page was an expired cache entry), ``unreachable`` (at least
-    one page was served from cache because the registry could not be reached),
-    ``cached_at`` (oldest cache time among cached pages), ``complete`` (iteration ended
-    normally) and ``page_info`` (one :class:`ResponseInfo` per page).
-    """
-
-    def __init__(self, pages: Callable[[SearchResults], Iterator[Study]]) -> None:
-        self.total_count: int | None = None
-        self.received = 0
-        self.pages = 0
-        self.from_cache = False
-        self.stale = False
-        self.unreachable = False
-        self.cached_at: dt.datetime | None = None
-        self.complete = False
-        self._limited = False
-        self.page_info: list[ResponseInfo] = []
-        self._counter = _Counter()
-        self._gen = pages(self)
-
-    @property
-    def requests_made(self) -> int:
-        """HTTP requests performed so far for this search (including retries)."""
-        return self._counter.value
-
-    @property
-    def shortfall(self) -> int | None:
-        """After complete iteration without ``limit``: ``total_count - received`` (else None).
-
-        A positive value means the service ended paging before its own announced total
-        (data can change between pages; the registry refreshes on weekdays).
-        """
-        if not self.complete or self.total_count is None or self._limited:
-            return None
-        return self.total_count - self.received
-
-    def _record(self, info: ResponseInfo) -> None:
-        self.page_info.append(info)
-        self.pages += 1
-        self.from_cache = all(p.from_cache for p in self.page_info)
-        self.stale = self.stale or info.stale
-        self.unreachable = self.unreachable or info.unreachable
-        if info.cached_at is not None and (self.cached_at is None
-                                           or info.cached_at < self.cached_at):
-            self.cached_at = info.cached_at
-
-    def __iter__(self) -> SearchResults:
-        return self
-
-    def __next__(self) -> Study:
-        return next(self._gen)
-
-    def to_list(self) -> list[Study]:
-        """Consume the remaining studies into a list."""
-        return list(self)
 
 
 class ClinicalTrialsClient:
@@ -183,8 +89,10 @@ class ClinicalTrialsClient:
         self.cache: ResponseCache | None = (
             ResponseCache(self.config.resolved_cache_dir) if self.config.cache_enabled else None
         )
-        self._lock = threading.Lock()
-        self._requests_made = 0
+        self._transport = Transport(self.config, self._session, self._limiter, self._sleep,
+                                    self.retry_policy)
+        self._pager = Pager(self.config, self._transport, self._usable_cache,
+                            self._fresh_version, self._known_version, self._set_info)
         self._local = threading.local()
 
     @property
@@ -214,56 +122,15 @@ class ClinicalTrialsClient:
     @property
     def requests_made(self) -> int:
         """Total HTTP requests performed by this client (including retries)."""
-        return self._requests_made
+        return self._transport.requests_made
+
+    def _usable_cache(self) -> ResponseCache | None:
+        return self.cache if self.cache is not None and self.cache.enabled else None
+
+    def _set_info(self, info: ResponseInfo) -> None:
+        self._local.info = info
 
     # -- HTTP ------------------------------------------------------------------------
-    def _http_get(self, path: str, params: Mapping[str, str], counter: _Counter) -> tuple[str, str]:
-        url = self.config.base_url + path
-        query = sorted(params.items())
-        headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
-        attempt = 0
-        while True:
-            self._limiter.acquire(self.config.min_interval, self._sleep)
-            counter.value += 1
-            with self._lock:
-                self._requests_made += 1
-            try:
-                resp = self._session.get(url, params=query, headers=headers,
-                                         timeout=self.config.timeout)
-            except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
-                delay = self.retry_policy.delay(attempt)
-                if delay is None:
-                    raise CTGovUnavailable(
-                        f"registry unreachable after {attempt + 1} attempt(s): {exc}", url=url
-                    ) from exc
-                self._sleep(delay)
-                attempt += 1
-                continue
-            except requests.RequestException as exc:
-                raise CTGovUnavailable(f"request failed: {exc}", url=url) from exc
-            with resp:
-                status = resp.status_code
-                content = resp.content
-                full_url = resp.url or url
-                retry_after_header = resp.headers.get("Retry-After")
-            if 200 <= status < 300:
-                try:
-                    return content.decode("utf-8"), full_url
-                except UnicodeDecodeError as exc:
-                    raise CTGovDecodeError("response is not UTF-8", status=status,
-                                           url=full_url) from exc
-            body = content.decode("utf-8", errors="replace")
-            retry_after = parse_retry_after(retry_after_header)
-            error = error_for_status(status, url=full_url, body=body, retry_after=retry_after)
-            if status in RETRYABLE_STATUSES:
-                delay = self.retry_policy.delay(attempt, retry_after)
-                if delay is not None:
-                    self._sleep(delay)
-                    attempt += 1
-                    continue
-            raise error
-
     def _fetch(
         self,
         path: str,
@@ -271,7 +138,7 @@ class ClinicalTrialsClient:
         *,
         refresh: bool,
         offline: bool,
-        counter: _Counter,
+        counter: Counter,
         ttl: float | None = None,
     ) -> _Fetched:
         ttl = self.config.cache_ttl if ttl is None else ttl
@@ -284,14 +151,14 @@ class ClinicalTrialsClient:
         def from_entry(*, unreachable: bool = False, error: str | None = None) -> _Fetched:
             assert entry is not None
             try:
-                data = json.loads(entry.body)
+                data = json.loads(entry.data)
             except ValueError as exc:
                 if cache is not None:
                     cache.delete(key)
                 raise CTGovDecodeError("cached body is not valid JSON", url=entry.url) from exc
             info = ResponseInfo(url=entry.url or url, from_cache=True,
                                 stale=entry.is_expired(ttl, now), unreachable=unreachable,
-                                cached_at=_utc(entry.stored_at), requests_made=counter.value,
+                                cached_at=utc(entry.stored_at), requests_made=counter.value,
                                 error=error)
             return _Fetched(data, info)
 
@@ -306,22 +173,18 @@ class ClinicalTrialsClient:
         if entry is not None and not refresh and not entry.is_expired(ttl, now):
             return from_entry()
         try:
-            text, full_url = self._http_get(path, params, counter)
-        except _UNREACHABLE as exc:
+            body, full_url = self._transport.get(path, params, counter)
+        except UNREACHABLE as exc:
             if entry is None:
                 raise
             warnings.warn(
                 f"ClinicalTrials.gov unreachable ({exc}); serving cached answer from "
-                f"{_utc(entry.stored_at):%Y-%m-%d %H:%M UTC}", StaleDataWarning, stacklevel=4,
+                f"{utc(entry.stored_at):%Y-%m-%d %H:%M UTC}", StaleDataWarning, stacklevel=4,
             )
             return from_entry(unreachable=True, error=str(exc))
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise CTGovDecodeError(f"malformed JSON in response: {exc}", status=200,
-                                   url=full_url, body=text) from exc
+        data = loads(body, full_url)
         if cache is not None:
-            cache.set(key, text, full_url)
+            cache.set(key, body, full_url)
         info = ResponseInfo(url=full_url, from_cache=False, stale=False,
                             requests_made=counter.value)
         return _Fetched(data, info)
@@ -375,91 +238,36 @@ class ClinicalTrialsClient:
         size = min(page_size, limit) if limit else page_size
 
         def pages(results: SearchResults) -> Iterator[Study]:
-            results._limited = limit is not None
-            yield from self._pages(results, params, size, limit, refresh=refresh,
+            return self._pager.run(results, params, size, limit, refresh=refresh,
                                    offline=offline)
 
         return SearchResults(pages)
 
-    def _pages(
-        self,
-        results: SearchResults,
-        base: Mapping[str, str],
-        size: int,
-        limit: int | None,
-        *,
-        refresh: bool,
-        offline: bool,
-    ) -> Iterator[Study]:
-        if limit == 0:
-            results.complete = True
-            return
-        token: str | None = None
-        seen_tokens: set[str] = set()
-        chain_refresh = refresh
-        while True:
-            first = token is None
-            params = dict(base)
-            params["pageSize"] = str(size)
-            if first:
-                params["countTotal"] = "true"
-            else:
-                assert token is not None
-                params["pageToken"] = token
-            try:
-                fetched = self._fetch("/studies", params, refresh=chain_refresh,
-                                      offline=offline, counter=results._counter)
-                self.last_response_info = fetched.info
-                studies, next_token, total = self._parse_page(fetched)
-            except CTGovError as exc:
-                if first:
-                    raise
-                raise CTGovPagingError(
-                    f"search failed after {results.received} studies in {results.pages} "
-                    f"page(s); the result is incomplete: {exc}",
-                    received=results.received, cause=exc, status=exc.status, url=exc.url,
-                    body=exc.body,
-                ) from exc
-            results._record(fetched.info)
-            if first:
-                results.total_count = total
-                # A fresh first page starts a fresh snapshot: fetch the rest fresh too, so
-                # pages of different data versions are never mixed.
-                if not fetched.info.from_cache:
-                    chain_refresh = True
-            for study in studies:
-                results.received += 1
-                yield study
-                if limit is not None and results.received >= limit:
-                    results.complete = True
-                    return
-            if not studies or not next_token:
-                break
-            if results.total_count is not None and results.received >= results.total_count:
-                break
-            if next_token in seen_tokens:
-                raise CTGovPagingError(
-                    f"server repeated page token after {results.received} studies",
-                    received=results.received, url=fetched.info.url,
-                )
-            seen_tokens.add(next_token)
-            token = next_token
-        results.complete = True
-
-    @staticmethod
-    def _parse_page(fetched: _Fetched) -> tuple[list[Study], str | None, int | None]:
-        page = fetched.data
-        url = fetched.info.url
-        if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
-            raise CTGovDecodeError("response has no 'studies' list", url=url)
+    # -- registry data version -------------------------------------------------------
+    def _fresh_version(self, results: SearchResults, deadline: float) -> str | None:
+        """Ask ``/version`` now (for a multi-page search); ``None`` if it cannot say."""
         try:
-            studies = [Study.model_validate(s) for s in page["studies"]]
-        except pydantic.ValidationError as exc:
-            raise CTGovDecodeError(f"unexpected study record: {exc}", url=url) from exc
-        token = page.get("nextPageToken")
-        total = page.get("totalCount")
-        return (studies, token if isinstance(token, str) and token else None,
-                total if isinstance(total, int) and not isinstance(total, bool) else None)
+            body, url = self._transport.get("/version", {}, results._counter, deadline)
+            version = APIVersion.model_validate(loads(body, url))
+        except (CTGovError, pydantic.ValidationError):
+            return None
+        cache = self._usable_cache()
+        if cache is not None:
+            cache.set(cache_key(self.config.base_url, "/version", {}), body, url)
+        return _stamp(version)
+
+    def _known_version(self) -> tuple[str, float] | None:
+        """The last ``dataTimestamp`` seen (from the cache, no request) and when."""
+        cache = self._usable_cache()
+        entry = cache.get(cache_key(self.config.base_url, "/version", {})) if cache else None
+        if entry is None:
+            return None
+        try:
+            version = APIVersion.model_validate(json.loads(entry.data))
+        except (ValueError, pydantic.ValidationError):
+            return None
+        text = _stamp(version)
+        return (text, entry.stored_at) if text is not None else None
 
     def count(
         self,
@@ -489,7 +297,7 @@ class ClinicalTrialsClient:
         )
         params.update(countTotal="true", pageSize="1")
         fetched = self._fetch("/studies", params, refresh=refresh, offline=offline,
-                              counter=_Counter())
+                              counter=Counter())
         self.last_response_info = fetched.info
         total = fetched.data.get("totalCount") if isinstance(fetched.data, dict) else None
         if not isinstance(total, int) or isinstance(total, bool):
@@ -516,25 +324,21 @@ class ClinicalTrialsClient:
         if fields is not None:
             params["fields"] = ",".join(validate_fields(fields))
         fetched = self._fetch(f"/studies/{nct}", params, refresh=refresh, offline=offline,
-                              counter=_Counter())
+                              counter=Counter())
         self.last_response_info = fetched.info
         if not isinstance(fetched.data, dict):
             raise CTGovDecodeError("study response is not a JSON object", url=fetched.info.url)
-        try:
-            return Study.model_validate(fetched.data)
-        except pydantic.ValidationError as exc:
-            raise CTGovDecodeError(f"unexpected study record: {exc}",
-                                   url=fetched.info.url) from exc
+        return parse_study(fetched.data, fetched.info.url)
 
     def version(self, *, refresh: bool = False, offline: bool = False) -> APIVersion:
         """Return the API version and data timestamp (``/version``; cached at most an hour)."""
         if refresh and offline:
             raise InvalidQuery("refresh=True and offline=True are conflicting options")
         fetched = self._fetch("/version", {}, refresh=refresh, offline=offline,
-                              counter=_Counter(), ttl=min(self.config.cache_ttl, _VERSION_TTL))
+                              counter=Counter(), ttl=min(self.config.cache_ttl, _VERSION_TTL))
         self.last_response_info = fetched.info
         try:
             return APIVersion.model_validate(fetched.data)
         except pydantic.ValidationError as exc:
-            raise CTGovDecodeError(f"unexpected /version body: {exc}",
+            raise CTGovDecodeError(f"unexpected /version body: {one_line(exc)}",
                                    url=fetched.info.url) from exc

@@ -64,6 +64,14 @@ class ClientConfig:
     ``ClientConfig()`` uses built-in defaults only; :meth:`from_env` (which the client
     uses when given no config) also honours ``THERAPY_LOOKUP_CTGOV_URL`` and
     ``THERAPY_LOOKUP_CACHE_DIR``.
+
+    Bounds: ``request_deadline`` (seconds) caps one request including its retries, waits and
+    a slow body; ``search_deadline`` caps the time a whole search spends requesting pages;
+    ``max_response_bytes`` caps a response body after decompression. Past a deadline the
+    client raises :class:`~therapy_lookup.ctgov.errors.CTGovDeadlineExceeded`, past the cap
+    :class:`~therapy_lookup.ctgov.errors.CTGovResponseTooLarge`. ``verify_data_version``
+    checks the registry's ``dataTimestamp`` before the second page and after the last one
+    of a multi-page search, so a search never mixes data versions.
     """
 
     base_url: str = DEFAULT_BASE_URL
@@ -77,6 +85,10 @@ class ClientConfig:
     cache_enabled: bool = True
     cache_dir: Path | None = None
     cache_ttl: float = 24 * 3600.0
+    request_deadline: float = 120.0
+    search_deadline: float = 900.0
+    max_response_bytes: int = 128 * 2**20
+    verify_data_version: bool = True
     user_agent: str = field(default_factory=default_user_agent)
 
     def __post_init__(self) -> None:
@@ -100,6 +112,13 @@ class ClientConfig:
         _positive("max_retry_after", self.max_retry_after, allow_zero=True)
         _positive("min_interval", self.min_interval, allow_zero=True)
         _positive("cache_ttl", self.cache_ttl, allow_zero=True)
+        _positive("request_deadline", self.request_deadline)
+        _positive("search_deadline", self.search_deadline)
+        if (isinstance(self.max_response_bytes, bool)
+                or not isinstance(self.max_response_bytes, int)):
+            raise TypeError("max_response_bytes must be an int")
+        if self.max_response_bytes < 1024:
+            raise ValueError("max_response_bytes must be >= 1024")
         if self.cache_dir is not None:
             if not self.cache_enabled:
                 raise ValueError("cache_dir given but cache_enabled=False: conflicting options")

@@ -10,6 +10,7 @@ from ..errors import TherapyLookupError
 
 __all__ = [
     "CTGovBadRequest",
+    "CTGovDeadlineExceeded",
     "CTGovDecodeError",
     "CTGovError",
     "CTGovHTTPError",
@@ -17,6 +18,7 @@ __all__ = [
     "CTGovOfflineCacheMiss",
     "CTGovPagingError",
     "CTGovRateLimited",
+    "CTGovResponseTooLarge",
     "CTGovServerError",
     "CTGovUnavailable",
     "InvalidNCTId",
@@ -98,12 +100,20 @@ class CTGovUnavailable(CTGovError):
     """Registry unreachable: connection errors or timeouts after retries were exhausted."""
 
 
+class CTGovDeadlineExceeded(CTGovUnavailable):
+    """A request or a search ran past its overall deadline (``ClientConfig``)."""
+
+
 class CTGovOfflineCacheMiss(CTGovUnavailable):
     """Offline mode was requested and the cache holds no answer for the request."""
 
 
 class CTGovDecodeError(CTGovError):
     """The service answered 200 but the body is not the JSON that was expected."""
+
+
+class CTGovResponseTooLarge(CTGovDecodeError):
+    """A response body (after decompression) exceeded ``ClientConfig.max_response_bytes``."""
 
 
 class CTGovPagingError(CTGovError):

@@ -63,9 +63,11 @@ def escape_essie(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InvalidQuery(f"search text must be a string, got {type(text).__name__}")
-    cleaned = _WS.sub(" ", _ESSIE_SPECIAL.sub(" ", text)).strip()
-    # Control characters cannot be typed into a query and are dropped.
-    cleaned = "".join(ch for ch in cleaned if ch.isprintable())
+    # Whitespace of any kind becomes a space; other control and format characters are
+    # dropped *before* spaces are collapsed and trimmed, so nothing blank is ever sent.
+    cleaned = "".join(ch if ch.isprintable() else " " if ch.isspace() else ""
+                      for ch in _ESSIE_SPECIAL.sub(" ", text))
+    cleaned = _WS.sub(" ", cleaned).strip()
     if not cleaned:
         raise InvalidQuery(f"search text {text!r} contains nothing searchable")
     return f'"{cleaned}"'

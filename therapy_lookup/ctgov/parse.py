@@ -1,0 +1,57 @@
+"""Decoding response bodies into studies, with one-line typed errors on schema drift."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pydantic
+
+from .errors import CTGovDecodeError
+from .models import Study
+
+__all__ = ["loads", "one_line", "parse_studies", "parse_study"]
+
+
+def loads(body: bytes, url: str | None) -> Any:
+    """Parse JSON bytes, or raise :class:`CTGovDecodeError` (one line, with an excerpt)."""
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        excerpt = body[:200].decode("utf-8", errors="replace")
+        raise CTGovDecodeError(f"malformed JSON in response: {exc}", status=200, url=url,
+                               body=excerpt) from exc
+
+
+def one_line(exc: pydantic.ValidationError) -> str:
+    """Summarise a validation error on one line: the first problem and how many more."""
+    errors = exc.errors(include_url=False, include_input=False)
+    if not errors:
+        return "invalid record"
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "record"
+    text = f"{where}: {first.get('msg', 'invalid')}"
+    if len(errors) > 1:
+        text += f" (and {len(errors) - 1} more problem(s))"
+    return " ".join(text.split())
+
+
+def parse_study(raw: Any, url: str | None) -> Study:
+    """Validate one API study record; it must carry an NCT id."""
+    if not isinstance(raw, dict):
+        raise CTGovDecodeError(f"a study record is a {type(raw).__name__}, not an object",
+                               url=url)
+    try:
+        study = Study.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise CTGovDecodeError(f"unexpected study record: {one_line(exc)}", url=url) from exc
+    if not study.nct_id:
+        raise CTGovDecodeError("a study record has no NCT id (protocolSection."
+                               "identificationModule.nctId)", url=url)
+    return study
+
+
+def parse_studies(records: list[Any], url: str | None, *, trusted: bool = False) -> list[Study]:
+    """Validate the records of one page (``trusted``: bytes this client cached itself)."""
+    del trusted  # the same checks apply; kept for a faster path on cached pages
+    return [parse_study(raw, url) for raw in records]
