@@ -25,12 +25,17 @@ import argparse
 import base64
 import contextlib
 import copy
+import gzip
 import hashlib
+import io
 import json
 import re
+import socket
+import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -172,11 +177,16 @@ def make_study(i: int) -> dict[str, Any]:
     }
 
 
+#: Hostile answers :meth:`FakeCTGov.hostile_next` can queue (see ``_Handler._hostile``).
+HOSTILE = ("trickle", "reset", "endless", "bomb", "html", "silent")
+PageHook = Callable[[dict[str, Any], int], dict[str, Any]]
+
+
 @dataclass
 class Fault:
     """One queued fault: an HTTP error, malformed JSON, a dropped connection or a delay."""
 
-    kind: str  # "status" | "malformed" | "drop" | "empty"
+    kind: str  # "status" | "malformed" | "drop" | "empty" | one of HOSTILE
     status: int = 500
     body: str = ""
     retry_after: str | None = None
@@ -250,6 +260,10 @@ class FakeCTGov:
         self.port = port
         self.delay = 0.0
         self.empty_last_page_token = False
+        #: ``hook(page, n)`` rewrites the n-th (1-based) ``/studies`` page before it is sent.
+        self.page_hook: PageHook | None = None
+        #: ``dataTimestamp`` served by ``/version`` (change it to simulate a data refresh).
+        self.data_timestamp = DATA_TIMESTAMP
         self.requests: list[RecordedRequest] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -313,6 +327,19 @@ class FakeCTGov:
         with self._lock:
             self._faults.extend(Fault("empty", path=API_PREFIX + "/studies")
                                 for _ in range(times))
+
+    def hostile_next(self, kind: str, times: int = 1, *, path: str | None = None) -> None:
+        """Answer the next ``times`` requests in a hostile way (``kind`` in :data:`HOSTILE`).
+
+        ``trickle``: 200 with one byte every 0.2 s; ``reset``: half a body, then the
+        connection is reset; ``endless``: a chunked body that never ends; ``bomb``: a
+        gzip body expanding to 256 MiB; ``html``: an HTML outage page with 200; ``silent``:
+        headers, then nothing.
+        """
+        if kind not in HOSTILE:
+            raise ValueError(f"unknown hostile kind {kind!r}")
+        with self._lock:
+            self._faults.extend(Fault(kind, path=path) for _ in range(times))
 
     def clear_faults(self) -> None:
         """Drop every queued fault."""
@@ -403,7 +430,7 @@ class FakeCTGov:
             return 405, text, "Method not allowed", {}
         if path == API_PREFIX + "/version":
             return 200, js, json.dumps({"apiVersion": API_VERSION,
-                                        "dataTimestamp": DATA_TIMESTAMP}, indent=2), {}
+                                        "dataTimestamp": self.data_timestamp}, indent=2), {}
         if path == API_PREFIX + "/studies":
             return self._studies(params)
         if path.startswith(API_PREFIX + "/studies/"):
@@ -463,9 +490,14 @@ class FakeCTGov:
         body = "{" + head + '"studies":[\n' + ",\n".join(
             json.dumps(p, separators=(",", ":")) for p in projected) + "\n]"
         nxt = offset + size
+        token = None
         if nxt < len(matched) or (self.empty_last_page_token and page and nxt == len(matched)):
             token = base64.urlsafe_b64encode(f"{nxt}:{qhash}".encode()).decode().rstrip("=")
             body += f',"nextPageToken":"{token}"'
+        hook = self.page_hook
+        if hook is not None:
+            data = json.loads(body + "}")
+            return 200, "application/json", json.dumps(hook(data, offset // size + 1)), {}
         return 200, "application/json", body + "}", {}
 
 
@@ -507,6 +539,10 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["Retry-After"] = fault.retry_after
         elif fault is not None and fault.kind == "malformed":
             status, ctype, body = 200, "application/json", '{"studies":[{"protocolSection":'
+        elif fault is not None and fault.kind in HOSTILE:
+            record.status = 200
+            self._hostile(fault.kind)
+            return
         elif fault is not None and fault.kind == "empty":
             status, ctype, body = 200, "application/json", (
                 '{"studies":[\n\n],"nextPageToken":"bm9wZTpub3Bl"}')
@@ -522,6 +558,71 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+    def _hostile(self, kind: str) -> None:
+        """Send one of the :data:`HOSTILE` answers (the connection is closed after it)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            if kind == "html":
+                data = b"<html><body><h1>Service temporarily unavailable</h1></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if kind == "bomb":
+                blob = _bomb()
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(blob)))
+                self.end_headers()
+                self.wfile.write(blob)
+            elif kind == "endless":
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = b" " * (1 << 20)
+                self.wfile.write(b'c\r\n{"studies":[\r\n')
+                for _ in range(300):  # 300 MiB, then the server gives up
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            elif kind == "trickle":
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                for _ in range(600):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            elif kind == "reset":
+                body = json.dumps({"studies": [make_study(i) for i in range(5)]}).encode()
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.connection.close()
+            elif kind == "silent":
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                self.wfile.flush()
+                time.sleep(30)
+
+
+_BOMB: list[bytes] = []
+
+
+def _bomb() -> bytes:
+    """Gzip of 256 MiB of spaces (about 250 kB), built once."""
+    if not _BOMB:
+        out = io.BytesIO()
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as gz:
+            block = b" " * (1 << 20)
+            for _ in range(256):
+                gz.write(block)
+        _BOMB.append(out.getvalue())
+    return _BOMB[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,7 +70,7 @@ class ClientConfig:
     ``max_response_bytes`` caps a response body after decompression. Past a deadline the
     client raises :class:`~therapy_lookup.ctgov.errors.CTGovDeadlineExceeded`, past the cap
     :class:`~therapy_lookup.ctgov.errors.CTGovResponseTooLarge`. ``verify_data_version``
-    checks the registry's ``dataTimestamp`` before the second page and after the last one
+    checks the registry's ``dataTimestamp`` right after the first page and after the last one
     of a multi-page search, so a search never mixes data versions.
     """
 

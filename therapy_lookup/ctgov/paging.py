@@ -5,9 +5,9 @@ cached under that id and a small *manifest* (keyed by the query) names the curre
 the tokens, the study counts, whether it reached the end and the registry's
 ``dataTimestamp``. A cached search is served only when its manifest covers what is asked
 (every page, or at least ``limit`` studies) and all its pages carry the chain id; anything
-less is fetched again from the first page. A multi-page fetch checks ``/version`` before
-the second page and after the last one, so a data refresh in between is an error, not a
-silent mix.
+less is fetched again from the first page. A multi-page fetch checks ``/version`` right
+after the first page (before the caller sees it) and after the last one, so a data
+refresh in between is an error, not a silent mix.
 """
 
 from __future__ import annotations
@@ -227,6 +227,7 @@ class Pager:
             done = yield from self._emit(results, page, index, limit)
             if done:
                 return True
+        self._check_total(results, manifest.url)
         results.complete = True
         return True
 
@@ -250,9 +251,6 @@ class Pager:
         while True:
             params = self._params(base, size, token)
             try:
-                if index == 1 and self.config.verify_data_version:
-                    version = self._timed(budget, partial(self.fresh_version, results))
-                    manifest.version = version
                 body, url = self._timed(budget, partial(self.transport.get, "/studies",
                                                         params, results._counter))
                 info = ResponseInfo(url=url, from_cache=False, stale=False,
@@ -260,7 +258,12 @@ class Pager:
                 page = self._parse(body, info, first=index == 0)
                 last = not page.token or (
                     limit is not None and results.received + len(page.studies) >= limit)
-                if last and version is not None:
+                if index == 0 and not last and self.config.verify_data_version:
+                    # Right after page 1 (before the caller sees it): the version the
+                    # rest of the chain must still have.
+                    version = self._timed(budget, partial(self.fresh_version, results))
+                    manifest.version = version
+                elif last and version is not None:
                     now_version = self._timed(budget, partial(self.fresh_version, results))
                     if now_version is not None and now_version != version:
                         raise CTGovPagingError(
@@ -291,7 +294,10 @@ class Pager:
                 old = None
             results.data_version = manifest.version
             done = yield from self._emit(results, page, index, limit)
-            if done or end_here:
+            if done:
+                return
+            if end_here:
+                self._check_total(results, url)
                 break
             if not page.studies:
                 empty_run += 1
@@ -369,6 +375,15 @@ class Pager:
         with pause:
             studies = parse_studies(data["studies"], info.url, trusted=trusted)
         return _Page(studies, token or None, total if first else None, info)
+
+    @staticmethod
+    def _check_total(results: SearchResults, url: str) -> None:
+        """Paging ended: refuse a result short of the total the registry announced."""
+        total = results.total_count
+        if total is not None and results.received < total:
+            raise CTGovPagingError(
+                f"the registry ended paging after {results.received} of the {total} studies "
+                "it announced; the result is incomplete", received=results.received, url=url)
 
     @staticmethod
     def _check_ids(results: SearchResults, page: _Page, index: int, seen: set[str]) -> None:
