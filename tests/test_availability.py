@@ -345,8 +345,9 @@ def test_wrong_types_raise_type_error() -> None:
         ("NSCLC", "osimertinib", "US", True),
         ("multiple myeloma", "teclistamab", "US", True),
         ("multiple myeloma", "teclistamab", "EU", False),
-        ("melanoma", "nivolumab", "US", False),
-        ("melanoma", "pembrolizumab", "US", False),
+        ("melanoma", "nivolumab", "US", True),
+        ("melanoma", "pembrolizumab", "US", True),
+        ("uveal melanoma", "nivolumab", "US", False),
         ("lymphoma", "systemic therapy", "US", False),
     ],
 )
@@ -359,7 +360,7 @@ def test_answers_say_whether_the_tables_are_complete(
 
 
 def test_incomplete_tables_never_say_no() -> None:
-    answer = check_availability("melanoma", "nivolumab")
+    answer = check_availability("breast cancer", "nivolumab")
     assert answer.status is A.NOT_APPROVED
     assert not answer.summary.startswith("No:")
     assert "not a 'no'" in answer.summary

@@ -38,3 +38,38 @@ def test_proteasome_inhibitors_for_myeloma() -> None:
     answer = check_availability("myeloma", "proteasome inhibitor", "US")
     assert brands(answer) == {"Velcade", "Kyprolis", "Ninlaro"}
     assert answer.tables_complete
+
+
+def test_opdualag_is_approved_for_melanoma_and_the_tables_are_complete() -> None:
+    answer = check_availability("melanoma", "Opdualag", "US")
+    assert answer.status is A.APPROVED
+    assert answer.tables_complete
+    assert answer.approvals[0].approval.min_age == 12
+
+
+def test_melanoma_answer_lists_immunotherapy_targeted_and_local_options() -> None:
+    answer = check_availability("melanoma", "systemic therapy", "US")
+    assert answer.tables_complete
+    assert {"Keytruda", "Opdivo", "Yervoy", "Opdualag", "Tafinlar", "Mekinist", "Imlygic"} <= brands(
+        answer
+    )
+    assert "Amtagvi" in brands(answer)
+    # RP1 was refused twice and is not offered as approved
+    assert "vusolimogene oderparepvec" not in brands(answer)
+    refused = {m.approval.id for m in answer.other_decisions}
+    assert {"rp1-fda-mel-crl-2025", "rp1-fda-mel-crl-2026"} <= refused
+
+
+def test_braf_inhibitors_need_the_biomarker() -> None:
+    answer = check_availability("melanoma", "BRAF inhibitor", "US")
+    assert answer.status is A.APPROVED
+    assert all(m.approval.biomarkers for m in answer.approvals)
+    assert {"Zelboraf", "Tafinlar", "Braftovi"} == brands(answer)
+
+
+def test_kimmtrak_requires_hla_a0201_for_uveal_melanoma() -> None:
+    answer = check_availability("uveal melanoma", "Kimmtrak", "US")
+    assert answer.status is A.APPROVED
+    assert answer.approvals[0].approval.hla == ("HLA-A*02:01",)
+    # uveal melanoma is outside the melanoma scope, so the tables do not claim completeness
+    assert not answer.tables_complete

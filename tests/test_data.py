@@ -108,14 +108,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 305
-    assert len(catalog.products) == 119
-    assert len(catalog.therapy_classes) == 43
+    assert len(catalog.approvals) == 335
+    assert len(catalog.products) == 127
+    assert len(catalog.therapy_classes) == 45
     assert len(catalog.safety) == 15
-    assert len(catalog.scope) == 5
+    assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 227,
+        "FDA": 257,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
