@@ -50,9 +50,8 @@ def test_opdualag_is_approved_for_melanoma_and_the_tables_are_complete() -> None
 def test_melanoma_answer_lists_immunotherapy_targeted_and_local_options() -> None:
     answer = check_availability("melanoma", "systemic therapy", "US")
     assert answer.tables_complete
-    assert {"Keytruda", "Opdivo", "Yervoy", "Opdualag", "Tafinlar", "Mekinist", "Imlygic"} <= brands(
-        answer
-    )
+    expected = {"Keytruda", "Opdivo", "Yervoy", "Opdualag", "Tafinlar", "Mekinist", "Imlygic"}
+    assert expected <= brands(answer)
     assert "Amtagvi" in brands(answer)
     # RP1 was refused twice and is not offered as approved
     assert "vusolimogene oderparepvec" not in brands(answer)
