@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "resolver": {"resolver", "knowledge"},
     "answers": {"answers", "knowledge", "resolver", "ctgov"},
     "ctgov": {"ctgov"},
+    "snapshot": {"snapshot", "answers", "knowledge", "resolver", "ctgov"},
 }
 """Which layers (folders) a layer's modules may import, besides :data:`SHARED`."""
 
