@@ -215,7 +215,7 @@ def _check_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if isinstance(value, str) and not value.strip():
             raise _Usage(f"--{name} must not be empty")
-    if getattr(args, "limit", 1) is not None and getattr(args, "limit", 1) < 1:
+    if getattr(args, "limit", 1) < 1:
         raise _Usage("--limit must be at least 1")
 
 

@@ -14,10 +14,10 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import InvalidRegionError
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import Approval, Product
 from ..knowledge.therapies import TherapyKind, TherapyResolver
+from .availability import normalise_region
 
 __all__ = ["FactRow", "fact_table"]
 
@@ -98,17 +98,12 @@ def fact_table(
     """
     catalog = catalog if catalog is not None else load_catalog()
     ref = TherapyResolver(catalog).resolve(therapy)
-    regions = {a.region for a in catalog.approvals.values()}
     wanted: str | None = None
     if region is not None:
         if not isinstance(region, str):
             raise TypeError(f"region must be a str, not {type(region).__name__}")
-        code = region.strip().upper()
-        if code != "ANY":
-            if code not in regions:
-                choices = ", ".join(sorted(regions))
-                raise InvalidRegionError(f"unknown region {region!r}; use one of {choices} or any")
-            wanted = code
+        code = normalise_region(region)
+        wanted = None if code == "any" else code
     if ref.kind is TherapyKind.PRODUCT:
         products = [catalog.products[ref.id]]
     else:

@@ -11,7 +11,7 @@ its nearest site must lie within the radius. Results are ranked by that relation
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,16 +84,15 @@ def _therapy_resolver(catalog: Catalog) -> TherapyResolver:
     return TherapyResolver(catalog)
 
 
-def _value(row: Any, name: str) -> Any:
-    value = row.get(name) if hasattr(row, "get") else None
-    try:
-        import pandas as pd
+def _value(record: Mapping[Any, Any], name: str) -> Any:
+    """A patient's field, with pandas' missing values (NaN, None, NaT) as ``None``."""
+    import pandas as pd
 
-        if value is not None and pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
+    value = record.get(name)
+    try:
+        return None if value is None or pd.isna(value) else value
+    except (TypeError, ValueError):  # a list-like value: not a missing marker
+        return value
 
 
 def _patients_table(

@@ -148,7 +148,8 @@ def verified_database(folder: Path, manifest: Manifest) -> Path:
     return db
 
 
-def _insert(con: duckdb.DuckDBPyConnection, rows: Sequence[StudyRow]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[StudyRow]) -> None:
+    """Add studies (and their sites) to a database being written."""
     if not rows:
         return
     placeholders = ", ".join("?" for _ in _STUDY_COLUMNS)
@@ -196,11 +197,6 @@ def create_database(
     os.replace(tmp, folder / name)
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[StudyRow]) -> None:
-    """Add studies (and their sites) to a database being written."""
-    _insert(con, rows)
-
-
 def replace_rows(
     con: duckdb.DuckDBPyConnection, rows: Sequence[StudyRow], keep: set[str]
 ) -> tuple[int, int]:
@@ -216,7 +212,7 @@ def replace_rows(
         con.execute("DELETE FROM sites WHERE nct_id IN (SELECT nct_id FROM changed)")
         con.execute("DROP TABLE changed")
     kept = [r for r in rows if r.status in keep]
-    _insert(con, kept)
+    insert_rows(con, kept)
     return len(kept), len(rows) - len(kept)
 
 

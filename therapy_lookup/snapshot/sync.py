@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ..ctgov import ClientConfig, ClinicalTrialsClient, EssieExpr, OverallStatus, Study
 from ..ctgov.config import default_cache_dir
+from ..errors import InvalidInputError
 from ..knowledge.catalog import Catalog, load_catalog
 from ..resolver import DiagnosisResolver, default_resolver
 from . import store
@@ -74,7 +77,7 @@ def _fetch(
     advanced: str,
     statuses: Iterable[OverallStatus] | None,
     progress: bool,
-) -> tuple[list[Study], int]:
+) -> list[Study]:
     results = client.search(
         advanced=EssieExpr(advanced), statuses=statuses, fields=FIELDS,
         page_size=PAGE_SIZE, refresh=True,
@@ -89,7 +92,7 @@ def _fetch(
             bar.update(1)
     if bar is not None:
         bar.close()
-    return studies, results.requests_made
+    return studies
 
 
 def sync(
@@ -110,14 +113,9 @@ def sync(
     :class:`~therapy_lookup.ctgov.CTGovError` subclasses when the registry cannot be reached;
     the previous snapshot then stays in use.
     """
-    import sys
-    import time
-
     folder = Path(path) if path is not None else default_folder()
     keep = {s.value if isinstance(s, OverallStatus) else str(s) for s in statuses}
     if not keep:
-        from ..errors import InvalidInputError
-
         raise InvalidInputError("statuses must name at least one status")
     show = sys.stderr.isatty() if progress is None else progress
     now = (clock or (lambda: dt.datetime.now(dt.timezone.utc)))()
@@ -149,7 +147,7 @@ def sync(
             assert previous is not None
             since = dt.date.fromisoformat(previous.data_timestamp[:10]) - dt.timedelta(days=1)
             advanced = f"{ONCOLOGY} AND AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]"
-            studies, _ = _fetch(client, advanced, None, show)
+            studies = _fetch(client, advanced, None, show)
             rows = reader.read_all(studies)
             base = folder / previous.database
             with store.create_database(folder, name, base=base) as (_tmp, con):
@@ -159,7 +157,7 @@ def sync(
                 ).fetchone()
             mode, fetched = "delta", len(rows)
         else:
-            studies, _ = _fetch(client, ONCOLOGY, [OverallStatus(s) for s in sorted(keep)], show)
+            studies = _fetch(client, ONCOLOGY, [OverallStatus(s) for s in sorted(keep)], show)
             rows = [r for r in reader.read_all(studies) if r.status in keep]
             with store.create_database(folder, name) as (_tmp, con):
                 store.insert_rows(con, rows)
