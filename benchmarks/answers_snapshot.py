@@ -1,9 +1,9 @@
 """Record what therapy_lookup answers, to show a refactor changes no answer.
 
-Writes one JSON file with the resolution of every evaluation string (``../shared/eval/resolver``
-and ``benchmarks/resolver_heldout``) and the availability answer for a fixed list of 200
-(diagnosis, therapy, region) triples. Only public API is used, so the same script runs on old
-and new code::
+Writes one JSON file with the resolution of every evaluation string (every TSV under
+``../shared/eval`` and ``benchmarks/resolver_heldout``; one by one, then as one batch) and the
+availability answer for a fixed list of 200 (diagnosis, therapy, region) triples. Only public
+API is used, so the same script runs on old and new code::
 
     python benchmarks/answers_snapshot.py --write before.json      # on the old commit
     python benchmarks/answers_snapshot.py --compare before.json    # on the new one
@@ -25,7 +25,7 @@ import therapy_lookup as tl
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILES = [
-    *sorted((ROOT.parent / "shared" / "eval" / "resolver").glob("*.tsv")),
+    *sorted((ROOT.parent / "shared" / "eval").rglob("*.tsv")),
     *sorted((ROOT / "benchmarks" / "resolver_heldout").glob("*.tsv")),
 ]
 
@@ -54,10 +54,11 @@ def _resolution(text: str) -> Any:
         return {"error": type(exc).__name__}
     if m is None:
         return None
+    # The whole match (score, matched name, alternatives, qualifiers in order, …), and the
+    # candidates search_diagnoses lists.
     return {
-        "type": m.cancer_type.id, "code": m.oncotree_code, "method": m.method.value,
-        "ambiguous": m.ambiguous, "biomarkers": list(m.biomarkers),
-        "qualifiers": sorted(m.qualifiers),
+        **m.model_dump(mode="json"),
+        "search": [(c.cancer_type.id, c.score) for c in tl.search_diagnoses(text, limit=3)],
     }
 
 
@@ -69,7 +70,7 @@ def _availability(diagnosis: str, therapy: str, region: str) -> Any:
     return {
         "status": a.status.value,
         "products": sorted(p.id for p in a.products),
-        "approvals": sorted(m.approval.id for m in a.approvals),
+        "approvals": sorted((m.approval.id, m.biomarker_stated) for m in a.approvals),
         "elsewhere": sorted(m.approval.id for m in a.approved_elsewhere),
         "summary": a.summary,
     }
@@ -81,7 +82,11 @@ def snapshot() -> dict[str, Any]:
     for path in EVAL_FILES:
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f, delimiter="\t"):
-                strings[row["text"]] = _resolution(row["text"])
+                text = row.get("text") or row["question"]  # qa/ask_dev.tsv: questions
+                strings[text] = _resolution(text)
+    batch = tl.resolve_many(list(strings))  # the batch path gives the same answers
+    for text, m in zip(strings, batch, strict=True):
+        strings[text] = {"one": strings[text], "batch_type": m.cancer_type.id if m else None}
     answers = {" | ".join(t): _availability(*t) for t in triples()}
     return {"resolve": strings, "availability": answers}
 
@@ -93,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--write", type=Path)
     group.add_argument("--compare", type=Path)
     args = parser.parse_args(argv)
-    now = snapshot()
+    now = json.loads(json.dumps(snapshot()))  # tuples as lists, as when read back
     if args.write:
         args.write.write_text(json.dumps(now, indent=1, sort_keys=True), encoding="utf-8")
         print(f"{len(now['resolve'])} strings, {len(now['availability'])} triples → {args.write}")

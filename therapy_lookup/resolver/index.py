@@ -1,0 +1,259 @@
+"""The name index: every name, abbreviation and code of the types, and exact lookups in it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge.models import CancerTypeName, NameKind
+from .lexicon import (
+    CODE_STOP,
+    CONJUNCTIONS,
+    FILLERS,
+    NEGATION,
+    SHORT_WORDS,
+    STOPWORDS,
+    TOP_GROUPS,
+)
+from .models import MatchMethod
+from .normalise import content_words, raw_tokens_of, sorted_key, tokenise
+
+Spans = list[tuple[tuple["Entry", ...], int, int]]
+"""Names found in a text: (entries, length in tokens, start), left to right."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name (or code) of one type in the index."""
+
+    type_id: str
+    name: str
+    method: MatchMethod
+    case_sensitive: bool
+
+
+KIND_METHOD = {
+    NameKind.NAME: MatchMethod.EXACT,
+    NameKind.SYNONYM: MatchMethod.SYNONYM,
+    NameKind.ABBREVIATION: MatchMethod.ABBREVIATION,
+    NameKind.LAY: MatchMethod.SYNONYM,
+    NameKind.SPELLING: MatchMethod.SYNONYM,
+    NameKind.ICD10: MatchMethod.SYNONYM,
+}
+METHOD_SCORE = {
+    MatchMethod.EXACT: 100.0,
+    MatchMethod.CODE: 98.0,
+    MatchMethod.SYNONYM: 97.0,
+    MatchMethod.ABBREVIATION: 95.0,
+    MatchMethod.FUZZY: 85.0,
+}
+
+class Hit(NamedTuple):
+    """A candidate answer of one tier: the type, how it was found, how sure."""
+
+    type_id: str
+    name: str
+    method: MatchMethod
+    score: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    ambiguous: bool = False
+    note: str | None = None
+
+
+class NameIndex:
+    """The names of a tree's types, normalised, with the tree facts the tiers need."""
+
+    _tree: CancerTypeTree
+    _names: tuple[CancerTypeName, ...]
+    _imported: frozenset[str]
+
+    def _build(self) -> None:
+        exact: dict[str, list[Entry]] = {}
+        keyed: dict[str, list[Entry]] = {}
+
+        imported = self._imported
+
+        def add(text: str, entry: Entry) -> None:
+            tokens = tokenise(text)
+            if not tokens:
+                return
+            norm = " ".join(tokens)
+            if entry.type_id in imported and any(
+                e.type_id not in imported for e in exact.get(norm, ())
+            ):
+                return  # our curation wins over OncoTree's names
+            bucket = exact.setdefault(norm, [])
+            if not any(
+                e.type_id == entry.type_id and e.case_sensitive == entry.case_sensitive
+                for e in bucket
+            ):
+                bucket.append(entry)
+            if entry.method in (MatchMethod.CODE, MatchMethod.ABBREVIATION):
+                return
+            key = sorted_key(tokens)
+            if key and key != norm:
+                kb = keyed.setdefault(key, [])
+                if not any(e.type_id == entry.type_id for e in kb):
+                    kb.append(entry)
+
+        for group in (False, True):  # curated first, then OncoTree's additions
+            types = [t for t in self._tree.values() if (t.id in imported) is group]
+            for t in types:
+                add(t.name, Entry(t.id, t.name, MatchMethod.EXACT, False))
+            for n in self._names:
+                if n.cancer_type not in self._tree or (n.cancer_type in imported) is not group:
+                    continue
+                method = KIND_METHOD[n.kind]
+                is_abbrev = method is MatchMethod.ABBREVIATION
+                add(n.name, Entry(n.cancer_type, n.name, method, is_abbrev))
+            for t in types:
+                for code in sorted({t.id, t.oncotree_code or t.id}):
+                    if code.upper() in CODE_STOP:
+                        continue
+                    add(code, Entry(t.id, code, MatchMethod.CODE, True))
+        self._exact = {k: tuple(v) for k, v in exact.items()}
+        first: dict[str, int] = {}
+        for k in self._exact:
+            head, *tail = k.split()
+            first[head] = max(first.get(head, 0), 1 + len(tail))
+        self._first_token_span = first
+        self._keyed = {k: tuple(v) for k, v in keyed.items()}
+        vocab: dict[str, list[str]] = {}
+        words = {
+            tok
+            for k, entries in self._exact.items()
+            if any(not e.case_sensitive for e in entries)
+            for tok in k.split()
+            if len(tok) >= 4
+        }
+        for tok in sorted(words):
+            vocab.setdefault(tok[0], []).append(tok)
+        self._vocab = vocab
+        self._vocab_set = frozenset(tok for k in self._exact for tok in k.split())
+        self._sorted_names = sorted(
+            k for k, entries in self._exact.items() if any(not e.case_sensitive for e in entries)
+        )
+        self._choices = sorted((k for k in self._exact if len(k) >= 8), key=len)
+        self._choice_lengths = [len(k) for k in self._choices]
+        self._depth = {tid: len(self._tree.lineage(tid)) for tid in self._tree}
+        self._codes = {tid: self._tree.nearest_oncotree_code(tid) for tid in self._tree}
+        self._own_code = {tid: bool(self._tree[tid].oncotree_code) for tid in self._tree}
+        self._main = {tid: self._tree.main_type(tid).id for tid in self._tree}
+
+    def _lookup_tokens(self, tokens: Sequence[str], raw: Sequence[str]) -> Hit | None:
+        if not tokens:
+            return None
+        found = self._exact.get(" ".join(tokens))
+        if found:
+            entries = self._usable(found, raw)
+            if entries:
+                return self._hit_from(entries)
+        # Without the small words, then in any order: less certain, and much less when a
+        # conjunction went ("colorectal and other cancers").
+        if NEGATION.intersection(tokens):
+            return None  # "without cancer": the small words matter here
+        cap = 80.0 if CONJUNCTIONS.intersection(tokens) else 94.0
+        content = content_words(tokens)
+        if content and len(content) < len(tokens):
+            entries = self._usable(self._exact.get(" ".join(content), ()), raw)
+            if entries:
+                return self._hit_from(entries, score_cap=cap)
+        if not content:
+            return None
+        key = " ".join(sorted(set(content)))  # sorted_key(tokens), from content already made
+        entries = self._keyed.get(key, ()) or self._usable(self._exact.get(key, ()), raw)
+        return self._hit_from(entries, score_cap=cap) if entries else None
+
+    def _usable(self, entries: Sequence[Entry], raw: Sequence[str]) -> tuple[Entry, ...]:
+        if not entries:
+            return ()
+        lower_short = len(raw) == 1 and raw[0].casefold() in SHORT_WORDS and not raw[0].isupper()
+        if not lower_short:
+            return tuple(entries)
+        return tuple(e for e in entries if not e.case_sensitive)
+
+    def _hit_from(self, entries: Sequence[Entry], score_cap: float = 100.0) -> Hit | None:
+        if len(entries) == 1:  # the usual case, without the sorting below
+            e = entries[0]
+            return Hit(e.type_id, e.name, e.method, min(METHOD_SCORE[e.method], score_cap))
+        ids = sorted({e.type_id for e in entries})
+        best = min(entries, key=lambda e: -METHOD_SCORE[e.method])
+        score = min(METHOD_SCORE[best.method], score_cap)
+        if len(ids) == 1:
+            return Hit(best.type_id, best.name, best.method, score)
+        common = self._common_ancestor(ids)
+        alts = tuple((i, score - 10.0) for i in ids)
+        if common is None or common in TOP_GROUPS:
+            return None
+        return Hit(common, best.name, best.method, score - 15.0, alts, ambiguous=True)
+
+    def _common_ancestor(self, ids: Sequence[str]) -> str | None:
+        common = self._tree.common_ancestor(*ids)
+        return common.id if common is not None else None
+
+    def _ngrams(
+        self, tokens: list[str], raw: str = ""
+    ) -> Spans:
+        """Find the longest names inside ``tokens``: (entries, length, start), left to right.
+
+        Abbreviations and codes count only when ``raw`` holds them as typed (``RB``, not ``rb``
+        when the word is a common one).
+        """
+        out: Spans = []
+        i, n = 0, len(tokens)
+        first = self._first_token_span
+        typed: set[str] | None = None
+        typed_folded: set[str] = set()
+        while i < n:
+            found = None
+            longest = first.get(tokens[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
+                if size == 1 and (tokens[i] in STOPWORDS or tokens[i] in FILLERS):
+                    break
+                entries = self._exact.get(" ".join(tokens[i:i + size]))
+                if entries and any(e.case_sensitive for e in entries):
+                    if typed is None:
+                        typed = set(raw_tokens_of(raw))
+                        typed_folded = {t.casefold() for t in typed}
+                    entries = tuple(
+                        e for e in entries if _was_typed(e, typed, typed_folded)
+                    )
+                if entries:
+                    found = (entries, size, i)
+                    break
+            if found is None:
+                i += 1
+            else:
+                out.append(found)
+                i += found[1]
+        return out
+
+    def _ngrams_memo(
+        self,
+        tokens: list[str],
+        raw: str,
+        memo: dict[tuple[str, ...], Spans] | None,
+    ) -> Spans:
+        """:meth:`_ngrams`, remembered in ``memo`` (for one ``raw`` text: callers keep it so)."""
+        if memo is None:
+            return self._ngrams(tokens, raw)
+        key = tuple(tokens)
+        spans = memo.get(key)
+        if spans is None:
+            spans = memo[key] = self._ngrams(tokens, raw)
+        return spans
+
+def _was_typed(entry: Entry, typed: set[str], typed_folded: set[str]) -> bool:
+    """Whether an abbreviation or code was typed as such (not made by spelling correction).
+
+    Common short words (``all``, ``es``) count only in the case of the name (``ALL``).
+    """
+    if not entry.case_sensitive:
+        return True
+    name = entry.name
+    parts = raw_tokens_of(name)
+    if name.casefold() in SHORT_WORDS or len(name) < 3:
+        return all(p in typed for p in parts)
+    return all(p.casefold() in typed_folded for p in parts)

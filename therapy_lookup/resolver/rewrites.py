@@ -1,0 +1,89 @@
+"""Rewritings of a text worth looking up, and the cell-lineage fallback."""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge.cancer_types import CancerTypeTree
+from .index import Hit
+from .lexicon import GENERIC_HEADS, NEGATION
+from .models import MatchMethod
+from .normalise import raw_token_list, tokenise, tokens_of
+
+_LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
+    (frozenset(words.split()), type_id)
+    for words, type_id in [  # the first rule whose words are all in the text wins
+        ("t cell lymphoblastic", "TLL"),
+        ("b cell lymphoblastic", "BLL"),
+        ("lymphoblastic leukemia", "ALL"),
+        ("lymphoblastic lymphoma", "ALL"),
+        ("t cell lymphoma", "TNHL"),
+        ("nk cell lymphoma", "TNHL"),
+        ("t cell leukemia", "MTNN"),
+        ("b cell lymphoma", "BNHL"),
+        ("lymphocytic leukemia", "LNM"),
+        ("lymphoid leukemia", "LNM"),
+        ("myeloid leukemia", "MNM"),
+        ("myelogenous leukemia", "MNM"),
+        ("hodgkin lymphoma", "HL"),
+    ]
+]
+
+_HEAD_OF = re.compile(
+    r"^(?:(?:primary|malignant|invasive)\s+)*(?P<head>[a-z ]*?(?:cancer|carcinoma|tumor|neoplasm|"
+    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma))\s+(?:of|in)\s+(?:the\s+)?"
+    r"(?P<site>.+)$"
+)
+_GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant neoplasm)$")
+
+
+def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
+    """Rewrite ``text`` in the forms worth looking up, most literal first."""
+    out: list[tuple[list[str], list[str]]] = []
+    seen: set[str] = set()
+
+    def add(t: str, raw_source: str) -> None:
+        tokens = tokenise(t)
+        norm = " ".join(tokens)
+        if tokens and norm not in seen:
+            seen.add(norm)
+            out.append((tokens, raw_token_list(raw_source)))
+
+    base = text.strip(" \t\r\n.,;:-")
+    add(base, base)
+    # "Malignant neoplasm: X" → X
+    if ":" in base:
+        head, _, tail = base.partition(":")
+        add(tail, tail)
+        add(f"{tail} {head}", tail)
+    # "Leukemia, acute myeloid" → "acute myeloid leukemia"
+    if "," in base:
+        parts = [p.strip() for p in base.split(",") if p.strip()]
+        if len(parts) >= 2:
+            add(" ".join(parts[1:] + parts[:1]), base)
+            add(" ".join(reversed(parts)), base)
+    norm = " ".join(tokens_of(base))
+    m = _HEAD_OF.match(norm)
+    if m is not None:
+        site, head = m.group("site"), m.group("head")
+        add(f"{site} {head}", base)
+        if head in GENERIC_HEADS:
+            add(f"{site} cancer", base)
+    if _GENERIC_TAIL.search(norm):
+        add(_GENERIC_TAIL.sub("cancer", norm), base)
+    if norm.endswith(" cancer"):  # "invasive lobular cancer" → "… carcinoma"
+        add(norm[: -len("cancer")] + "carcinoma", base)
+    if norm.startswith("malignant "):
+        add(norm[len("malignant "):], base)
+    return out or [([], [])]
+
+
+def by_lineage(tokens: list[str], tree: CancerTypeTree) -> Hit | None:
+    """Fall back on cell lineage + disease words: "T-cell large cell lymphoma" → MTNN."""
+    words = set(tokens)
+    if words & NEGATION:
+        return None
+    for required, type_id in _LINEAGE_RULES:
+        if required <= words and type_id in tree:
+            return Hit(type_id, " ".join(sorted(required)), MatchMethod.SYNONYM, 70.0)
+    return None
