@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gc
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -57,6 +56,13 @@ from .rewrites import by_lineage, rewritings
 from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_sites
 
 _REST_CACHE_SIZE = 8192
+
+
+class _Missing:
+    """The type of :data:`_MISSING`: no entry in a cache (``None`` is a remembered answer)."""
+
+
+_MISSING = _Missing()
 _ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
 class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
@@ -146,13 +152,15 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
 
         ``rests`` (default: the resolver's own, bounded) remembers answers for stripped rests.
         """
-        cached = by_text.get(text)
-        if cached is not None or text in by_text:
+        # One .get() with a sentinel per cache: a .get() then an `in` lets another thread's
+        # insert land in between and turns a miss into a wrong None (issue 14, D1).
+        cached = by_text.get(text, _MISSING)
+        if not isinstance(cached, _Missing):
             return cached
         # Texts that differ only in case, spacing or full stops resolve alike.
         key = cache_key(text)
-        same = by_key.get(key)
-        if same is not None or key in by_key:
+        same = by_key.get(key, _MISSING)
+        if not isinstance(same, _Missing):
             # What same.model_copy(update={"query": text}) gives, at half the cost.
             result = (
                 construct(DiagnosisMatch, {**same.__dict__, "query": text})
@@ -174,9 +182,11 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
     def resolve_many(self, texts: Iterable[str]) -> list[DiagnosisMatch | None]:
         """Resolve each text, in order (repeated texts are resolved once).
 
-        The cyclic garbage collector is paused for the batch (the resolver creates no cycles);
-        this saves about a fifth of the time on large batches.
+        ``texts`` is an iterable of strings; a single ``str`` raises :class:`TypeError` (it
+        would be resolved character by character).
         """
+        if isinstance(texts, str):
+            raise TypeError("texts must be an iterable of str, not a single str")
         items = list(texts)
         for i, t in enumerate(items):
             if not isinstance(t, str):
@@ -190,14 +200,8 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
         seen_keys: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         seen_rests: dict[str, Hit | None] = {}
         out: list[DiagnosisMatch | None] = []
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for t in items:
-                out.append(self._remembered(t, seen, seen_keys, len(items) + 1, seen_rests))
-        finally:
-            if was_enabled:
-                gc.enable()
+        for t in items:
+            out.append(self._remembered(t, seen, seen_keys, len(items) + 1, seen_rests))
         return out
 
     def search(self, text: str, limit: int = 5) -> list[DiagnosisMatch]:
@@ -315,9 +319,9 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
         """
         key = " ".join(rest.split())
         cache = self._rest_cache if rests is None else rests
-        hit = cache.get(key)
-        if hit is not None or key in cache:
-            return hit
+        cached = cache.get(key, _MISSING)
+        if not isinstance(cached, _Missing):
+            return cached
         hit = self._resolve_rest_uncached(rest)
         if rests is None and len(cache) >= _REST_CACHE_SIZE:
             cache.clear()
