@@ -197,6 +197,11 @@ class TherapyClass(BaseModel):
         default=(),
         description="Words ClinicalTrials.gov searches well for this class (else its name).",
     )
+    study_terms: tuple[str, ...] = Field(
+        default=(),
+        description="Phrases that name this class in a registry record (intervention names, "
+        "titles, descriptions); '~' marks a generic phrase that yields to a sibling class.",
+    )
 
 
 class CancerType(BaseModel):
