@@ -277,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     _configure_logging(args.verbose)
     out = sys.stdout
+    if out is None:  # started with stdout closed (`>&-`): nowhere to answer
+        print("error: cannot write the output: standard output is closed", file=sys.stderr)
+        return 1
     try:
         _check_options(args)
         code = _dispatch(args, out)

@@ -27,7 +27,6 @@ import contextlib
 import copy
 import gzip
 import hashlib
-import io
 import json
 import re
 import socket
@@ -614,14 +613,13 @@ _BOMB: list[bytes] = []
 
 
 def _bomb() -> bytes:
-    """Gzip of 256 MiB of spaces (about 250 kB), built once."""
+    """Gzip of 256 MiB of spaces (about 250 kB), built once in ~0.1 s.
+
+    Sixteen gzip members of 16 MiB each: decoders (urllib3's too) read concatenated members
+    as one stream, and compressing one member is sixteen times cheaper than the whole.
+    """
     if not _BOMB:
-        out = io.BytesIO()
-        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as gz:
-            block = b" " * (1 << 20)
-            for _ in range(256):
-                gz.write(block)
-        _BOMB.append(out.getvalue())
+        _BOMB.append(gzip.compress(b" " * (16 << 20), 9) * 16)
     return _BOMB[0]
 
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..ctgov import (
+    REGISTRY_UNREACHABLE,
     ClinicalTrialsClient,
     CTGovOfflineCacheMiss,
-    CTGovUnavailable,
     GeoFilter,
     OverallStatus,
     Phase,
@@ -129,7 +129,7 @@ def find_trials(
                 studies = tuple(results)
             except CTGovOfflineCacheMiss:
                 reachable, results = False, None
-            except CTGovUnavailable:
+            except REGISTRY_UNREACHABLE:  # connection errors, 5xx, 429, outage pages
                 reachable = False
                 try:
                     results = search(offline=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import TherapyLookupError
 
 __all__ = [
+    "REGISTRY_UNREACHABLE",
     "CTGovBadRequest",
     "CTGovDeadlineExceeded",
     "CTGovDecodeError",
@@ -16,6 +17,7 @@ __all__ = [
     "CTGovHTTPError",
     "CTGovNotFound",
     "CTGovOfflineCacheMiss",
+    "CTGovOutagePage",
     "CTGovPagingError",
     "CTGovRateLimited",
     "CTGovResponseTooLarge",
@@ -116,6 +118,13 @@ class CTGovResponseTooLarge(CTGovDecodeError):
     """A response body (after decompression) exceeded ``ClientConfig.max_response_bytes``."""
 
 
+class CTGovOutagePage(CTGovUnavailable, CTGovDecodeError):
+    """The service answered 2xx with an HTML page (a proxy or maintenance page), not JSON.
+
+    An outage, not schema drift: it is retried like a 503 and counts as unreachable.
+    """
+
+
 class CTGovPagingError(CTGovError):
     """A search failed after some pages were received; the result is incomplete.
 
@@ -144,6 +153,13 @@ class InvalidNCTId(CTGovError, ValueError):
 
 class InvalidQuery(CTGovError, ValueError):
     """Search arguments are invalid or conflicting (checked before any request)."""
+
+
+#: Errors meaning the registry could not be reached or would not answer (connection errors,
+#: deadlines, outage pages, 5xx and 429 after retries): callers serve the cache or say
+#: "unreachable" instead of failing.
+REGISTRY_UNREACHABLE: tuple[type[CTGovError], ...] = (CTGovUnavailable, CTGovServerError,
+                                                      CTGovRateLimited)
 
 
 def error_for_status(

@@ -26,15 +26,13 @@ from typing import Any
 from ..errors import TherapyLookupWarning
 from .cache import ResponseCache, cache_key
 from .config import ClientConfig
+from .errors import REGISTRY_UNREACHABLE as UNREACHABLE
 from .errors import (
     CTGovDeadlineExceeded,
     CTGovDecodeError,
     CTGovError,
     CTGovOfflineCacheMiss,
     CTGovPagingError,
-    CTGovRateLimited,
-    CTGovServerError,
-    CTGovUnavailable,
 )
 from .models import Study
 from .parse import loads, parse_studies
@@ -43,8 +41,6 @@ from .transport import Transport
 
 __all__ = ["UNREACHABLE", "Manifest", "Pager", "StaleDataWarning"]
 
-#: Errors after which a cached search is served instead (the registry is unreachable).
-UNREACHABLE = (CTGovUnavailable, CTGovServerError, CTGovRateLimited)
 _MAX_EMPTY_PAGES = 3
 _ORPHAN_AGE = 3600.0
 

@@ -14,6 +14,7 @@ from .errors import (
     CTGovDeadlineExceeded,
     CTGovDecodeError,
     CTGovError,
+    CTGovOutagePage,
     CTGovResponseTooLarge,
     CTGovUnavailable,
     error_for_status,
@@ -32,6 +33,11 @@ _READ_ERRORS = (
     urllib3.exceptions.ReadTimeoutError,
     OSError,
 )
+
+
+def _is_html(content_type: str, body: bytes) -> bool:
+    """Whether a 2xx body is an HTML page (declared so, or opening with a tag)."""
+    return "html" in content_type.lower() or body[:512].lstrip().startswith(b"<")
 
 
 class Counter:
@@ -85,10 +91,14 @@ class Transport:
                 self.requests_made += 1
             error: CTGovError
             try:
-                status, body, full_url, retry_after_header = self._attempt(
+                status, body, full_url, retry_after_header, content_type = self._attempt(
                     url, query, headers, end, left)
             except _Retry as exc:
                 cause = exc.__cause__ or exc
+                if time.monotonic() >= end - 0.05:  # a timeout shortened by the deadline
+                    raise CTGovDeadlineExceeded(
+                        f"no answer within the deadline after {attempt + 1} attempt(s): "
+                        f"{cause}", url=url) from cause
                 error = CTGovUnavailable(
                     f"registry unreachable after {attempt + 1} attempt(s): {cause}", url=url)
                 delay = self.policy.delay(attempt)
@@ -97,12 +107,20 @@ class Transport:
                 self.sleep(delay)
                 attempt += 1
                 continue
-            if 200 <= status < 300:
-                return body, full_url
-            text = body.decode("utf-8", errors="replace")
             retry_after = parse_retry_after(retry_after_header)
-            error = error_for_status(status, url=full_url, body=text, retry_after=retry_after)
-            if status in RETRYABLE_STATUSES:
+            if 200 <= status < 300:
+                if not _is_html(content_type, body):
+                    return body, full_url
+                # A proxy's or the registry's maintenance page with 200: an outage.
+                text = body[:2000].decode("utf-8", errors="replace")
+                error = CTGovOutagePage("the registry answered with an HTML page, not JSON "
+                                        "(an outage or maintenance page)", status=status,
+                                        url=full_url, body=text)
+            else:
+                text = body.decode("utf-8", errors="replace")
+                error = error_for_status(status, url=full_url, body=text,
+                                         retry_after=retry_after)
+            if status in RETRYABLE_STATUSES or isinstance(error, CTGovOutagePage):
                 delay = self.policy.delay(attempt, retry_after)
                 if delay is not None and time.monotonic() + delay < end:
                     self.sleep(delay)
@@ -111,7 +129,7 @@ class Transport:
             raise error
 
     def _attempt(self, url: str, query: list[tuple[str, str]], headers: dict[str, str],
-                 end: float, left: float) -> tuple[int, bytes, str, str | None]:
+                 end: float, left: float) -> tuple[int, bytes, str, str | None, str]:
         cfg = self.config
         timeout = (min(cfg.connect_timeout, left), min(cfg.read_timeout, left))
         try:
@@ -126,8 +144,9 @@ class Transport:
             full_url = resp.url or url
             status = resp.status_code
             retry_after = resp.headers.get("Retry-After")
+            content_type = resp.headers.get("Content-Type", "")
             body = self._read_body(resp, full_url, status, end)
-        return status, body, full_url, retry_after
+        return status, body, full_url, retry_after, content_type
 
     def _read_body(self, resp: requests.Response, url: str, status: int, end: float) -> bytes:
         cap = self.config.max_response_bytes
