@@ -110,7 +110,7 @@ def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
     assert len(catalog.approvals) == 338
     assert len(catalog.products) == 128
-    assert len(catalog.therapy_classes) == 45
+    assert len(catalog.therapy_classes) == 46
     assert len(catalog.safety) == 15
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())

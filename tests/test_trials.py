@@ -137,5 +137,8 @@ def test_cli_trials_end_to_end(server: FakeCTGov, tmp_path: Path) -> None:
 
 def test_a_trial_question_is_answered_with_trials(server: FakeCTGov, tmp_path: Path) -> None:
     data = run_cli(server, tmp_path, "Which melanoma trials are recruiting?")
-    assert data["cancer_type"]["id"] == "MEL"
-    assert data["registry_reachable"] is True
+    assert data["intent"] == "trials"
+    assert data["question"]["diagnosis"]["match"]["cancer_type"]["id"] == "MEL"
+    trials = data["trials"]
+    assert trials["cancer_type"]["id"] == "MEL" and trials["registry_reachable"] is True
+    assert trials["studies"] and all("raw" not in s for s in trials["studies"])

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ._version import __version__
 from .answers.availability import Availability, check_availability
 from .answers.fact_table import fact_table
-from .answers.questions import ask, is_trial_question, parse_question
-from .errors import TherapyLookupError, UnknownDiagnosisError
+from .answers.questions import Answer, Intent, ask
+from .errors import TherapyLookupError
 from .export import to_csv
 from .resolver import resolve, search_diagnoses
 
@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     question.add_argument("question", nargs="+", help="the question")
     question.add_argument("--region", default=None, help="overrides a region in the question")
     question.add_argument("--json", action="store_true", help="print the answer as JSON")
+    question.add_argument("--near", default=None, help="where to look for trials (a place)")
+    question.add_argument(
+        "--no-trials", action="store_true", help="never search ClinicalTrials.gov"
+    )
+    question.add_argument(
+        "--offline", action="store_true", help="use the embedded tables and the cache only"
+    )
     res = sub.add_parser("resolve", help="resolve diagnosis text to a cancer type")
     res.add_argument("text", help="diagnosis text")
     res.add_argument("--json", action="store_true", help="print the match as JSON")
@@ -126,6 +133,15 @@ def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
 
     out.write(answer.model_dump_json(indent=2) if as_json else format_availability(answer))
     out.write("\n")
+
+
+def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> int:
+    if as_json:
+        out.write(answer.model_dump_json(indent=2, exclude={"trials": {"studies": {"__all__": {"raw"}}}}))
+        out.write("\n")
+    else:
+        out.write(answer.to_text() + "\n")
+    return 1 if answer.intent is Intent.UNKNOWN else 0
 
 
 def _emit_trials(result: TrialSearch, as_json: bool, out: TextIO) -> int:
@@ -224,18 +240,14 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
         _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
         return 0
     if args.command == "ask":
-        question = " ".join(args.question)
-        if is_trial_question(question):
-            from .answers.availability import default_service
-            from .answers.trials import find_trials
-
-            diagnosis, therapy, _region = parse_question(question, default_service())
-            if not diagnosis:
-                raise UnknownDiagnosisError(question)
-            therapy_text = None if therapy == "systemic_therapy" else therapy
-            return _emit_trials(find_trials(diagnosis, therapy_text), args.json, out)
-        _emit(ask(question, args.region), args.json, out)
-        return 0
+        answer = ask(
+            " ".join(args.question),
+            region=args.region,
+            trials=not args.no_trials,
+            near=args.near,
+            offline=args.offline,
+        )
+        return _emit_answer(answer, args.json, out)
     if args.command == "trials":
         from .answers.trials import OPEN_STATUSES, find_trials
 

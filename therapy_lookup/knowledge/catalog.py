@@ -63,6 +63,15 @@ class Catalog:
                 line.append(parent)
                 parent = self.therapy_classes[parent].parent
             self._class_lineages[class_id] = tuple(line)
+        # An umbrella class (immunotherapy) also holds the classes it includes, and theirs;
+        # it is not their parent, so lineages stay single-parent chains.
+        umbrellas: defaultdict[str, set[str]] = defaultdict(set)
+        for class_id, c in self.therapy_classes.items():
+            for included in c.includes:
+                for other, chain in self._class_lineages.items():
+                    if included in chain:
+                        umbrellas[other].add(class_id)
+        self._class_umbrellas = {k: frozenset(v) for k, v in umbrellas.items()}
         by_product: defaultdict[str, list[Approval]] = defaultdict(list)
         for approval in self.approvals.values():
             by_product[approval.product].append(approval)
@@ -106,6 +115,9 @@ class Catalog:
         for c in self.therapy_classes.values():
             if c.parent is not None and c.parent not in self.therapy_classes:
                 errors.append(_ref("therapy_classes", c.id, f"unknown parent {c.parent!r}"))
+            for included in c.includes:
+                if included not in self.therapy_classes:
+                    errors.append(_ref("therapy_classes", c.id, f"unknown class {included!r}"))
         for c in self.therapy_classes.values():
             seen = {c.id}
             parent = c.parent
@@ -150,8 +162,10 @@ class Catalog:
         return list(self._class_lineages[class_id])
 
     def class_is_a(self, class_id: str, other_id: str) -> bool:
-        """Whether therapy class ``class_id`` is ``other_id`` or a narrower class of it."""
-        return other_id in self._class_lineages[class_id]
+        """Whether class ``class_id`` is ``other_id``, narrower, or in umbrella ``other_id``."""
+        return other_id in self._class_lineages[class_id] or other_id in self._class_umbrellas.get(
+            class_id, frozenset()
+        )
 
     def approvals_for_product(self, product_id: str) -> tuple[Approval, ...]:
         """Every approval row (of any status) of one product."""

@@ -202,6 +202,11 @@ class TherapyClass(BaseModel):
         description="Phrases that name this class in a registry record (intervention names, "
         "titles, descriptions); '~' marks a generic phrase that yields to a sibling class.",
     )
+    includes: tuple[Slug, ...] = Field(
+        default=(),
+        description="For an umbrella word such as 'immunotherapy': the classes it takes in, "
+        "beside its own subclasses (checkpoint inhibitors, cell therapy, bispecifics, ...).",
+    )
 
 
 class CancerType(BaseModel):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import UnknownTherapyError
 from .catalog import Catalog
 
-__all__ = ["TherapyKind", "TherapyRef", "TherapyResolver", "normalise_therapy"]
+__all__ = ["TherapyKind", "TherapyMention", "TherapyRef", "TherapyResolver", "normalise_therapy"]
 
 _PUNCT = re.compile("[\\s\\-_/.,+()\\[\\]:;?!'\"\u2019\u2018\u00ae\u2122]+")
 _GENERIC_SUFFIXES = frozenset(
@@ -60,6 +60,21 @@ class TherapyRef(BaseModel):
     name: str = Field(description="Display name (class name, or 'Brand (generic)').")
     matched_name: str = Field(description="The name the text matched.")
     score: float = Field(ge=0, le=100, description="100 for exact matches, lower when fuzzy.")
+
+
+class TherapyMention(BaseModel):
+    """A therapy named in a sentence, with its character span."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int = Field(ge=0, description="Offset of the first character.")
+    end: int = Field(ge=0, description="Offset after the last character.")
+    text: str = Field(description="The words as written.")
+    refs: tuple[TherapyRef, ...] = Field(description="What they name (several when ambiguous).")
+
+
+# A word: a run of characters that normalise_therapy keeps (the complement of _PUNCT).
+_WORD = re.compile("[^" + _PUNCT.pattern[1:-2] + "]+")
 
 
 class TherapyResolver:
@@ -164,4 +179,37 @@ class TherapyResolver:
                     found.extend(h for h in hits if h not in found)
                     for i in range(start, start + size):
                         used[i] = True
+        return found
+
+    def find_spans(self, text: str) -> list[TherapyMention]:
+        """Therapies named in ``text`` with their spans: leftmost, longest names first.
+
+        Trailing generic words belong to the name they follow ("CAR-T cell therapies" is one
+        mention of CAR-T).
+        """
+        text = unicodedata.normalize("NFKC", text)
+        words = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD.finditer(text)]
+        found: list[TherapyMention] = []
+        i = 0
+        while i < len(words):
+            hit: tuple[int, list[TherapyRef]] | None = None
+            for size in range(min(len(words) - i, 8), 0, -1):
+                key = [w for _, _, w in words[i : i + size]]
+                while key:
+                    refs = self._exact(" ".join(key))
+                    if refs or key[-1] not in _GENERIC_SUFFIXES or len(key) == 1:
+                        break
+                    key = key[:-1]
+                if key and refs:
+                    hit = (size, refs)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            size, refs = hit
+            begin, end = words[i][0], words[i + size - 1][1]
+            found.append(
+                TherapyMention(start=begin, end=end, text=text[begin:end], refs=tuple(refs))
+            )
+            i += size
         return found

@@ -1,0 +1,661 @@
+"""``ask(question) -> Answer``: a question in plain language, read and answered completely.
+
+The answer carries the reading (:class:`~therapy_lookup.answers.question.Question`), the short
+status, the approvals with their conditions checked against the patient's stated facts, what
+else is approved for the cancer, why a therapy is not approved (in facts from the tables),
+pending decisions, safety facts, trials when asked for or when the therapy is not approved,
+and what it all rests on (sources, as-of date, the disclaimer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..knowledge.models import Approval, SafetyFact
+from ..knowledge.therapies import TherapyKind, TherapyRef
+from ..resolver import DiagnosisMatch
+from .availability import (
+    DISCLAIMER,
+    ApprovalMatch,
+    Availability,
+    AvailabilityService,
+    AvailabilityStatus,
+    ProductSummary,
+    default_service,
+)
+from .fact_table import FactRow, fact_table
+from .question import Intent, PatientFacts, Question
+from .question_reading import read_question
+
+if TYPE_CHECKING:
+    from .trials import TrialSearch
+
+__all__ = ["Answer", "OptionGroup", "PatientCheck", "ask"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+_SOLID = "SOLID"
+
+
+class PatientCheck(BaseModel):
+    """One approval's conditions held against the patient's stated facts."""
+
+    model_config = _FROZEN
+
+    approval_id: str = Field(description="The approval row.")
+    product: str = Field(description="Brand (generic) of the product.")
+    excluded_by: tuple[str, ...] = Field(
+        default=(), description="Stated facts that put the patient outside the label, in words."
+    )
+    to_check: tuple[str, ...] = Field(
+        default=(), description="Conditions the question does not settle (biomarker, HLA, …)."
+    )
+
+
+class OptionGroup(BaseModel):
+    """Approved products of one therapy class for the cancer asked about."""
+
+    model_config = _FROZEN
+
+    therapy_class: str = Field(description="Class id.")
+    therapy_class_name: str = Field(description="Class display name.")
+    approvals: tuple[ApprovalMatch, ...] = Field(description="The approvals, with conditions.")
+    tissue_agnostic: bool = Field(
+        default=False,
+        description="Approvals for any solid tumour with a biomarker (MSI-H, NTRK, …), not for "
+        "this cancer as such.",
+    )
+
+
+class Answer(BaseModel):
+    """A complete answer to a question, with the reading it rests on."""
+
+    model_config = _FROZEN
+
+    question: Question = Field(description="How the question was read.")
+    intent: Intent = Field(description="What the question asks for.")
+    status: AvailabilityStatus | None = Field(
+        description="The short answer, where one applies (None for trials, non-cancer, …)."
+    )
+    headline: str = Field(description="The answer in one line.")
+    availability: Availability | None = Field(
+        default=None, description="The availability answer (availability, explain, options)."
+    )
+    options: tuple[OptionGroup, ...] = Field(
+        default=(), description="What is approved for the cancer, grouped by class."
+    )
+    products: tuple[FactRow, ...] = Field(
+        default=(), description="Fact-table rows for product and list questions."
+    )
+    safety: tuple[SafetyFact, ...] = Field(default=(), description="Boxed warnings, REMS, ….")
+    explanation: str | None = Field(default=None, description="How the therapy works.")
+    explanation_source: str | None = Field(default=None, description="Where that comes from.")
+    why: tuple[str, ...] = Field(default=(), description="Why, in facts from the tables.")
+    pending: tuple[ApprovalMatch, ...] = Field(
+        default=(), description="Filings awaiting a decision, with their dates."
+    )
+    patient_checks: tuple[PatientCheck, ...] = Field(
+        default=(), description="The approvals' conditions against the patient's facts."
+    )
+    care_team_questions: tuple[str, ...] = Field(
+        default=(), description="Questions worth asking the care team."
+    )
+    # Typed Any so that answering offline never imports the registry client; it holds a
+    # therapy_lookup.trials.TrialSearch.
+    trials: Any = Field(default=None, description="Trials (a TrialSearch), when searched.")
+    trials_note: str | None = Field(default=None, description="Why trials were (not) searched.")
+    oncotree_codes: tuple[str, ...] = Field(
+        default=(), description="OncoTree code(s) of the cancer asked about."
+    )
+    therapy_brand: str | None = Field(default=None, description="Brand of a product asked about.")
+    product_brands: tuple[str, ...] = Field(
+        default=(), description="Brands of the products the answer reports as approved."
+    )
+    as_of: dt.date = Field(description="The tables' as-of date.")
+    sources: tuple[str, ...] = Field(default=(), description="Sources the answer rests on.")
+    disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
+
+    def to_text(self, width: int = 100) -> str:
+        """The answer as plain text: a one-line answer first, sources and disclaimer last."""
+        from .answer_text import answer_text
+
+        return answer_text(self, width=width)
+
+    def __str__(self) -> str:
+        """The answer as plain text."""
+        return self.to_text()
+
+
+def ask(
+    question: str,
+    *,
+    region: str | None = None,
+    trials: bool = True,
+    near: str | None = None,
+    offline: bool = False,
+    service: AvailabilityService | None = None,
+) -> Answer:
+    """Read ``question`` and answer it: status, conditions, why, options, safety and trials.
+
+    ``region`` overrides the region the question names (default US); ``trials=False`` never
+    searches the registry; ``near`` overrides the place the question names; ``offline=True``
+    answers from the embedded tables and the local cache only. Raises TypeError or ValueError
+    for a question that is not text or is too long; anything else gets an answer that says what
+    was understood and what is missing.
+    """
+    svc = service if service is not None else default_service()
+    read = read_question(question, service=svc)
+    if region is not None:
+        from .availability import normalise_region
+
+        read = read.model_copy(update={"region": normalise_region(region), "region_stated": True})
+    if near is not None:
+        read = read.model_copy(
+            update={"patient": read.patient.model_copy(update={"near": near})}
+        )
+    return _Answering(svc, read, trials=trials, offline=offline).answer()
+
+
+class _Answering:
+    """Builds one answer; a class only to share the service, the reading and the options."""
+
+    def __init__(
+        self, svc: AvailabilityService, q: Question, *, trials: bool, offline: bool
+    ) -> None:
+        self.svc, self.q, self.want_trials, self.offline = svc, q, trials, offline
+        self.catalog = svc.catalog
+        self.cited: list[Approval] = []
+
+    # -- dispatch ---------------------------------------------------------------------------
+    def answer(self) -> Answer:
+        q = self.q
+        if q.intent is Intent.NOT_CANCER:
+            return self._finish(None, self._not_cancer_headline())
+        if q.intent is Intent.UNKNOWN:
+            return self._finish(None, "I could not tell which cancer or therapy this asks about.")
+        if q.intent is Intent.PRODUCT or (
+            q.diagnosis is None and q.therapy is not None and q.therapy.kind is TherapyKind.PRODUCT
+            and q.intent in (Intent.SAFETY, Intent.EXPLAIN)
+        ):
+            return self._product()
+        if q.diagnosis is None:
+            if q.intent in (Intent.LIST, Intent.SAFETY, Intent.EXPLAIN) and q.therapy is not None:
+                return self._class_list()
+            return self._finish(None, "Which cancer is this about? The question names none.")
+        return self._for_diagnosis()
+
+    # -- per intent ---------------------------------------------------------------------------
+    def _for_diagnosis(self) -> Answer:
+        q = self.q
+        assert q.diagnosis is not None
+        therapy: str | TherapyRef = q.therapy if q.therapy is not None else "systemic_therapy"
+        availability = self.svc.check(q.diagnosis.match, therapy, q.region)
+        status = _headline_status(availability, self.svc)
+        options = self._options(availability if q.broad_therapy else None)
+        why = self._why(availability) if status is not AvailabilityStatus.APPROVED else ()
+        checks = tuple(_patient_checks(availability.approvals, q.patient))
+        explanation, source = (None, None)
+        if q.intent is Intent.EXPLAIN and q.therapy is not None:
+            explanation, source = self._explanation(q.therapy)
+        searched, note = self._trials(status)
+        pending = tuple(
+            m for m in availability.other_decisions if m.approval.status.value == "pending"
+        )
+        safety = availability.safety
+        brands = _brands(
+            [m.product for m in availability.approvals]
+            + [m.product for g in options for m in g.approvals]
+        )
+        return self._finish(
+            status,
+            _headline(availability, status, q),
+            availability=availability,
+            options=options,
+            safety=safety,
+            explanation=explanation,
+            explanation_source=source,
+            why=why,
+            pending=pending,
+            patient_checks=checks,
+            care_team_questions=self._care_team(availability, status),
+            trials=searched,
+            trials_note=note,
+            product_brands=brands,
+            sources=tuple(
+                dict.fromkeys(
+                    [*availability.sources, *(str(a.sources[0]) for a in self.cited)]
+                )
+            ),
+        )
+
+    def _product(self) -> Answer:
+        q = self.q
+        assert q.therapy is not None
+        product = self.catalog.products[q.therapy.id]
+        rows = tuple(fact_table(q.therapy.id, catalog=self.catalog))
+        approved = [r for r in rows if r.status == "active"]
+        here = [r for r in approved if q.region == "any" or r.region == q.region]
+        name = _product_name(product.brand_name, product.generic_name)
+        where = "anywhere" if q.region == "any" else f"in {q.region}"
+        if here:
+            status = AvailabilityStatus.APPROVED
+            agencies = ", ".join(sorted({r.agency for r in here}))
+            headline = f"Yes: {name} is approved {where} ({agencies}), for the indications below."
+        elif approved:
+            status = AvailabilityStatus.APPROVED_ELSEWHERE
+            others = ", ".join(sorted({f"{r.agency} ({r.region})" for r in approved}))
+            headline = f"Not {where}: {name} is approved elsewhere — {others}."
+        else:
+            status = AvailabilityStatus.NOT_APPROVED
+            headline = f"No: no approval of {name} is on record in therapy_lookup's tables."
+        explanation, source = self._explanation(q.therapy) if q.intent is Intent.EXPLAIN else (
+            None, None
+        )
+        return self._finish(
+            status,
+            headline,
+            products=rows,
+            safety=self.catalog.safety_for_product(product.id),
+            explanation=explanation,
+            explanation_source=source,
+            pending=(),
+            product_brands=tuple(b for b in [product.brand_name] if b and here),
+            therapy_brand=product.brand_name,
+            sources=tuple(dict.fromkeys(r.source for r in rows)),
+        )
+
+    def _class_list(self) -> Answer:
+        q = self.q
+        assert q.therapy is not None
+        rows = tuple(
+            r
+            for r in fact_table(q.therapy.id, catalog=self.catalog)
+            if r.status == "active" and (q.region == "any" or r.region == q.region)
+        )
+        brands = tuple(dict.fromkeys(r.brand or r.generic for r in rows))
+        where = "anywhere" if q.region == "any" else f"in {q.region}"
+        if q.intent is Intent.SAFETY or q.intent is Intent.EXPLAIN:
+            status = None
+            headline = (
+                f"{q.therapy.name}: the safety facts on record for the products approved {where}."
+                if q.intent is Intent.SAFETY
+                else f"{q.therapy.name}: how it works, and what is approved {where}."
+            )
+        elif rows:
+            status = AvailabilityStatus.APPROVED
+            headline = f"{len(brands)} {q.therapy.name} products are approved {where}: " + (
+                ", ".join(brands) + "."
+            )
+        else:
+            status = AvailabilityStatus.NOT_APPROVED
+            headline = (
+                f"No {q.therapy.name} product is approved {where} in therapy_lookup's tables."
+            )
+        products = {r.product for r in rows}
+        safety = tuple(
+            dict.fromkeys(f for p in sorted(products) for f in self.catalog.safety_for_product(p))
+        )
+        explanation, source = self._explanation(q.therapy)
+        return self._finish(
+            status,
+            headline,
+            products=rows,
+            safety=safety,
+            explanation=explanation if q.intent is not Intent.LIST else None,
+            explanation_source=source if q.intent is not Intent.LIST else None,
+            product_brands=brands if status is AvailabilityStatus.APPROVED else (),
+            sources=tuple(dict.fromkeys(r.source for r in rows)),
+        )
+
+    # -- parts --------------------------------------------------------------------------------
+    def _options(self, availability: Availability | None) -> tuple[OptionGroup, ...]:
+        """What is approved for the type in the region, grouped by class."""
+        q = self.q
+        if q.diagnosis is None:
+            return ()
+        if availability is None:
+            availability = self.svc.check(q.diagnosis.match, "systemic_therapy", q.region)
+        groups: dict[tuple[bool, str], list[ApprovalMatch]] = {}
+        for m in _ranked(availability):
+            groups.setdefault((_agnostic(m), m.product.therapy_class), []).append(m)
+        out = []
+        for (agnostic, class_id), matches in sorted(
+            groups.items(),
+            key=lambda kv: (kv[0][0], self.catalog.therapy_classes[kv[0][1]].name.casefold()),
+        ):
+            out.append(
+                OptionGroup(
+                    therapy_class=class_id,
+                    therapy_class_name=self.catalog.therapy_classes[class_id].name,
+                    approvals=tuple(matches),
+                    tissue_agnostic=agnostic,
+                )
+            )
+        return tuple(out)
+
+    def _why(self, availability: Availability) -> tuple[str, ...]:
+        """Facts that explain a 'no' or a 'not here' (from the tables, never invented)."""
+        q = self.q
+        ref = availability.therapy
+        tree = self.svc.tree
+        type_id = availability.cancer_type.id
+        out: list[str] = []
+        cited = self.cited
+        if ref.kind is TherapyKind.CLASS and ref.id not in ("systemic_therapy",):
+            products = self.catalog.products_in_class(ref.id)
+            rows = [a for p in products for a in self.catalog.approvals_for_product(p.id)]
+            active = [a for a in rows if a.status.is_approved]
+            solid = _SOLID in tree and tree.is_a(type_id, _SOLID)
+            if solid:
+                here = [
+                    a for a in active
+                    if (q.region == "any" or a.region == q.region) and _covers_solid(a, tree)
+                ]
+                if not here:
+                    where = "by any agency" if q.region == "any" else f"in the {q.region}"
+                    out.append(f"No {ref.name} is approved for any solid tumour {where}.")
+                    anywhere = [a for a in active if _covers_solid(a, tree)]
+                    for a in anywhere:
+                        cited.append(a)
+                        p = self.catalog.products[a.product]
+                        out.append(
+                            f"The only {ref.name} approved for a solid tumour anywhere: "
+                            f"{_product_name(p.brand_name, p.generic_name)} "
+                            f"({a.agency.value}, {a.date}) — {a.indication}."
+                        )
+            targets = sorted({t for p in products for t in p.targets if any(
+                a.status.is_approved and (q.region == "any" or a.region == q.region)
+                for a in self.catalog.approvals_for_product(p.id)
+            )})
+            if targets and solid:
+                out.append(
+                    f"The approved {ref.name} products target {', '.join(targets)}, "
+                    "antigens of blood cancers."
+                    if set(targets) <= {"CD19", "BCMA", "CD22", "GPRC5D", "CD20"}
+                    else f"The approved {ref.name} products target {', '.join(targets)}."
+                )
+        for r in availability.related[:6]:
+            if r.reason.value in ("same_class_related_type", "broader_class_related_type",
+                                  "broader_class_same_type"):
+                cited.append(r.approval)
+                summary = r.product
+                a = r.approval
+                needs = f", with {' or '.join(a.biomarkers)}" if a.biomarkers else ""
+                hla = f", {' or '.join(a.hla)}" if a.hla else ""
+                out.append(
+                    f"Related: {_product_name(summary.brand_name, summary.generic_name)}, a "
+                    f"{summary.therapy_class_name}, is approved for {', '.join(r.covered_types)}"
+                    f"{needs}{hla} ({a.agency.value}, {a.date})."
+                )
+        for m in availability.other_decisions:
+            a = m.approval
+            if a.status.value == "pending":
+                due = f", decision expected {a.decision_due}" if a.decision_due else ""
+                out.append(
+                    f"Pending: {_product_name(m.product.brand_name, m.product.generic_name)} "
+                    f"filed with {a.agency.value} for {a.indication}{due}."
+                )
+        return tuple(out)
+
+    def _explanation(self, therapy: TherapyRef) -> tuple[str | None, str | None]:
+        if therapy.kind is TherapyKind.PRODUCT:
+            product = self.catalog.products[therapy.id]
+            cls = self.catalog.therapy_classes[product.therapy_class]
+            targets = f" It targets {', '.join(product.targets)}." if product.targets else ""
+            text = (
+                f"{_product_name(product.brand_name, product.generic_name)} is a {cls.name}. "
+                f"{cls.description}{targets}"
+            )
+            return text, str(cls.description_source) if cls.description_source else None
+        cls = self.catalog.therapy_classes[therapy.id]
+        source = str(cls.description_source) if cls.description_source else None
+        return f"{cls.name[0].upper()}{cls.name[1:]}: {cls.description}", source
+
+    def _care_team(
+        self, availability: Availability, status: AvailabilityStatus
+    ) -> tuple[str, ...]:
+        name = availability.cancer_type.name
+        out = []
+        if status is AvailabilityStatus.APPROVED:
+            out.append(
+                f"Does the label's line of therapy, age and biomarker fit this {name}?"
+            )
+        else:
+            out.append(f"Which of the approved options for {name} fit this stage and history?")
+            out.append("Is there a clinical trial of this therapy I could join, and where?")
+        if availability.approved_elsewhere:
+            out.append("Is treatment abroad, or access through a trial, realistic?")
+        return tuple(out)
+
+    def _trials(
+        self, status: AvailabilityStatus | None
+    ) -> tuple[TrialSearch | None, str | None]:
+        q = self.q
+        asked = q.intent is Intent.TRIALS
+        not_here = status in (
+            AvailabilityStatus.NOT_APPROVED,
+            AvailabilityStatus.APPROVED_ELSEWHERE,
+        )
+        if not self.want_trials:
+            return None, ("Trials were not searched (trials=False)." if asked else None)
+        if not (asked or not_here) or q.diagnosis is None:
+            return None, None
+        from .trials import find_trials
+
+        therapy = None if q.broad_therapy and q.therapy is None else q.therapy
+        if therapy is not None and therapy.id == "systemic_therapy":
+            therapy = None
+        result = find_trials(
+            q.diagnosis.match, therapy, offline=self.offline, service=self.svc, limit=20
+        )
+        note = None if result.registry_reachable else (
+            "ClinicalTrials.gov could not be reached"
+            + (": showing the cached search." if result.studies else "; no cached search.")
+        )
+        return result, note
+
+    def _not_cancer_headline(self) -> str:
+        q = self.q
+        therapy = f" {q.therapy.name}" if q.therapy else ""
+        return (
+            f"{q.non_cancer_condition} is not a cancer: therapy_lookup's tables hold cancer "
+            f"approvals only, so they cannot say whether{therapy} is approved for it."
+        )
+
+    def _finish(self, status: AvailabilityStatus | None, headline: str, **parts: object) -> Answer:
+        q = self.q
+        codes: tuple[str, ...] = ()
+        if q.diagnosis is not None:
+            codes = _oncotree_codes(q.diagnosis.match, self.svc)
+        brand = None
+        if q.therapy is not None and q.therapy.kind is TherapyKind.PRODUCT:
+            brand = self.catalog.products[q.therapy.id].brand_name
+        parts.setdefault("therapy_brand", brand)
+        return Answer(
+            question=q,
+            intent=q.intent,
+            status=status,
+            headline=headline,
+            oncotree_codes=codes,
+            as_of=self.catalog.as_of,
+            **parts,
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _product_name(brand: str | None, generic: str) -> str:
+    return f"{brand} ({generic})" if brand else generic
+
+
+def _brands(products: Iterable[ProductSummary]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.brand_name or p.generic_name for p in products))
+
+
+def _covers_solid(approval: Approval, tree: object) -> bool:
+    from ..knowledge.cancer_types import CancerTypeTree
+
+    assert isinstance(tree, CancerTypeTree)
+    return any(_SOLID in tree and tree.is_a(t, _SOLID) for t in approval.cancer_types)
+
+
+def _oncotree_codes(match: DiagnosisMatch, svc: AvailabilityService) -> tuple[str, ...]:
+    """The type's OncoTree code, or its nearest parent's.
+
+    For a grouping above OncoTree's tissues ("Leukemia"), the top codes of what it holds
+    (LNM, MNM).
+    """
+    if match.oncotree_code:
+        return (match.oncotree_code,)
+    tree = svc.tree
+    codes: dict[str, None] = {}
+    for node in tree.descendants(match.cancer_type.id):
+        coded = [t for t in tree.lineage(node.id) if tree[t].oncotree_code]
+        if coded:  # the highest coded node below OncoTree's tissue level (MNM under MYELOID)
+            codes[str(tree[coded[-2] if len(coded) > 1 else coded[-1]].oncotree_code)] = None
+    return tuple(sorted(codes))[:8]
+
+
+def _headline_status(availability: Availability, svc: AvailabilityService) -> AvailabilityStatus:
+    """The status, read from the type's own end.
+
+    Tissue-agnostic biomarker approvals alone do not make a broad type 'approved' when its
+    type-specific approvals are for subtypes.
+    """
+    status = availability.status
+    if status is AvailabilityStatus.APPROVED:
+        covers = [m for m in availability.approvals if m.coverage.value == "covers"]
+        subtypes = [m for m in availability.approvals if m.coverage.value == "subtype"]
+        agnostic = all(_agnostic(m) for m in covers)
+        if covers and agnostic and subtypes:
+            status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
+    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE and _biomarker_narrows(availability):
+        return AvailabilityStatus.APPROVED
+    return status
+
+
+def _agnostic(m: ApprovalMatch) -> bool:
+    """A tissue-agnostic approval: any solid tumour with a biomarker."""
+    return _SOLID in m.approval.cancer_types and bool(m.approval.biomarkers)
+
+
+def _ranked(availability: Availability) -> list[ApprovalMatch]:
+    """Approvals in the order a person needs them.
+
+    Those fitting a stated biomarker, then the cancer's own approvals, then its subtypes',
+    then tissue-agnostic biomarker approvals.
+    """
+    stated = {_gene(b) for b in (availability.diagnosis_match.biomarkers
+                                 if availability.diagnosis_match else ())}
+
+    def key(m: ApprovalMatch) -> tuple[bool, bool, bool]:
+        fits = bool(m.biomarker_stated or stated & {_gene(b) for b in m.approval.biomarkers})
+        return (not fits, _agnostic(m), m.coverage.value != "covers")
+
+    return sorted(availability.approvals, key=key)
+
+
+def _biomarker_narrows(availability: Availability) -> bool:
+    """Whether a stated biomarker names the subtype whose approvals require it.
+
+    "EGFR-mutated lung cancer" is read as lung cancer; its EGFR approvals are all NSCLC.
+    """
+    stated = {_gene(b) for b in (availability.diagnosis_match.biomarkers
+                                 if availability.diagnosis_match else ())}
+    return bool(stated) and any(
+        m.coverage.value == "subtype"
+        and (m.biomarker_stated or stated & {_gene(b) for b in m.approval.biomarkers})
+        for m in availability.approvals
+    )
+
+
+def _gene(biomarker: str) -> str:
+    """The gene or protein a biomarker string names ("EGFR exon 19 deletion" → "EGFR")."""
+    head = biomarker.replace("-", " ").split()
+    return head[0].upper() if head else ""
+
+
+def _display_type(name: str) -> str:
+    """A type's name as a sentence needs it: "Lung" → "lung cancer"."""
+    from .question_reading import names_a_cancer
+
+    return name if names_a_cancer(name) else f"{name.lower()} cancer"
+
+
+def _headline(
+    availability: Availability, status: AvailabilityStatus, q: Question
+) -> str:
+    name = _display_type(availability.cancer_type.name)
+    asked = q.therapy is not None and q.therapy.id != "systemic_therapy"
+    therapy = availability.therapy.name if asked else "treatment"
+    where = "anywhere" if availability.region == "any" else f"in the {availability.region}"
+    products = ", ".join(_brands(m.product for m in _ranked(availability))[:8])
+    if status is AvailabilityStatus.APPROVED:
+        return f"Yes: {therapy} is approved for {name} {where} — {products}."
+    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
+        kinds = sorted(
+            {t for m in availability.approvals if m.coverage.value == "subtype"
+             for t in m.covered_types}
+        )
+        return (
+            f"Only for some kinds of {name} {where}: {', '.join(kinds[:6])}"
+            f"{' …' if len(kinds) > 6 else ''} — {products}."
+        )
+    if status is AvailabilityStatus.APPROVED_ELSEWHERE:
+        others = ", ".join(
+            sorted({f"{m.approval.agency.value} ({m.approval.region})"
+                    for m in availability.approved_elsewhere})
+        )
+        return f"Not {where}, but approved elsewhere for {name}: {others}."
+    if availability.tables_complete:
+        return f"No: no {therapy} is approved for {name} {where}, or by any other agency."
+    return (
+        f"No approval of {therapy} for {name} is on record {where} in therapy_lookup's tables "
+        "(they are not complete for this question)."
+    )
+
+
+def _patient_checks(
+    matches: Iterable[ApprovalMatch], patient: PatientFacts
+) -> list[PatientCheck]:
+    out = []
+    for m in matches:
+        a = m.approval
+        excluded: list[str] = []
+        if patient.age is not None:
+            if a.min_age is not None and patient.age < a.min_age:
+                excluded.append(
+                    f"the label starts at age {a.min_age}; the patient is {patient.age}"
+                )
+            if a.max_age is not None and patient.age > a.max_age:
+                excluded.append(
+                    f"the label is up to age {a.max_age}; the patient is {patient.age}"
+                )
+        if (
+            patient.prior_lines is not None
+            and a.min_prior_lines is not None
+            and patient.prior_lines < a.min_prior_lines
+        ):
+            excluded.append(
+                f"the label needs {a.min_prior_lines} prior line(s); {patient.prior_lines} stated"
+            )
+        to_check: list[str] = []
+        if a.biomarkers and not m.biomarker_stated:
+            to_check.append("biomarker: " + " or ".join(a.biomarkers))
+        if a.hla:
+            to_check.append("HLA: " + " or ".join(a.hla))
+        if a.min_prior_lines is not None and patient.prior_lines is None:
+            to_check.append(f"at least {a.min_prior_lines} prior line(s)")
+        if excluded or to_check:
+            p = m.product
+            out.append(
+                PatientCheck(
+                    approval_id=a.id,
+                    product=_product_name(p.brand_name, p.generic_name),
+                    excluded_by=tuple(excluded),
+                    to_check=tuple(to_check),
+                )
+            )
+    return out

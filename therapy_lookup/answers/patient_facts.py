@@ -1,0 +1,218 @@
+"""The patient's facts in a question: who they are, their age and sex, and prior lines of therapy.
+
+People write "my dad is 72", "my 8-year-old son", "My father (63)", "I'm 61 (male)", "she's 16";
+"after 2 treatments", "relapsed twice", "grew after his first treatment". Facts are tied to the
+person they are written of, so a mother's age or sex never becomes the patient's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Person", "find_ages", "find_people", "find_prior_lines", "stated_sex"]
+
+# Relation words and the sex they imply (None: not implied). English kinship terms, kept here
+# because they describe people, not medicine.
+_RELATIONS: dict[str, str | None] = {
+    "mother": "F", "mom": "F", "mum": "F", "mommy": "F", "mama": "F", "mam": "F",
+    "father": "M", "dad": "M", "daddy": "M", "papa": "M", "pop": "M",
+    "wife": "F", "husband": "M", "partner": None, "spouse": None,
+    "girlfriend": "F", "boyfriend": "M", "fiancee": "F", "fiance": None,
+    "son": "M", "daughter": "F", "child": None, "kid": None, "baby": None, "toddler": None,
+    "boy": "M", "girl": "F", "teen": None, "teenager": None,
+    "sister": "F", "brother": "M", "sibling": None, "twin": None,
+    "grandmother": "F", "grandma": "F", "granny": "F", "nana": "F",
+    "grandfather": "M", "grandpa": "M", "granddad": "M",
+    "grandson": "M", "granddaughter": "F", "grandchild": None,
+    "aunt": "F", "uncle": "M", "niece": "F", "nephew": "M", "cousin": None,
+    "friend": None, "neighbor": None, "neighbour": None, "colleague": None, "coworker": None,
+    "stepmother": "F", "stepfather": "M", "stepson": "M", "stepdaughter": "F",
+    "patient": None, "client": None,
+}
+_CANONICAL = {
+    "mom": "mother", "mum": "mother", "mommy": "mother", "mama": "mother", "mam": "mother",
+    "dad": "father", "daddy": "father", "papa": "father", "pop": "father",
+    "grandma": "grandmother", "granny": "grandmother", "nana": "grandmother",
+    "grandpa": "grandfather", "granddad": "grandfather", "kid": "child",
+}
+_RELATION_RE = re.compile(
+    r"\b(?:my|our|his|her|their)\s+(?:(?:\d{1,3}|little|older|younger|elderly|baby|"
+    r"teenage|adult|big|step|late)[\s-]*(?:years?[\s-]*old[\s-]*|yo\s+|y/o\s+)?)?"
+    r"(" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")s?(?:'s|\u2019s|s')?\b",
+    re.IGNORECASE,
+)
+_SELF_RE = re.compile(r"\b(?:I|I'm|I\u2019m|Im|I am|I've|I\u2019ve|I have|me|my|myself)\b")
+_PRONOUN_RE = re.compile(r"\b(he|his|him|he's|he\u2019s|she|her|she's|she\u2019s)\b", re.IGNORECASE)
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "several": None,
+    "once": 1, "twice": 2, "thrice": 3,
+}
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
+}
+_COUNT = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the question speaks of."""
+
+    start: int
+    end: int
+    key: str
+    """'self', a relation ('mother'), or 'he'/'she' when no relation was named."""
+    sex: str | None
+
+
+def find_people(text: str) -> list[Person]:
+    """Every mention of a person: the asker ("I", "my"), relations, and he/she pronouns.
+
+    A pronoun stands for the last relation of its sex named before it ("My dad is 72 and his
+    lymphoma …"); with none, it stands for a patient of that sex ("She's 16").
+    """
+    people: list[Person] = []
+    relations: list[tuple[int, int, str, str | None]] = []
+    for m in _RELATION_RE.finditer(text):
+        word = m.group(1).casefold()
+        relations.append((m.start(), m.end(), _CANONICAL.get(word, word), _RELATIONS[word]))
+    taken = [(s, e) for s, e, _, _ in relations]
+    for s, e, key, sex in relations:
+        people.append(Person(s, e, key, sex))
+    for m in _SELF_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.group(0) == "me" and text[max(0, m.start() - 5) : m.start()].casefold().strip() in (
+            "near", "for", "to"
+        ):
+            # "near me", "for me": still the asker
+            pass
+        people.append(Person(m.start(), m.end(), "self", None))
+    for m in _PRONOUN_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        sex = "M" if m.group(1).casefold().startswith(("he", "his", "him")) else "F"
+        antecedent = next(
+            (p for p in reversed(people) if p.start < m.start() and p.key != "self"
+             and p.sex == sex and p.key not in ("he", "she")),
+            None,
+        )
+        key = antecedent.key if antecedent else ("he" if sex == "M" else "she")
+        people.append(Person(m.start(), m.end(), key, sex))
+    return sorted(people, key=lambda p: p.start)
+
+
+def owner_before(people: list[Person], offset: int, sentence_start: int) -> Person | None:
+    """The person named last before ``offset`` in the same sentence."""
+    before = [p for p in people if sentence_start <= p.start < offset]
+    return before[-1] if before else None
+
+
+_AGE_PATTERNS = (
+    # "my 14 year old son", "my 8-year-old", "a 45 yo woman"
+    re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b",
+               re.IGNORECASE),
+    # "my dad is 72", "she's 16", "I'm 24", "Our daughter is 10", "My son Ethan is 12"
+    re.compile(
+        r"(?:\b(?:is|was|'s|\u2019s|am|'m|\u2019m|turned|turning|aged?|age)\s+(?:now\s+|only\s+|just\s+)?)"
+        r"(\d{1,3})\b(?!\s*(?:%|lines?|treatments?|times|months?|weeks?|days?|cycles?|rounds?|"
+        r"prior|mg|kg|cm|mm))",
+        re.IGNORECASE,
+    ),
+    # "My father (63)", "I'm 61 (male)" is above; "(45)" after a person
+    re.compile(r"\((\d{1,3})\s*(?:[MFmf]|yo|y/o|years?(?:\s+old)?)?\)"),
+    # "62F", "45 M"
+    re.compile(r"\b(\d{1,3})\s?([MF])\b"),
+)
+_PAST_AGE = re.compile(r"\bwhen\s+(?:he|she|I|they)\s+(?:was|were)\s*$", re.IGNORECASE)
+
+
+def find_ages(text: str, people: list[Person]) -> list[tuple[int, int, Person | None]]:
+    """(offset, age, person) for each age stated; the person is the one named just before."""
+    out: list[tuple[int, int, Person | None]] = []
+    seen: set[int] = set()
+    for pattern in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            group = 1 if m.group(1) is not None else 2
+            value = m.group(group)
+            if value is None or m.start(group) in seen:
+                continue
+            if _PAST_AGE.search(text[max(0, m.start() - 20) : m.start()]):
+                continue  # "diagnosed when he was 9": an age then, not now
+            age = int(value)
+            if not 0 < age <= 110:
+                continue
+            seen.add(m.start(group))
+            before = [p for p in people if p.start < m.start()]
+            after = [p for p in people if p.start >= m.end() and p.start - m.end() < 12]
+            # "my 8-year-old son": the person follows the age
+            person = after[0] if pattern is _AGE_PATTERNS[0] and after else (
+                before[-1] if before else (after[0] if after else None)
+            )
+            out.append((m.start(group), age, person))
+    return sorted(out, key=lambda x: x[0])
+
+
+_SELF_SEX = (
+    (re.compile(r"\((?:male|man|m)\)|\bI'?\s*a?m\s+(?:a\s+)?(?:\d+[\s-]*(?:years?[\s-]*old\s+)?)?"
+                r"(?:male|man|guy)\b|\bas\s+a\s+man\b", re.IGNORECASE), "M"),
+    (re.compile(r"\((?:female|woman|f)\)|\bI'?\s*a?m\s+(?:a\s+)?(?:\d+[\s-]*(?:years?[\s-]*old\s+)?)?"
+                r"(?:female|woman|lady)\b|\bas\s+a\s+woman\b", re.IGNORECASE), "F"),
+)
+
+
+def stated_sex(text: str) -> str | None:
+    """The asker's own sex when they state it ("I'm 61 (male)", "as a woman")."""
+    for pattern, sex in _SELF_SEX:
+        if pattern.search(text):
+            return sex
+    m = _AGE_PATTERNS[3].search(text)
+    return m.group(2) if m else None
+
+
+_LINES = re.compile(
+    rf"\b{_COUNT}\s+(?:(?:different|prior|previous|other|separate|failed|kinds?\s+of|types?\s+of)\s+)*"
+    r"(?:lines?|treatments?|therapies|regimens?|regimes?|courses?\s+of\s+treatment)\b",
+    re.IGNORECASE,
+)
+_TIMES = re.compile(
+    r"\b(?:relapsed|came\s+back|come\s+back|recurred|returned|progressed)\s+"
+    rf"(?:{_COUNT}\s+times|twice|thrice|once)\b",
+    re.IGNORECASE,
+)
+_ORDINAL_LINE = re.compile(
+    r"\b(?:after|following|since|post)\s+(?:(?:his|her|my|their|the|a)\s+)?"
+    r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)"
+    r"(?:[\s-]+line)?\s*(?:treatment|therapy|regimen|line|chemo\w*|immunotherapy|\w+)?",
+    re.IGNORECASE,
+)
+
+
+def _count(word: str) -> int | None:
+    word = word.casefold()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
+    """Prior lines of therapy when a count is stated or plainly implied, else None.
+
+    "3 lines of treatment", "two different treatments" → the count; "relapsed twice" → 2;
+    "after his first treatment", "after first-line chemo" → 1; "came back after R-CHOP" → the
+    number of therapies named after it (``named_prior``). "Came back" alone → None.
+    """
+    m = _LINES.search(text)
+    if m:
+        return _count(m.group(1))
+    m = _TIMES.search(text)
+    if m:
+        word = m.group(1) or m.group(0).split()[-1]
+        return _count(word)
+    m = _ORDINAL_LINE.search(text)
+    if m:
+        return _ORDINALS[m.group(1).casefold()]
+    return named_prior or None

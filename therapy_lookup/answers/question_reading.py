@@ -1,0 +1,591 @@
+"""Reading a question as a person writes it: ``read_question(text) -> Question``, offline.
+
+The diagnosis is found as a span: the text is cut into candidate stretches at the words that
+cannot be part of a cancer's name (verbs, pronouns, question words) and at the therapies,
+places and ages found first; each stretch, and if need be its sub-spans, is tried with the
+diagnosis resolver, and the best reliable reading is kept. Nothing is deleted from the text,
+so "How does CAR-T work for lung cancer" reads "lung cancer", not "How work lung cancer".
+Therapies come from the catalog, regions from ``data/regions.csv``, non-cancer diseases from
+``data/non_cancer_conditions.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..errors import InvalidInputError
+from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge.non_cancer import find_non_cancer_conditions
+from ..knowledge.regions import RegionKind, RegionMention, find_regions
+from ..knowledge.therapies import TherapyKind, TherapyMention, TherapyRef
+from ..resolver import DiagnosisMatch
+from .availability import AvailabilityService, default_service
+from .patient_facts import Person, find_ages, find_people, find_prior_lines, stated_sex
+from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
+
+__all__ = ["MAX_QUESTION_LENGTH", "read_question"]
+
+MAX_QUESTION_LENGTH = 2_000
+"""Longest question accepted, in characters; longer raises ValueError."""
+
+# A word, with its hyphenated or slashed parts ("well-differentiated", "B-cell", "HER2/neu").
+_TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*(?:['\u2019][a-z]{1,2}\b)?|[+]", re.UNICODE)
+# Sentence-level punctuation ends a candidate stretch; a hyphen or slash does not.
+_HARD_BREAK = re.compile(r"[.?!;:,()\[\]{}\u2014\u2013\"]|\s-\s|\n")
+
+# Words that are never part of a cancer's name: question words, verbs, pronouns, and the words
+# people wrap a question in. They only delimit candidate stretches; nothing is deleted.
+_BREAK_WORDS = frozenset(
+    """
+    a about after again against ago all also am an any anyone anything anywhere approve approved
+    approval approvals are aren't around as ask asked asking at available availability be been
+    before being best better but by can cannot can't could couldn't did didn't do does doesn't
+    doing done don't dose during each either else eligible even ever every everyone everything
+    explain find for found from get gets getting give given go going got had has hasn't have
+    haven't having he he's her here hers herself him himself his how i i'd i'm i've if im into is
+    isn't it it's its just keep keeps know known last let like looking many may maybe me might
+    mine more most much must my near need needs new no nor not now of offer offered on once one
+    only option options or other our out over own please possible really right said say says see
+    she she's should so some someone something soon such still take tell than thank thanks that
+    that's the their them then there there's these they this those through to today told too try
+    trying under until up us use used very want wants was wasn't way we we're well were what
+    what's when where which while who whom whose why will with without won't work works working
+    would wouldn't yet you your yours
+    cure cured cures treat treated treating treats helps help safe risk risks side effect effects
+    came come comes back grew grow spread spreading relapse relapsed recurred returned
+    diagnosed diagnosis told oncologist doctor doctors team hospital insurance cost covered
+    live lives living died passed lost years year months month weeks week old age aged
+    trial trials study studies recruiting enrolling enroll join
+    lines line treatment treatments therapy therapies drug drugs medicine medicines
+    sorry hi hello hey ok okay yes
+    """.split()
+)
+# Words that may join a cancer's name but never start or end one.
+_CONNECTORS = frozenset("of the and or with in a an to on at from for by non".split())
+_CANCER_NOUN = re.compile(
+    r"cancer|carcinoma|tumou?r|oma\b|omas\b|leuka?emia|neoplas|malignan|\bca\b|\bnos\b|disease",
+    re.IGNORECASE,
+)
+_SPREAD_CUE = re.compile(
+    r"(?:spread|spreading|spreads|metastasi[sz]ed|metastatic|mets|metastases|moved|gone)"
+    r"\s+(?:to|into|in)\s+(?:(?:the|my|his|her|their|both)\s+)?$",
+    re.IGNORECASE,
+)
+_NEGATION_CUE = re.compile(
+    r"(?:\bnot|\bno|\bnon|\bisn't|\bisn\u2019t|\bwithout|\bruled\s+out|\brather\s+than|"
+    r"\binstead\s+of)\s*[-\u2014\u2013:]?\s*$",
+    re.IGNORECASE,
+)
+_PAST_CUE = re.compile(
+    r"\b(?:had|died\s+(?:of|from)|passed\s+away\s+from|history\s+of|survived|beat|"
+    r"was\s+treated\s+for|used\s+to\s+have|recovered\s+from|lost\s+\w+\s+to)\b",
+    re.IGNORECASE,
+)
+_PAST_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:in\s+(?:19|20)\d\d|years?\s+ago|went\s+into\s+remission|"
+    r"in\s+remission|is\s+cured|was\s+cured)",
+    re.IGNORECASE,
+)
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have|'s|\u2019s|'ve|\u2019ve)\s+(?:\w+\s+)?had\b\s*$")
+
+_TRIAL_RE = re.compile(
+    r"\btrials?\b|\bstud(?:y|ies)\b|\brecruiting\b|\benrol(?:l|ls|ling|ment)?\b"
+    r"|\bclinicaltrials\b|\bNCT\d{8}\b|\bphase\s+(?:[1-4]|i{1,3}v?)\b",
+    re.IGNORECASE,
+)
+_SAFETY_RE = re.compile(
+    r"\brisks?\b|\brisky\b|\bside[\s-]*effects?\b|\bsafe\b|\bsafety\b|\bdanger(?:s|ous)?\b"
+    r"|\btoxicit(?:y|ies)\b|\badverse\b|\bcomplications?\b|\bboxed\s+warnings?\b|\bREMS\b"
+    r"|\bcytokine\s+release\b|\bneurotoxicity\b|\bICANS\b|\bCRS\b"
+    r"|\bcause\s+(?:a\s+)?(?:new|second|secondary|another)\s+(?:cancer|malignanc)"
+    r"|\bsecondary\s+(?:cancer|malignanc)|\bhard\s+on\s+the\s+body\b|\bhurt\b",
+    re.IGNORECASE,
+)
+_EXPLAIN_RE = re.compile(
+    r"\bhow\s+(?:does|do|dose|doe|did|would|will|is|are|exactly)\b[^?]*?"
+    r"\b(?:work|works|working|given|administered|done|made|act|acts)\b"
+    r"|\bexplain\b|\bwhat\s+does\b[^?]*\bdo\b|\bmechanism\b|\bhow\s+it\s+works\b",
+    re.IGNORECASE,
+)
+_LIST_RE = re.compile(r"\b(?:which|what|list|all|any|name)\b", re.IGNORECASE)
+_EXAMPLE_CUE = re.compile(r"(?:\blike|\bsuch\s+as|\be\.?g\.?|\bfor\s+example|\bsay)\s*$", re.I)
+_PRIOR_CUE = re.compile(
+    r"(?:\bafter|\bfollowing|\bpost|\brefractory\s+to|\bresistant\s+to|\bfailed|\bfailing"
+    r"|\bprogressed\s+(?:on|after|through)|\bstopped\s+working|\bincluding|\bhad|\bhas\s+had"
+    r"|\bhave\s+had|\breceived|\bgot|\bbeen\s+on|\bwas\s+on|\bis\s+on|\bcurrently\s+on"
+    r"|\btried|\bthen|\bthrough|\blines?\s+of|\brounds?\s+of|\bcycles?\s+of"
+    r"|\bremission\s+after|\bwithout\s+success\s+on)"
+    r"\s+(?:(?:his|her|my|their|a|an|the|first|second|third|two|three|\d+|lines?|of|prior|"
+    r"previous|including|treatments?|with|[\w]+[-\s]line)\s+){0,4}$",
+    re.IGNORECASE,
+)
+_RELAPSE_CUE = re.compile(
+    r"\b(?:came\s+back|come\s+back|relapsed|recurred|returned|progressed|grew|failed|"
+    r"refractory|stopped\s+working|resistant)\b[^.?!]*$",
+    re.IGNORECASE,
+)
+_REGISTRY_FIELD = re.compile(r"AREA\[(\w+)\]\s*", re.IGNORECASE)
+_REGISTRY_OPERATOR = re.compile(r"\b(?:AND|OR|NOT)\b|\bRANGE\[[^\]]*\]|\bEXPANSION\[[^\]]*\]")
+_NEAR_CUE = re.compile(
+    r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
+    r"live\s+near|lives\s+near|living\s+near|outside(?:\s+of)?|in\s+the\s+area\s+of|in)\s+$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER_CUE = re.compile(
+    r"\b(?:near|around|close\s+to|(?:we|i|he|she|they)\s+(?:live|lives)\s+(?:in|near)|"
+    r"(?:lives|living|based)\s+(?:in|near))\s+"
+    r"((?:[A-Z][\w.'\u2019-]+)(?:\s+[A-Z][\w.'\u2019-]+){0,2})"
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+
+def _validate(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"question must be a str, not {type(text).__name__}")
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise InvalidInputError(
+            f"question is {len(text)} characters long; the limit is {MAX_QUESTION_LENGTH}"
+        )
+    return text
+
+
+def _casefold_keeping_offsets(text: str) -> str:
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and all(c.isupper() for c in letters)
+
+
+def read_question(text: str, *, service: AvailabilityService | None = None) -> Question:
+    """Read a question: intent, diagnosis, therapy, region and the patient's facts (offline).
+
+    Raises TypeError for a non-string and InvalidInputError (a ValueError) for text longer
+    than :data:`MAX_QUESTION_LENGTH`; anything else is read for what it says.
+    """
+    original = _validate(text)
+    svc = service if service is not None else default_service()
+    work = unicodedata.normalize("NFKC", original)
+    if len(work) != len(original):
+        original = work
+    if _shouting(work):
+        work = _casefold_keeping_offsets(work)
+    registry = bool(_REGISTRY_FIELD.search(work))
+    if registry:
+        work = _REGISTRY_FIELD.sub(lambda m: " " * len(m.group(0)), work)
+        work = _REGISTRY_OPERATOR.sub(lambda m: " " * len(m.group(0)), work)
+
+    therapies = svc.therapies.find_spans(work)
+    regions = find_regions(work)
+    non_cancer = find_non_cancer_conditions(work)
+    people = find_people(work)
+    ages = find_ages(work, people)
+    blocked = [(t.start, t.end) for t in therapies]
+    blocked += [(r.start, r.end) for r in regions]
+    blocked += [(n.start, n.end) for n in non_cancer]
+    blocked += [(p.start, p.end) for p in people]
+    mentions = _find_diagnoses(work, blocked, svc)
+    sentences = _sentence_starts(work)
+    diagnosis, others = _choose_diagnosis(work, mentions, people, sentences, svc.tree)
+    therapy, therapy_text, prior, relapsed_after = _choose_therapy(work, therapies)
+    region, region_stated, near = _choose_region(work, regions)
+    patient_person = _patient(diagnosis, people, work, sentences)
+    age = _patient_age(ages, patient_person)
+    sex = _patient_sex(patient_person, people, work)
+    lines = find_prior_lines(work, named_prior=relapsed_after)
+    intent = _intent(
+        work, registry, diagnosis, therapy, non_cancer_named=bool(non_cancer)
+    )
+    if intent is not Intent.TRIALS and near is not None and _is_country(near, regions):
+        near = None  # "in Italy" sets the region; it is a place to travel to only for trials
+    patient = PatientFacts(
+        person=patient_person.key if patient_person else None,
+        age=age,
+        sex=sex,
+        prior_lines=lines if lines is not None and lines <= 20 else None,
+        prior_therapies=tuple(prior),
+        near=near,
+    )
+    understood, missing = _explain_reading(intent, diagnosis, therapy, region, region_stated)
+    return Question(
+        text=original,
+        intent=intent,
+        diagnosis=diagnosis,
+        other_diagnoses=tuple(others),
+        therapy=therapy,
+        therapy_text=therapy_text,
+        region=region,
+        region_stated=region_stated,
+        patient=patient,
+        non_cancer_condition=non_cancer[0].name if non_cancer else None,
+        registry_syntax=registry,
+        understood=understood,
+        missing=missing,
+    )
+
+
+# -- diagnosis ----------------------------------------------------------------------------------
+def _stretches(text: str, blocked: list[tuple[int, int]]) -> list[list[_Token]]:
+    """Runs of tokens that could be part of a cancer's name."""
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    last_end = 0
+    for m in _TOKEN.finditer(text):
+        token = _Token(m.start(), m.end(), m.group(0))
+        gap = text[last_end : token.start]
+        last_end = token.end
+        inside = any(s <= token.start < e for s, e in blocked)
+        word = token.text.casefold().replace("\u2019", "'")
+        if _HARD_BREAK.search(gap) and current:
+            runs.append(current)
+            current = []
+        # An abbreviation in capitals ("ALL", "CML") is a name, not the word it spells.
+        abbreviation = token.text.isupper() and len(token.text) > 1
+        if inside or (word in _BREAK_WORDS and not abbreviation) or word.isdigit():
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        current.append(token)
+    if current:
+        runs.append(current)
+    out = []
+    for run in runs:
+        while run and run[0].text.casefold() in _CONNECTORS:
+            run = run[1:]
+        while run and run[-1].text.casefold() in _CONNECTORS:
+            run = run[:-1]
+        if run:
+            out.append(run)
+    return out
+
+
+def names_a_cancer(text: str) -> bool:
+    """Whether ``text`` has a word that says cancer (carcinoma, -oma, leukemia, tumor, …)."""
+    return bool(_CANCER_NOUN.search(text))
+
+
+def _reliable(match: DiagnosisMatch | None, span: str, svc: AvailabilityService) -> bool:
+    if match is None or match.score < 75:
+        return False
+    type_id = match.cancer_type.id
+    if type_id == "CANCER":
+        return False  # "cancer", "tumor": names no type
+    # A bare organ word ("lungs", "brain") is a site, not a cancer, unless it says so.
+    return not (
+        svc.tree.main_type(type_id).id == type_id
+        and " " not in span.strip()
+        and not _CANCER_NOUN.search(span)
+        and not span.isupper()
+    )
+
+
+def _find_diagnoses(
+    text: str, blocked: list[tuple[int, int]], svc: AvailabilityService
+) -> list[tuple[int, int, DiagnosisMatch]]:
+    found: list[tuple[int, int, DiagnosisMatch]] = []
+    for run in _stretches(text, blocked):
+        if _SPREAD_CUE.search(text[max(0, run[0].start - 40) : run[0].start]):
+            continue  # "spread to his lungs": a site of spread, not another cancer
+        best = _best_span(text, run, svc)
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def _best_span(
+    text: str, run: list[_Token], svc: AvailabilityService
+) -> tuple[int, int, DiagnosisMatch] | None:
+    def attempt(i: int, j: int) -> tuple[int, int, DiagnosisMatch] | None:
+        start, end = run[i].start, run[j - 1].end
+        span = text[start:end]
+        if len(span) > 200:
+            return None
+        match = svc.diagnoses.resolve(span)
+        return (start, end, match) if match is not None and _reliable(match, span, svc) else None
+
+    whole = attempt(0, len(run))
+    if whole is not None and whole[2].score >= 90:
+        return whole
+    best = whole
+    n = len(run)
+    for size in range(min(n, 7), 0, -1):
+        for i in range(0, n - size + 1):
+            if size == n:
+                continue
+            if run[i].text.casefold() in _CONNECTORS or run[i + size - 1].text.casefold() in (
+                _CONNECTORS
+            ):
+                continue
+            hit = attempt(i, i + size)
+            if hit is not None and (best is None or hit[2].score > best[2].score + 5):
+                best = hit
+        if best is not None and best[2].score >= 90:
+            break
+    return best
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer(r"[.?!;]+\s+|\s[-\u2014\u2013]+\s|\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def _sentence_of(offset: int, starts: list[int]) -> int:
+    return max(s for s in starts if s <= offset)
+
+
+def _choose_diagnosis(
+    text: str,
+    found: list[tuple[int, int, DiagnosisMatch]],
+    people: list[Person],
+    sentences: list[int],
+    tree: CancerTypeTree,
+) -> tuple[DiagnosisMention | None, list[DiagnosisMention]]:
+    if not found:
+        return None, []
+    mentions: list[DiagnosisMention] = []
+    for start, end, match in found:
+        sentence = _sentence_of(start, sentences)
+        before = text[sentence:start]
+        owner = next(
+            (p for p in reversed(people) if sentence <= p.start < start), None
+        )
+        role = DiagnosisRole.ALSO_NAMED
+        if _NEGATION_CUE.search(text[max(0, start - 16) : start]):
+            role = DiagnosisRole.NEGATED
+        elif (_PAST_CUE.search(before[-40:]) and not _PRESENT_PERFECT.search(before[-40:])) or (
+            _PAST_AFTER.search(text[end : end + 60])
+        ):
+            role = DiagnosisRole.PAST
+        mentions.append(
+            DiagnosisMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                match=match,
+                role=role,
+                person=owner.key if owner else None,
+            )
+        )
+    # Names of one cancer at two depths ("kidney cancer (RCC)"): keep the more specific.
+    live = [m for m in mentions if m.role is DiagnosisRole.ALSO_NAMED]
+    pool = live or [m for m in mentions if m.role is DiagnosisRole.PAST] or []
+    if not pool:
+        return None, mentions
+    subject = _most_specific(pool, tree)
+    chosen = subject.model_copy(update={"role": DiagnosisRole.SUBJECT})
+    others = [m for m in mentions if m is not subject]
+    return chosen, others
+
+
+def _most_specific(pool: list[DiagnosisMention], tree: CancerTypeTree) -> DiagnosisMention:
+    """The subject: the first cancer named, or a deeper name of it ("kidney cancer (RCC)")."""
+    best = pool[0]
+    for m in pool[1:]:
+        if tree.is_a(m.match.cancer_type.id, best.match.cancer_type.id) and (
+            m.match.cancer_type.id != best.match.cancer_type.id
+        ):
+            best = m
+    return best
+
+
+# -- therapy ------------------------------------------------------------------------------------
+def _choose_therapy(
+    text: str, mentions: list[TherapyMention]
+) -> tuple[TherapyRef | None, str | None, list[TherapyRef], int]:
+    """The therapy asked about, its words, the therapies already had, and a relapse count.
+
+    The count is of the therapies a relapse is said to have followed ("came back after R-CHOP").
+    """
+    asked: list[tuple[TherapyMention, TherapyRef, bool]] = []
+    prior: list[TherapyRef] = []
+    relapsed_after = 0
+    for i, m in enumerate(mentions):
+        ref = _pick_ref(m.refs)
+        before = text[max(0, m.start - 60) : m.start]
+        # "blinatumomab (Blincyto)": the same product twice.
+        if i and text[mentions[i - 1].end : m.start].strip() in ("(", "/", ",", "or") and (
+            _pick_ref(mentions[i - 1].refs).id == ref.id
+        ):
+            continue
+        in_parens = bool(re.search(r"\(\s*[\w\s,]*$", before)) and not re.search(
+            r"\b(?:like|such\s+as|e\.?g\.?)\s*\(?\s*$", before, re.I
+        )
+        if _PRIOR_CUE.search(before) or (in_parens and ref.kind is TherapyKind.PRODUCT and asked):
+            if ref.id not in BROAD_CLASSES:
+                prior.append(ref)
+                relapsed_after += bool(_RELAPSE_CUE.search(before))
+            continue
+        example = bool(_EXAMPLE_CUE.search(before)) or (
+            bool(asked) and text[asked[-1][0].end : m.start].strip().casefold() in ("or", "and")
+            and asked[-1][2]
+        )
+        asked.append((m, ref, example))
+    if not asked:
+        return None, None, prior, relapsed_after
+    # What the question sentence asks about comes before what the story mentions.
+    asked.sort(key=lambda a: not _in_question_sentence(text, a[0].start))
+    main = [a for a in asked if not a[2]]
+    examples = [a for a in asked if a[2]]
+    if main and len(examples) == 1 and examples[0][1].kind is TherapyKind.PRODUCT:
+        m, ref, _ = examples[0]  # "immunotherapy like Opdivo": the product
+        return ref, m.text, prior, relapsed_after
+    pool = main or examples
+    specific = [a for a in pool if a[1].id not in BROAD_CLASSES]
+    m, ref, _ = (specific or pool)[0]
+    if ref.id == "systemic_therapy" and not specific:
+        return None, m.text, prior, relapsed_after
+    return ref, m.text, prior, relapsed_after
+
+
+def _in_question_sentence(text: str, offset: int) -> bool:
+    end = re.search(r"[.?!]", text[offset:])
+    return end is None or end.group(0) == "?"
+
+
+def _pick_ref(refs: tuple[TherapyRef, ...]) -> TherapyRef:
+    products = [r for r in refs if r.kind is TherapyKind.PRODUCT]
+    return products[0] if len(products) == 1 and len(refs) > 1 else refs[0]
+
+
+# -- region and place ---------------------------------------------------------------------------
+def _choose_region(
+    text: str, mentions: list[RegionMention]
+) -> tuple[str, bool, str | None]:
+    specific = [m for m in mentions if m.phrase.region != "any"]
+    near: str | None = None
+    places = [m for m in specific if m.phrase.kind in (RegionKind.CITY, RegionKind.STATE)]
+    if places:
+        near = places[0].text
+    else:
+        countries = [m for m in specific if m.phrase.kind is RegionKind.COUNTRY]
+        first = countries[0] if countries else None
+        if first is not None and _NEAR_CUE.search(text[max(0, first.start - 20) : first.start]):
+            near = countries[0].text
+    if near is None:
+        cued = _PLACE_AFTER_CUE.search(text)
+        if cued:
+            near = cued.group(1)
+    if specific:
+        # An agency or health system names the region outright; else the first place named.
+        ranked = sorted(
+            specific,
+            key=lambda m: (m.phrase.kind not in (RegionKind.AGENCY, RegionKind.HEALTH_SYSTEM),
+                           m.start),
+        )
+        return ranked[0].phrase.region, True, near
+    if mentions:
+        return "any", True, near
+    return "US", False, near
+
+
+def _is_country(near: str, mentions: list[RegionMention]) -> bool:
+    return any(m.text == near and m.phrase.kind is RegionKind.COUNTRY for m in mentions)
+
+
+# -- the patient --------------------------------------------------------------------------------
+def _patient(
+    diagnosis: DiagnosisMention | None, people: list[Person], text: str, sentences: list[int]
+) -> Person | None:
+    by_key = {p.key: p for p in people}
+    if diagnosis is not None and diagnosis.person is not None:
+        return by_key.get(diagnosis.person)
+    relations = [p for p in people if p.key != "self"]
+    keys = {p.key for p in relations}
+    if len(keys) == 1 and not any(
+        p.key == "self" and not _asker_only(text, p) for p in people
+    ):
+        return relations[0]
+    selves = [p for p in people if p.key == "self" and not _asker_only(text, p)]
+    if selves and not relations:
+        return selves[0]
+    return None
+
+
+def _asker_only(text: str, person: Person) -> bool:
+    """'Can you tell me', 'near me', 'I'm terrified': the asker, not necessarily the patient."""
+    around = text[max(0, person.start - 12) : person.end + 12].casefold()
+    return bool(re.search(r"\b(?:tell|show|help|give|near|for|to)\s+me\b|i'?m\s+(?:terrified|"
+                          r"scared|worried|looking|wondering|asking)", around))
+
+
+def _patient_age(
+    ages: list[tuple[int, int, Person | None]], patient: Person | None
+) -> int | None:
+    if patient is not None:
+        own = [age for _, age, p in ages if p is not None and p.key == patient.key]
+        if own:
+            return own[0]
+        unowned = [age for _, age, p in ages if p is None]
+        return unowned[0] if unowned else None
+    return ages[0][1] if len(ages) == 1 and ages[0][2] is None else (
+        ages[0][1] if len({(p.key if p else None) for _, _, p in ages}) == 1 and ages else None
+    )
+
+
+def _patient_sex(patient: Person | None, people: list[Person], text: str) -> str | None:
+    if patient is None:
+        return None
+    if patient.key == "self":
+        return stated_sex(text)
+    if patient.sex is not None:
+        return patient.sex
+    pronouns = [p.sex for p in people if p.key == patient.key and p.sex is not None]
+    return pronouns[0] if pronouns else None
+
+
+# -- intent -------------------------------------------------------------------------------------
+def _intent(
+    text: str,
+    registry: bool,
+    diagnosis: DiagnosisMention | None,
+    therapy: TherapyRef | None,
+    *,
+    non_cancer_named: bool,
+) -> Intent:
+    if registry or (_TRIAL_RE.search(text) and not (non_cancer_named and diagnosis is None)):
+        return Intent.TRIALS
+    if non_cancer_named and diagnosis is None:
+        return Intent.NOT_CANCER
+    if _SAFETY_RE.search(text) and (therapy is not None or diagnosis is not None):
+        return Intent.SAFETY
+    if _EXPLAIN_RE.search(text) and (therapy is not None or diagnosis is not None):
+        return Intent.EXPLAIN
+    broad = therapy is None or therapy.id in BROAD_CLASSES
+    if diagnosis is not None:
+        return Intent.OPTIONS if broad else Intent.AVAILABILITY
+    if therapy is None:
+        return Intent.UNKNOWN
+    if therapy.kind is TherapyKind.PRODUCT:
+        return Intent.PRODUCT
+    return Intent.LIST
+
+
+def _explain_reading(
+    intent: Intent,
+    diagnosis: DiagnosisMention | None,
+    therapy: TherapyRef | None,
+    region: str,
+    region_stated: bool,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    understood: list[str] = [f"intent: {intent.value}"]
+    missing: list[str] = []
+    if diagnosis is not None:
+        understood.append(f"cancer: {diagnosis.match.cancer_type.name} ({diagnosis.text!r})")
+    if therapy is not None:
+        understood.append(f"therapy: {therapy.name}")
+    understood.append(f"region: {region}{'' if region_stated else ' (default)'}")
+    if intent is Intent.UNKNOWN:
+        missing.append("a cancer type (e.g. 'liposarcoma') or a therapy (e.g. 'CAR-T')")
+    return tuple(understood), tuple(missing)
