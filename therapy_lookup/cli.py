@@ -137,7 +137,8 @@ def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
 
 def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> int:
     if as_json:
-        out.write(answer.model_dump_json(indent=2, exclude={"trials": {"studies": {"__all__": {"raw"}}}}))
+        raw = {"trials": {"studies": {"__all__": {"raw"}}}}
+        out.write(answer.model_dump_json(indent=2, exclude=raw))
         out.write("\n")
     else:
         out.write(answer.to_text() + "\n")
