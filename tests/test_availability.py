@@ -115,7 +115,7 @@ CASES = [
         "small cell lung cancer",
         "bispecific antibody",
         "US",
-        A.APPROVED_FOR_SUBTYPE,
+        A.APPROVED,  # extensive-stage is a condition of the label, not a kind of SCLC
         {"Imdelltra"},
         set(),
     ),

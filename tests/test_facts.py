@@ -113,3 +113,73 @@ def test_breyanzi_follicular_lymphoma_was_converted() -> None:
     answer = check_availability("follicular lymphoma", "Breyanzi", "US")
     (row,) = (m.approval for m in answer.approvals if m.approval.id == "breyanzi-fda-fl")
     assert row.converted_on == "2026-02"
+
+
+# -- stage is a condition of the label, not a cancer type ------------------------------------
+
+
+def test_no_cancer_type_is_a_stage(catalog: Catalog) -> None:
+    tree = catalog.cancer_types
+    staged = [t for t in tree if "-stage" in tree[t].name.casefold()]
+    assert staged == []
+
+
+def test_tarlatamab_is_approved_for_small_cell_lung_cancer_with_its_stage() -> None:
+    answer = check_availability("Is tarlatamab approved for small cell lung cancer?", "tarlatamab")
+    assert answer.status is A.APPROVED
+    (match,) = (m for m in answer.approvals if m.approval.agency.value == "FDA")
+    assert match.approval.conditions[:2] == ("extensive-stage", "after platinum-based chemotherapy")
+    assert match.stage_stated is False
+    assert "extensive-stage" in answer.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("extensive-stage small cell lung cancer", "extensive-stage"),
+        ("ES-SCLC", "extensive-stage"),
+        ("small cell lung cancer, limited stage", "limited-stage"),
+        ("LS-SCLC", "limited-stage"),
+    ],
+)
+def test_a_stated_stage_picks_the_label_for_that_stage(text: str, stage: str) -> None:
+    answer = check_availability(text, "durvalumab", "US")
+    assert answer.cancer_type.id == "SCLC"
+    assert answer.status is A.APPROVED
+    assert [s.value for m in answer.approvals for s in m.approval.stage] == [stage]
+    assert all(m.stage_stated for m in answer.approvals)
+    other = [r for r in answer.related if r.reason.value == "other_stage"]
+    assert len(other) == 1 and stage not in {s.value for s in other[0].approval.stage}
+
+
+def test_another_stage_is_not_a_yes() -> None:
+    answer = check_availability("limited-stage small cell lung cancer", "tarlatamab", "US")
+    assert answer.status is A.NOT_APPROVED
+    assert answer.summary.startswith("Not for limited-stage disease")
+    assert "extensive-stage" in answer.summary
+
+
+def test_metastatic_does_not_conflict_with_extensive_stage() -> None:
+    answer = check_availability("metastatic small cell lung cancer", "tarlatamab", "US")
+    assert answer.status is A.APPROVED
+
+
+# -- broad types are answered by their kinds first -------------------------------------------
+
+
+@pytest.mark.parametrize("therapy", ["systemic therapy", "checkpoint inhibitor"])
+def test_lung_cancer_leads_with_nsclc_and_sclc_not_tissue_agnostic_rows(therapy: str) -> None:
+    answer = check_availability("lung cancer", therapy, "US")
+    assert answer.status is A.APPROVED_FOR_SUBTYPE
+    kinds = answer.summary.split(" approved in region US for ", 1)[1]
+    assert kinds.startswith("Non-Small Cell Lung Cancer, Small Cell Lung Cancer")
+    assert "biomarker" in answer.summary.split(". ", 1)[1]
+    first = answer.approvals[0]
+    assert first.coverage.value == "subtype"
+    assert answer.approvals[-1].coverage.value == "covers"
+
+
+def test_a_type_with_only_tissue_agnostic_rows_is_still_yes_with_a_biomarker() -> None:
+    answer = check_availability("liposarcoma", "larotrectinib", "US")
+    assert answer.status is A.APPROVED
+    assert "biomarker" in answer.summary

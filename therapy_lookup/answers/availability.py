@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
@@ -22,6 +24,7 @@ from ..knowledge.models import (
     CoverageScope,
     Product,
     SafetyFact,
+    Stage,
 )
 from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
 from ..resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
@@ -97,6 +100,11 @@ class ApprovalMatch(BaseModel):
         description="None when no biomarker is required; else whether the diagnosis text "
         "named one of the required biomarkers."
     )
+    stage_stated: bool | None = Field(
+        default=None,
+        description="None when the label names no stage; else whether the diagnosis text "
+        "named one of the label's stages (e.g. extensive-stage).",
+    )
 
 
 class RelatedReason(str, Enum):
@@ -110,6 +118,8 @@ class RelatedReason(str, Enum):
     """Another therapy of the broader class, approved for a related cancer type."""
     OTHER_CLASS_SAME_TYPE = "other_class_same_type"
     """A therapy of another class approved for this type."""
+    OTHER_STAGE = "other_stage"
+    """The asked therapy, approved for this type, but only at another stage than the one stated."""
 
 
 class RelatedApproval(BaseModel):
@@ -241,7 +251,11 @@ class AvailabilityService:
         return tuple(self.tree[t].name for t in approval.cancer_types)
 
     def _match(
-        self, approval: Approval, coverage: Coverage, biomarkers: frozenset[str]
+        self,
+        approval: Approval,
+        coverage: Coverage,
+        biomarkers: frozenset[str],
+        stages: frozenset[Stage] = frozenset(),
     ) -> ApprovalMatch:
         stated: bool | None = None
         if approval.biomarkers:
@@ -253,6 +267,7 @@ class AvailabilityService:
             coverage=coverage,
             covered_types=self._type_names(approval),
             biomarker_stated=stated,
+            stage_stated=bool(set(approval.stage) & stages) if approval.stage else None,
         )
 
     # -- the answer -------------------------------------------------------------------------
@@ -267,35 +282,64 @@ class AvailabilityService:
         cancer_type, match = self.resolve_diagnosis(diagnosis)
         ref = self.resolve_therapy(therapy)
         biomarkers = frozenset(b.casefold() for b in (match.biomarkers if match else ()))
+        text = match.query if match is not None else diagnosis if isinstance(diagnosis, str) else ""
+        stages = stages_named(text)
         in_region: list[ApprovalMatch] = []
         elsewhere: list[ApprovalMatch] = []
         inactive: list[ApprovalMatch] = []
+        other_stage: list[ApprovalMatch] = []
         for product in self._products_of(ref):
             for approval in self.catalog.approvals_for_product(product.id):
                 cov = self.coverage(approval, cancer_type.id)
                 if cov is None:
                     continue
-                m = self._match(approval, cov, biomarkers)
+                m = self._match(approval, cov, biomarkers, stages)
                 if not approval.status.is_approved:
                     inactive.append(m)
+                elif stage_conflicts(approval.stage, stages):
+                    # Approved for this type, but at another stage than the one stated.
+                    if region_code == "any" or approval.region == region_code:
+                        other_stage.append(m)
                 elif region_code == "any" or approval.region == region_code:
                     in_region.append(m)
                 else:
                     elsewhere.append(m)
         covers = _sorted_matches(m for m in in_region if m.coverage is Coverage.COVERS)
         subtypes = _sorted_matches(m for m in in_region if m.coverage is Coverage.SUBTYPE)
-        # Approvals that cover the asked type come first; those for its subtypes follow.
-        answer = covers + subtypes
-        if covers:
+        # A broad type (lung) whose covering approvals are all tissue-agnostic (named for a
+        # broader type, biomarker-led) is answered by its kinds first: NSCLC, SCLC, ...
+        agnostic_only = bool(covers) and all(
+            m.approval.biomarkers and cancer_type.id not in m.approval.cancer_types
+            for m in covers
+        )
+        if subtypes and agnostic_only:
+            answer = subtypes + covers
+            status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
+        elif covers:
+            # Approvals that cover the asked type come first; those for its subtypes follow.
+            answer = covers + subtypes
             status = AvailabilityStatus.APPROVED
         elif subtypes:
+            answer = subtypes
             status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
         elif elsewhere:
+            answer = []
             status = AvailabilityStatus.APPROVED_ELSEWHERE
         else:
+            answer = []
             status = AvailabilityStatus.NOT_APPROVED
         products = _unique(m.product for m in answer)
-        related = self._related(cancer_type, ref, region_code, {m.approval.id for m in answer})
+        related = [
+            RelatedApproval(
+                approval=m.approval,
+                product=m.product,
+                reason=RelatedReason.OTHER_STAGE,
+                covered_types=m.covered_types,
+            )
+            for m in _sorted_matches(other_stage)
+        ]
+        shown_ids = {m.approval.id for m in (*answer, *other_stage)}
+        related += self._related(cancer_type, ref, region_code, shown_ids)
         safety = _unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
         shown = [*answer, *_sorted_matches(elsewhere), *_sorted_matches(inactive)]
         sources = _unique(str(url) for m in shown for url in m.approval.sources)
@@ -323,14 +367,14 @@ class AvailabilityService:
             as_of=self.catalog.as_of,
             sources=tuple(sources),
         )
-        narrower = sorted(
-            {
-                self.tree[t].name
-                for m in subtypes
-                for t in m.approval.cancer_types
-                if self._is_a(t, cancer_type.id)
-            }
+        # The kinds most approvals name come first (NSCLC and SCLC before rarer lung tumours).
+        kinds = Counter(
+            self.tree[t].name
+            for m in subtypes
+            for t in m.approval.cancer_types
+            if self._is_a(t, cancer_type.id)
         )
+        narrower = sorted(kinds, key=lambda name: (-kinds[name], name))
         # When no covering approval names the asked type itself, say which broader type it names.
         broader = (
             []
@@ -348,9 +392,9 @@ class AvailabilityService:
         holds_all = match is not None and bool(match.alternatives) and all(
             self._is_a(a.cancer_type_id, cancer_type.id) for a in match.alternatives
         )
-        return Availability(
-            summary=_summary(result, narrower, broader, holds_all=holds_all), **result
-        )
+        summary = _summary(result, narrower, broader, holds_all=holds_all)
+        summary = _stage_note(summary, result, covers, other_stage, stages)
+        return Availability(summary=summary, **result)
 
     def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
         """The coverage scopes that make the tables complete for this question (may be none)."""
@@ -426,6 +470,72 @@ class AvailabilityService:
             )
         )
         return out
+
+
+_STAGE_PATTERNS: tuple[tuple[Stage, re.Pattern[str]], ...] = tuple(
+    (stage, re.compile(pattern, re.IGNORECASE))
+    for stage, pattern in (
+        (Stage.EXTENSIVE, r"\bextensive[\s-]+(?:stage|disease)\b|\bes[\s-]?sclc\b"),
+        (Stage.LIMITED, r"\blimited[\s-]+(?:stage|disease)\b|\bls[\s-]?sclc\b"),
+        (Stage.EARLY, r"\bearly[\s-]+stage\b"),
+        (Stage.RESECTABLE, r"(?<![\w-])(?:resectable|resected|operable)\b"),
+        (Stage.UNRESECTABLE, r"\b(?:unresectable|inoperable|non[\s-]?resectable)\b"),
+        (Stage.LOCALLY_ADVANCED, r"\blocally[\s-]+advanced\b"),
+        (Stage.ADVANCED, r"(?<!locally )(?<!locally-)\badvanced\b"),
+        (Stage.METASTATIC, r"\bmetasta(?:tic|si[sz]ed|ses|sis)\b|\bmets\b|\bstage\s*(?:iv|4)\b"),
+    )
+)
+
+
+def stages_named(text: str) -> frozenset[Stage]:
+    """The disease stages a diagnosis text names ("extensive-stage SCLC" → extensive-stage)."""
+    return frozenset(stage for stage, pattern in _STAGE_PATTERNS if pattern.search(text))
+
+
+def stage_conflicts(label: Sequence[Stage], stated: frozenset[Stage]) -> bool:
+    """Whether a label's stages exclude every stage the text states (limited vs extensive).
+
+    Stages on the same side (early: early, limited-stage, resectable; late: the others) never
+    conflict: "metastatic SCLC" still matches an extensive-stage label.
+    """
+    if not label or not stated or set(label) & stated:
+        return False
+    if all(s.is_early for s in stated):
+        return not any(s.is_early for s in label)
+    if not any(s.is_early for s in stated):
+        return all(s.is_early for s in label)
+    return False
+
+
+def _stage_note(
+    summary: str,
+    r: dict[str, object],
+    covers: Sequence[ApprovalMatch],
+    other_stage: Sequence[ApprovalMatch],
+    stated: frozenset[Stage],
+) -> str:
+    """Say what the stage conditions mean: labels for some stages only, or for another stage."""
+    head, sep, tail = summary.rpartition(" Tables as of ")
+    if not sep:
+        return summary
+    ref, ct, region, status = r["therapy"], r["cancer_type"], str(r["region"]), r["status"]
+    assert isinstance(ref, TherapyRef) and isinstance(ct, CancerType)
+    if covers and not stated and all(m.approval.stage for m in covers):
+        some = " or ".join(sorted({s.value for m in covers for s in m.approval.stage}))
+        head += f" Only for some stages: {some} (see conditions)."
+    elif other_stage and not covers:
+        named = " or ".join(sorted({s.value for m in other_stage for s in m.approval.stage}))
+        asked = " or ".join(sorted(s.value for s in stated))
+        names = ", ".join(_display(p) for p in _unique(m.product for m in other_stage))
+        core = (
+            f"{ref.name} is approved {_where(region)} for {ct.name} only at another stage "
+            f"({named})"
+        )
+        if status is AvailabilityStatus.NOT_APPROVED:
+            head = f"Not for {asked} disease: {core}: {names}."
+        else:
+            head += f" {core[0].upper()}{core[1:]}, not for {asked} disease: {names}."
+    return f"{head}{sep}{tail}"
 
 
 def normalise_region(region: str) -> str:
@@ -513,6 +623,14 @@ def _summary(
             f"Only for some kinds of {ct.name}: {what} is approved {_where(region)} for "
             f"{', '.join(narrower)}."
         )
+        agnostic = [m for m in approvals if m.coverage is Coverage.COVERS]
+        if agnostic:
+            needs = sorted({b for m in agnostic for b in m.approval.biomarkers})
+            names = ", ".join(_display(p) for p in _unique(m.product for m in agnostic))
+            text += (
+                f" Whatever the kind, some approvals depend on a biomarker: {names}, for "
+                f"tumours with {' or '.join(needs)}."
+            )
     elif status is AvailabilityStatus.APPROVED_ELSEWHERE:
         agencies = sorted({m.approval.agency.value for m in elsewhere})
         text = (

@@ -151,6 +151,11 @@ class Stage(str, Enum):
     ADVANCED = "advanced"
     METASTATIC = "metastatic"
 
+    @property
+    def is_early(self) -> bool:
+        """Whether the stage is on the early (localised, curable-intent) side of the disease."""
+        return self in (Stage.EARLY, Stage.LIMITED, Stage.RESECTABLE)
+
 
 class CellSource(str, Enum):
     """Whose cells a cell therapy is made from."""
@@ -310,6 +315,18 @@ class Approval(BaseModel):
     def region(self) -> str:
         """The region code this approval applies to."""
         return AGENCY_REGION[self.agency]
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The label's conditions in words: stage, line of therapy, population, biomarker, HLA."""
+        parts = [
+            " or ".join(s.value for s in self.stage) if self.stage else None,
+            self.line_of_therapy,
+            self.population,
+            ("biomarker: " + " or ".join(self.biomarkers)) if self.biomarkers else None,
+            ("HLA: " + " or ".join(self.hla)) if self.hla else None,
+        ]
+        return tuple(p for p in parts if p)
 
 
 class SafetyFact(BaseModel):
