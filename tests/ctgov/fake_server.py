@@ -384,7 +384,9 @@ class FakeCTGov:
             "query.term": json.dumps(study),
         }
         for key, haystack in checks.items():
-            if key in params and _plain(params[key]) not in haystack.lower():
+            # '"a" OR "b"' (quoted phrases joined by OR) matches either phrase.
+            options = [_plain(p) for p in re.split(r'"\s+OR\s+"', params.get(key, ""))]
+            if key in params and not any(o in haystack.lower() for o in options):
                 return False
         if "filter.overallStatus" in params:
             wanted = set(re.split(r"[,|]", params["filter.overallStatus"]))

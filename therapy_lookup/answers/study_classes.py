@@ -27,6 +27,7 @@ __all__ = [
     "classify_study",
     "default_classifier",
     "normalise_study_text",
+    "phrase_pattern",
 ]
 
 _SUPPORTIVE = "supportive_care"
@@ -108,7 +109,7 @@ class _Term:
     weak: bool
 
 
-def _trie_pattern(phrases: Iterable[str]) -> str:
+def phrase_pattern(phrases: Iterable[str]) -> str:
     """A regex matching any of ``phrases`` (longest first), built as a prefix tree."""
     trie: dict[str, Any] = {}
     for phrase in phrases:
@@ -162,7 +163,7 @@ class StudyClassifier:
         self._terms = terms
         parents = {c.parent for c in catalog.therapy_classes.values() if c.parent}
         self._generic = frozenset(parents)
-        pattern = _trie_pattern(sorted(terms, key=len, reverse=True))
+        pattern = phrase_pattern(sorted(terms, key=len, reverse=True))
         self._regex = re.compile(rf"(?<= )({pattern})(?= )")
 
     # -- scanning ----------------------------------------------------------------------
@@ -174,6 +175,10 @@ class StudyClassifier:
                 continue
             out.append((m.group(1), term))
         return out
+
+    def find_terms(self, text: str) -> list[tuple[str, tuple[str, ...], str | None]]:
+        """(phrase, class ids, product id) for every catalog name in normalised ``text``."""
+        return [(p, t.classes, t.product) for p, t in self._hits(text, history_check=False)]
 
     @staticmethod
     def _after_history_word(text: str, start: int) -> bool:

@@ -10,25 +10,43 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..ctgov import (
     REGISTRY_UNREACHABLE,
     ClinicalTrialsClient,
+    CTGovError,
     CTGovOfflineCacheMiss,
+    EssieExpr,
     GeoFilter,
     OverallStatus,
     Phase,
     Study,
+    escape_essie,
 )
 from ..ctgov.client import SearchResults, StaleDataWarning
-from ..knowledge.models import CancerType
+from ..errors import InvalidInputError
+from ..knowledge.cancer_types import load_cancer_type_names
+from ..knowledge.catalog import Catalog
+from ..knowledge.models import CancerType, NameKind
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
 from .availability import DISCLAIMER, AvailabilityService, default_service
+from .study_classes import StudyClassification, StudyClassifier, StudyPurpose
+from .trial_conditions import ConditionRelation, Relation, relate_study
+from .trial_eligibility import EligibilityCheck, PatientFacts, check_eligibility
+from .trial_sites import NearestSite, Place, nearest_site, resolve_place
 
-__all__ = ["OPEN_STATUSES", "TrialSearch", "find_trials", "intervention_query"]
+__all__ = [
+    "OPEN_STATUSES",
+    "Rejection",
+    "TrialMatch",
+    "TrialSearch",
+    "find_trials",
+    "intervention_query",
+]
 
 OPEN_STATUSES: tuple[OverallStatus, ...] = (
     OverallStatus.RECRUITING,
@@ -36,35 +54,93 @@ OPEN_STATUSES: tuple[OverallStatus, ...] = (
 )
 """Statuses of studies that may still enrol patients."""
 
+MAX_STUDIES = 5000
+"""At most this many registry records are read and checked per search (pages of 1,000)."""
+_PAGE_SIZE = 1000
+_MAX_SYNONYMS = 3
+_MAX_INTERVENTION_TERMS = 8
+_RELATION_WEIGHT = {
+    Relation.SAME: 1.0,
+    Relation.SUBTYPE: 0.85,
+    Relation.BROADER: 0.8,
+    Relation.BASKET: 0.6,
+}
+
+
+class TrialMatch(BaseModel):
+    """A study that fits: what it tests, how its cancer relates, eligibility, distance, why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    study: Study = Field(description="The registry record.")
+    therapy_classes: tuple[str, ...] = Field(description="Therapy class ids the study tests.")
+    condition_relation: ConditionRelation = Field(description="Its cancer vs the asked one.")
+    eligibility: EligibilityCheck = Field(description="Age/sex limits and criteria flags.")
+    distance_km: float | None = Field(description="Distance to the nearest open site, if known.")
+    nearest_site: NearestSite | None = Field(description="That site, if known.")
+    score: float = Field(description="Relevance, 0-1 (higher first).")
+    reasons: tuple[str, ...] = Field(description="Why it fits, in plain words.")
+
+
+class Rejection(BaseModel):
+    """A study the registry returned that does not fit, and why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    study: Study = Field(description="The registry record.")
+    therapy_classes: tuple[str, ...] = Field(description="Therapy class ids the study tests.")
+    reasons: tuple[str, ...] = Field(description="Why it does not fit, in plain words.")
+
+
 class TrialSearch(BaseModel):
-    """Studies found for a diagnosis (and a therapy), with where they came from."""
+    """Studies found for a diagnosis (and a therapy), checked one by one, with provenance."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     cancer_type: CancerType = Field(description="The cancer type searched for.")
     diagnosis_match: DiagnosisMatch | None = Field(description="How the diagnosis was read.")
     therapy: TherapyRef | None = Field(description="The therapy searched for, if any.")
-    condition: str = Field(description="The condition text sent to the registry.")
-    intervention: str | None = Field(description="The intervention text sent, if any.")
-    studies: tuple[Study, ...] = Field(description="The studies, in the registry's order.")
+    condition: str = Field(description="The condition query sent to the registry.")
+    intervention: str | None = Field(description="The intervention query sent, if any.")
+    matches: tuple[TrialMatch, ...] = Field(
+        default=(), description="Studies that fit, best first (relevance, then distance)."
+    )
+    rejected: tuple[Rejection, ...] = Field(
+        default=(), description="Studies that do not fit, with why (only when asked)."
+    )
+    studies: tuple[Study, ...] = Field(description="The matching studies, best first.")
+    checked: int = Field(default=0, description="How many registry records were checked.")
     total_count: int | None = Field(description="How many studies the registry reports.")
     registry_reachable: bool = Field(description="Whether ClinicalTrials.gov answered.")
     from_cache: bool = Field(description="Whether the studies came from the local cache.")
     stale: bool = Field(description="Whether cached studies were older than the cache TTL.")
     cached_at: dt.datetime | None = Field(description="When the cached copy was fetched.")
-    complete: bool = Field(description="Whether every matching study (up to limit) arrived.")
+    complete: bool = Field(description="Whether every study the query matched was checked.")
     message: str = Field(description="What the result rests on, in one sentence.")
     disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
 
 
 def intervention_query(therapy: TherapyRef, service: AvailabilityService) -> str | None:
-    """Return the intervention text to search for a class or product (None for 'any')."""
+    """Return the intervention words to search for a class or product (None for 'any')."""
+    terms = _intervention_terms(therapy, service.catalog)
+    return terms[0] if terms else None
+
+
+def _intervention_terms(therapy: TherapyRef, catalog: Catalog) -> list[str]:
     if therapy.kind is TherapyKind.PRODUCT:
-        return service.catalog.products[therapy.id].generic_name
+        product = catalog.products[therapy.id]
+        names = [product.generic_name, product.brand_name, *product.synonyms[:2]]
+        return list(dict.fromkeys(n for n in names if n))
     if therapy.id == "systemic_therapy":
-        return None
-    therapy_class = service.catalog.therapy_classes[therapy.id]
-    return therapy_class.registry_terms[0] if therapy_class.registry_terms else therapy_class.name
+        return []
+    therapy_class = catalog.therapy_classes[therapy.id]
+    terms = list(therapy_class.registry_terms) or [therapy_class.name]
+    terms += [t for t in therapy_class.study_terms if not t.startswith("~")]
+    # A class with narrower classes (checkpoint inhibitors) also asks for theirs.
+    for other in catalog.therapy_classes.values():
+        if other.parent == therapy.id:
+            terms += list(other.registry_terms[:1]) + list(other.study_terms[:2])
+    return list(dict.fromkeys(terms))[:_MAX_INTERVENTION_TERMS]
 
 
 def _condition_text(cancer_type: CancerType) -> str:
@@ -75,65 +151,127 @@ def _condition_text(cancer_type: CancerType) -> str:
     return name
 
 
+@lru_cache(maxsize=1)
+def _names_by_type() -> dict[str, list[tuple[NameKind, str]]]:
+    out: dict[str, list[tuple[NameKind, str]]] = {}
+    for entry in load_cancer_type_names():
+        out.setdefault(entry.cancer_type, []).append((entry.kind, entry.name))
+    return out
+
+
+def _condition_terms(cancer_type: CancerType) -> list[str]:
+    """The type's name and its best synonyms: upper-case abbreviations, then short synonyms."""
+    names = _names_by_type().get(cancer_type.id, [])
+    abbreviations = [n for k, n in names if k is NameKind.ABBREVIATION
+                     and len(n) >= 3 and sum(c.isupper() for c in n) >= 2]
+    synonyms = sorted((n for k, n in names if k is NameKind.SYNONYM), key=len)
+    terms = [_condition_text(cancer_type), *abbreviations[:1], *synonyms]
+    return list(dict.fromkeys(terms))[: 1 + _MAX_SYNONYMS]
+
+
+def _any_of(terms: Sequence[str]) -> EssieExpr | None:
+    """``"a" OR "b"``: every term escaped into a literal phrase, so text never adds syntax."""
+    phrases = []
+    for term in terms:
+        try:
+            phrases.append(escape_essie(term))
+        except CTGovError:
+            continue
+    phrases = list(dict.fromkeys(phrases))
+    return EssieExpr(" OR ".join(phrases)) if phrases else None
+
+
+@lru_cache(maxsize=4)
+def _classifier(catalog: Catalog) -> StudyClassifier:
+    return StudyClassifier(catalog)
+
+
 def find_trials(
     diagnosis: str | CancerType | DiagnosisMatch,
     therapy: str | TherapyRef | None = None,
     *,
     statuses: Sequence[OverallStatus] | None = OPEN_STATUSES,
     phases: Sequence[Phase] | None = None,
-    near: GeoFilter | None = None,
+    near: str | tuple[float, float] | GeoFilter | None = None,
+    radius_km: float | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+    biomarkers: Sequence[str] = (),
+    hla: Sequence[str] = (),
+    prior_therapies: Sequence[str] = (),
+    prior_lines: int | None = None,
     limit: int = 50,
+    include_rejected: bool = False,
+    max_studies: int = MAX_STUDIES,
     offline: bool = False,
     refresh: bool = False,
     client: ClinicalTrialsClient | None = None,
     service: AvailabilityService | None = None,
 ) -> TrialSearch:
-    """Find studies on ClinicalTrials.gov for a diagnosis and, optionally, a therapy.
+    """Find studies that treat the diagnosis (with the therapy, if given), checked one by one.
 
-    By default only studies that are recruiting or not yet recruiting. When the registry is
-    unreachable, cached studies are served (``stale``/``from_cache`` say so); with nothing
-    cached, the result is empty and ``registry_reachable`` is False. Never raises for an
-    unreachable registry; raises UnknownDiagnosisError / UnknownTherapyError for bad input.
+    The registry is asked for the type's name and best synonyms (and the therapy's search
+    terms); every study returned is then checked here: its status, what it tests
+    (:func:`~therapy_lookup.answers.study_classes.classify_study`), how its conditions relate
+    to the diagnosis, the patient's age and sex, and the distance from ``near`` (a place name
+    or (latitude, longitude); ``radius_km`` filters). ``matches`` are sorted by relevance,
+    then distance, each with plain-words ``reasons``; ``rejected`` (when asked) says why the
+    others do not fit. ``studies`` are the matches' studies. By default only recruiting or
+    not-yet-recruiting studies. When the registry is unreachable the cache is served
+    (``from_cache``/``stale`` say so); with nothing cached the result is empty. Never raises
+    for an unreachable registry; raises UnknownDiagnosisError / UnknownTherapyError /
+    InvalidInputError for bad input.
     """
-    if limit < 1:
-        raise ValueError("limit must be at least 1")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidInputError("limit must be an integer of at least 1")
+    if radius_km is not None and (isinstance(radius_km, bool) or not radius_km > 0):
+        raise InvalidInputError("radius_km must be a positive number")
+    if age is not None and (isinstance(age, bool) or not 0 <= age <= 130):
+        raise InvalidInputError("age must be a number of years between 0 and 130")
+    if sex is not None and (not isinstance(sex, str) or sex.lower() not in ("female", "male")):
+        raise InvalidInputError("sex must be 'female' or 'male'")
     svc = service if service is not None else default_service()
     cancer_type, match = svc.resolve_diagnosis(diagnosis)
     ref = svc.resolve_therapy(therapy) if therapy is not None else None
-    condition = _condition_text(cancer_type)
-    intervention = intervention_query(ref, svc) if ref is not None else None
+    origin, radius = _origin(near, radius_km)
+    wanted = tuple(statuses) if statuses else None
+    condition_expr = _any_of(_condition_terms(cancer_type))
+    if condition_expr is None:  # pragma: no cover - a type always has a name
+        raise InvalidInputError(f"nothing to search for {cancer_type.name!r}")
+    intervention_expr = _any_of(_intervention_terms(ref, svc.catalog)) if ref else None
+    geo = GeoFilter(origin.lat, origin.lon, radius, "km") if origin and radius else None
     own_client = client is None
     trials_client = client if client is not None else ClinicalTrialsClient()
 
     def search(*, offline: bool, refresh: bool = False) -> SearchResults:
         return trials_client.search(
-            condition=condition,
-            intervention=intervention,
-            statuses=list(statuses) if statuses else None,
+            condition=condition_expr,
+            intervention=intervention_expr,
+            statuses=list(wanted) if wanted else None,
             phases=list(phases) if phases else None,
-            geo=near,
-            limit=limit,
-            page_size=min(limit, 1000),
+            geo=geo,
+            limit=max_studies,
+            page_size=min(max_studies, _PAGE_SIZE),
             offline=offline,
             refresh=refresh,
         )
 
     results: SearchResults | None = None
-    studies: tuple[Study, ...] = ()
+    received: tuple[Study, ...] = ()
     reachable = True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StaleDataWarning)
             try:
                 results = search(offline=offline, refresh=refresh)
-                studies = tuple(results)
+                received = tuple(results)
             except CTGovOfflineCacheMiss:
                 reachable, results = False, None
             except REGISTRY_UNREACHABLE:  # connection errors, 5xx, 429, outage pages
                 reachable = False
                 try:
                     results = search(offline=True)
-                    studies = tuple(results)
+                    received = tuple(results)
                 except CTGovOfflineCacheMiss:
                     results = None
     finally:
@@ -141,18 +279,52 @@ def find_trials(
             trials_client.close()
     if results is not None and results.unreachable:
         reachable = False
+
+    checker = _Checker(
+        catalog=svc.catalog,
+        classifier=_classifier(svc.catalog),
+        cancer_type=cancer_type,
+        therapy=ref,
+        statuses=frozenset(s.value for s in wanted) if wanted else None,
+        phases=frozenset(p.value for p in phases) if phases else None,
+        origin=origin,
+        radius_km=radius,
+        patient=PatientFacts(
+            age=age,
+            sex=sex,
+            biomarkers=tuple(biomarkers) + (match.biomarkers if match is not None else ()),
+            hla=tuple(hla),
+            prior_therapies=tuple(_prior_ids(prior_therapies, svc)),
+            prior_lines=prior_lines,
+        ),
+    )
+    matches: list[TrialMatch] = []
+    rejected: list[Rejection] = []
+    for study in received:
+        verdict = checker.check(study)
+        if isinstance(verdict, TrialMatch):
+            matches.append(verdict)
+        elif include_rejected:
+            rejected.append(verdict)
+    matches.sort(key=lambda m: (-m.score, m.distance_km if m.distance_km is not None
+                                else float("inf"), m.study.nct_id or ""))
+    kept = tuple(matches[:limit])
     from_cache = bool(results is not None and results.from_cache)
     stale = bool(results is not None and results.stale)
     cached_at = results.cached_at if results is not None else None
     complete = bool(results is not None and results.complete)
-    message = _message(len(studies), reachable, offline, from_cache, stale, cached_at)
+    message = _message(len(kept), reachable, offline, from_cache, stale, cached_at,
+                       checked=len(received))
     return TrialSearch(
         cancer_type=cancer_type,
         diagnosis_match=match,
         therapy=ref,
-        condition=condition,
-        intervention=intervention,
-        studies=studies,
+        condition=condition_expr.expression,
+        intervention=intervention_expr.expression if intervention_expr else None,
+        matches=kept,
+        rejected=tuple(rejected),
+        studies=tuple(m.study for m in kept),
+        checked=len(received),
         total_count=results.total_count if results is not None else None,
         registry_reachable=reachable and not offline,
         from_cache=from_cache,
@@ -163,6 +335,147 @@ def find_trials(
     )
 
 
+def _origin(
+    near: str | tuple[float, float] | GeoFilter | None, radius_km: float | None
+) -> tuple[Place | None, float | None]:
+    if near is None:
+        if radius_km is not None:
+            raise InvalidInputError("radius_km needs near (a place or latitude, longitude)")
+        return None, None
+    if isinstance(near, GeoFilter):
+        factor = 1.609344 if near.unit == "mi" else 1.0
+        place = Place(f"{near.lat:.4f}, {near.lon:.4f}", near.lat, near.lon)
+        return place, radius_km if radius_km is not None else near.radius * factor
+    return resolve_place(near), radius_km
+
+
+def _prior_ids(prior: Sequence[str], service: AvailabilityService) -> list[str]:
+    out = []
+    for text in prior:
+        ref = service.resolve_therapy(text)
+        out.append(ref.id)
+    return out
+
+
+class _Checker:
+    """Checks one study against the question; a TrialMatch or a Rejection."""
+
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        classifier: StudyClassifier,
+        cancer_type: CancerType,
+        therapy: TherapyRef | None,
+        statuses: frozenset[str] | None,
+        phases: frozenset[str] | None,
+        origin: Place | None,
+        radius_km: float | None,
+        patient: PatientFacts,
+    ) -> None:
+        self.catalog = catalog
+        self.classifier = classifier
+        self.cancer_type = cancer_type
+        self.therapy = therapy
+        self.statuses = statuses
+        self.phases = phases
+        self.origin = origin
+        self.radius_km = radius_km
+        self.patient = patient
+
+    def check(self, study: Study) -> TrialMatch | Rejection:
+        why_not: list[str] = []
+        status = _value(study.overall_status)
+        if self.statuses is not None and status not in self.statuses:
+            why_not.append(f"status {_words(status) if status else 'not stated'}, not "
+                           f"{' or '.join(_words(s) for s in sorted(self.statuses))}")
+        if self.phases is not None and not self.phases & {_value(p) for p in study.phases}:
+            why_not.append("not in the phases asked")
+        found = self.classifier.classify(study)
+        therapy_reason, therapy_fit = self._therapy(found)
+        if found.purpose is not StudyPurpose.TREATMENT:
+            why_not.append(_PURPOSE_WORDS[found.purpose])
+        elif therapy_reason and therapy_fit == 0:
+            why_not.append(therapy_reason)
+        relation = relate_study(study, self.cancer_type, self.catalog.cancer_types)
+        if not relation.fits:
+            why_not.append(relation.describe(self.catalog.cancer_types))
+        eligibility = check_eligibility(study, self.patient, self.classifier)
+        if eligibility.age_ok is False:
+            why_not.append(f"{eligibility.describe_limits()}: patient is {self.patient.age:g}")
+        if eligibility.sex_ok is False:
+            why_not.append(eligibility.describe_limits())
+        site = nearest_site(study, self.origin) if self.origin is not None else None
+        if self.radius_km is not None:
+            if site is None:
+                why_not.append("no open site with a known location")
+            elif site.distance_km > self.radius_km:
+                why_not.append(f"nearest site {site.distance_km:,.0f} km away, beyond "
+                               f"{self.radius_km:,.0f} km")
+        if why_not:
+            return Rejection(study=study, therapy_classes=found.therapy_classes,
+                             reasons=tuple(why_not))
+        reasons = [therapy_reason] if therapy_reason else []
+        reasons.append(relation.describe(self.catalog.cancer_types))
+        limits = eligibility.describe_limits()
+        if limits:
+            reasons.append(limits)
+        if site is not None:
+            reasons.append(site.describe())
+        reasons += [flag.describe() for flag in eligibility.flags]
+        if status:
+            reasons.append(_words(status))
+        weight = _RELATION_WEIGHT.get(relation.relation, 0.0)
+        score = weight * therapy_fit + (0.05 if status == "RECRUITING" else 0.0)
+        return TrialMatch(
+            study=study,
+            therapy_classes=found.therapy_classes,
+            condition_relation=relation,
+            eligibility=eligibility,
+            distance_km=site.distance_km if site is not None else None,
+            nearest_site=site,
+            score=round(score, 4),
+            reasons=tuple(reasons),
+        )
+
+    def _therapy(self, found: StudyClassification) -> tuple[str, float]:
+        """(plain words, fit 0-1) for what the study tests against the asked therapy."""
+        names = ", ".join(self.catalog.therapy_classes[c].name for c in found.therapy_classes)
+        tested = f"tests {names}" if names else "tests no therapy the catalog knows"
+        ref = self.therapy
+        if ref is None or ref.id == "systemic_therapy":
+            return (tested if names else "", 1.0)
+        if ref.kind is TherapyKind.PRODUCT:
+            if ref.id in found.products:
+                return (f"tests {self.catalog.products[ref.id].generic_name}", 1.0)
+            return (f"does not test {self.catalog.products[ref.id].generic_name} ({tested})",
+                    0.0)
+        wanted = self.catalog.therapy_classes[ref.id].name
+        if ref.id in found.therapy_classes:
+            return (f"tests {wanted}", 1.0)
+        if found.tests(ref.id, self.catalog):
+            return (tested, 0.95)
+        return (f"does not test {wanted} ({tested})", 0.0)
+
+
+_PURPOSE_WORDS = {
+    StudyPurpose.FOLLOW_UP: "follows up earlier recipients; gives no treatment",
+    StudyPurpose.SUPPORTIVE: "manages side effects or supports patients; does not treat "
+                             "the cancer",
+    StudyPurpose.OBSERVATIONAL: "observational; assigns no treatment",
+    StudyPurpose.OTHER: "diagnostic or basic-science study; does not treat the cancer",
+}
+
+
+def _value(item: object) -> str:
+    value = getattr(item, "value", item)
+    return str(value) if value is not None else ""
+
+
+def _words(status: str) -> str:
+    return status.replace("_", " ").lower()
+
+
 def _message(
     n: int,
     reachable: bool,
@@ -170,6 +483,8 @@ def _message(
     from_cache: bool,
     stale: bool,
     cached_at: dt.datetime | None,
+    *,
+    checked: int = 0,
 ) -> str:
     when = f" fetched {cached_at:%Y-%m-%d %H:%M} UTC" if cached_at else ""
     if offline and n == 0 and not from_cache:
@@ -182,4 +497,4 @@ def _message(
     if from_cache:
         age = "out-of-date " if stale else ""
         return f"{n} {age}studies from the local cache{when}."
-    return f"{n} studies from ClinicalTrials.gov."
+    return f"{n} of {checked} studies from ClinicalTrials.gov fit."

@@ -1,0 +1,270 @@
+"""How a study's conditions relate to the asked cancer type: same, subtype, broader, basket, ….
+
+Each listed condition is resolved with :mod:`therapy_lookup.resolver`; a record that lists no
+condition the resolver knows is read for cancer names in its titles (and then its summary),
+with the cancer-type names of the knowledge tables. Relations come from the cancer-type tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from ..ctgov import Study
+from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
+from ..knowledge.models import CancerType, NameKind
+from ..resolver import normalise, resolve
+from .study_classes import phrase_pattern
+
+__all__ = [
+    "ConditionRelation",
+    "Relation",
+    "StudyConditions",
+    "condition_types",
+    "names_in",
+    "relate",
+    "relate_study",
+]
+
+_TOP_LEVELS = 2
+"""Types this close to the root (Cancer, Solid tumor, Hematologic malignancy) are baskets."""
+_MAX_NGRAM = 8
+_GROUP_WORDS = re.compile(
+    r"\b(?:malignanc(?:y|ies)|neoplasms|tumou?rs|cancers|carcinomas|lymphomas|leuka?emias|"
+    r"basket|tumou?r agnostic|histology agnostic)\b",
+    re.IGNORECASE,
+)
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+# "Metastatic cancer", "epithelial tumours", "resectable tumor": solid tumours, not any cancer
+# (blood cancers are not called tumours, carcinomas or metastatic).
+_SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarcoma",
+                          re.IGNORECASE)
+_ROOT = "CANCER"
+_SOLID = "SOLID"
+
+
+class Relation(str, Enum):
+    """How a study's condition relates to the asked cancer type."""
+
+    SAME = "same"
+    """The study names the asked type."""
+    SUBTYPE = "subtype"
+    """The study is for a narrower type of the asked one."""
+    BROADER = "broader"
+    """The study is for a broader type that contains the asked one."""
+    BASKET = "basket"
+    """A grouping of many types ("advanced solid tumours"); see ``holds``."""
+    OTHER = "other"
+    """A different cancer."""
+    NON_CANCER = "non_cancer"
+    """The conditions are not cancers (lupus, HIV, cytokine release syndrome, …)."""
+    UNKNOWN = "unknown"
+    """The record names no condition the finder can read."""
+
+
+_RANK = {
+    Relation.SAME: 0,
+    Relation.SUBTYPE: 1,
+    Relation.BROADER: 2,
+    Relation.BASKET: 3,
+    Relation.OTHER: 5,
+    Relation.UNKNOWN: 6,
+    Relation.NON_CANCER: 7,
+}
+
+
+@dataclass(frozen=True)
+class ConditionRelation:
+    """The best relation between a study's conditions and the asked type."""
+
+    relation: Relation
+    condition: str
+    """The condition text (or title phrase) that decided, as written."""
+    cancer_type_id: str | None
+    """The cancer type that condition names (None when none)."""
+    holds: bool | None
+    """For a basket: whether it holds the asked type; None for other relations."""
+
+    @property
+    def fits(self) -> bool:
+        """Whether the study's conditions include the asked cancer."""
+        if self.relation is Relation.BASKET:
+            return bool(self.holds)
+        return self.relation in (Relation.SAME, Relation.SUBTYPE, Relation.BROADER)
+
+    def describe(self, tree: CancerTypeTree) -> str:
+        """Plain words: "for Diffuse Large B-Cell Lymphoma (the asked type)"."""
+        type_id = self.cancer_type_id
+        name = tree[type_id].name if type_id is not None and type_id in tree else self.condition
+        if self.relation is Relation.SAME:
+            return f"for {name}"
+        if self.relation is Relation.SUBTYPE:
+            return f"for {name}, a subtype of the asked cancer"
+        if self.relation is Relation.BROADER:
+            return f"for {name}, which includes the asked cancer"
+        if self.relation is Relation.BASKET:
+            if self.holds:
+                return f"basket study ({self.condition}) that includes the asked cancer"
+            return f"basket study ({self.condition}) that does not include the asked cancer"
+        if self.relation is Relation.OTHER:
+            return f"for a different cancer ({self.condition})"
+        if self.relation is Relation.NON_CANCER:
+            return f"not a cancer study ({self.condition})" if self.condition else \
+                "not a cancer study"
+        return "conditions not stated"
+
+
+@dataclass(frozen=True)
+class StudyConditions:
+    """What a study's record says it is for: (condition text, cancer type id) pairs."""
+
+    types: tuple[tuple[str, str], ...]
+    listed: bool
+    """Whether the record lists any conditions at all."""
+
+
+class _NameIndex:
+    """Cancer-type names to find in free text (titles), longest first."""
+
+    def __init__(self, tree: CancerTypeTree) -> None:
+        by_name: dict[str, str] = {}
+        abbreviations: dict[str, str] = {}
+        for cancer_type in tree.values():
+            by_name.setdefault(normalise(cancer_type.name), cancer_type.id)
+        for entry in load_cancer_type_names():
+            if entry.cancer_type not in tree:
+                continue
+            if entry.kind is NameKind.ABBREVIATION:
+                if sum(ch.isupper() for ch in entry.name) >= 2:
+                    abbreviations.setdefault(entry.name, entry.cancer_type)
+            else:
+                by_name.setdefault(normalise(entry.name), entry.cancer_type)
+        by_name.pop("", None)
+        self.by_name = by_name
+        self.abbreviations = abbreviations
+        pattern = phrase_pattern(sorted(abbreviations, key=len, reverse=True))
+        self._abbr = re.compile(rf"(?<![A-Za-z0-9])({pattern})(?![A-Za-z0-9+])")
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(phrase, type id) for each cancer name in ``text``, longest match at each place."""
+        out: list[tuple[str, str]] = []
+        tokens = normalise(text).split()
+        i = 0
+        while i < len(tokens):
+            for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
+                phrase = " ".join(tokens[i:i + n])
+                found = self.by_name.get(phrase)
+                if found is not None:
+                    # "brain metastases" names where a cancer spread, not the cancer.
+                    after = tokens[i + n] if i + n < len(tokens) else ""
+                    if not after.startswith("metasta"):
+                        out.append((phrase, found))
+                    i += n
+                    break
+            else:
+                i += 1
+        for m in self._abbr.finditer(text):
+            out.append((m.group(1), self.abbreviations[m.group(1)]))
+        return out
+
+
+@lru_cache(maxsize=1)
+def _default_tree() -> CancerTypeTree:
+    return load_cancer_types()
+
+
+@lru_cache(maxsize=1)
+def _default_index() -> _NameIndex:
+    return _NameIndex(_default_tree())
+
+
+@lru_cache(maxsize=4096)
+def _resolve_condition(text: str) -> str | None:
+    if not _ALNUM.search(text):
+        return None
+    try:
+        match = resolve(text[:500])
+    except ValueError:
+        return None
+    return match.cancer_type.id if match is not None else None
+
+
+def condition_types(study: Study) -> StudyConditions:
+    """The cancer types a study is for: its listed conditions, else names in its titles."""
+    found: list[tuple[str, str]] = []
+    for condition in study.conditions:
+        type_id = _resolve_condition(condition)
+        if type_id is not None:
+            found.append((condition, type_id))
+    if not found:
+        index = _default_index()
+        titles = " . ".join(t for t in (study.brief_title, study.official_title) if t)
+        found = index.find(titles) + index.find(" . ".join(study.keywords))
+        if not found and not study.conditions and study.brief_summary:
+            found = index.find(study.brief_summary[:1500])
+        # A bare "tumour" or "cancer" beside a named type adds nothing ("Tumor Infiltrating
+        # Lymphocytes for Uveal Melanoma").
+        if any(_depth(t) > 0 for _, t in found):
+            found = [(p, t) for p, t in found if _depth(t) > 0]
+    context = " ".join([*study.conditions, study.brief_title or "", study.official_title or ""])
+    found = [(p, _SOLID if t == _ROOT and _SOLID_WORDS.search(context) else t)
+             for p, t in found]
+    return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions))
+
+
+def _depth(type_id: str) -> int:
+    return len(_default_tree().lineage(type_id)) - 1
+
+
+def _is_basket(tree: CancerTypeTree, type_id: str, text: str) -> bool:
+    depth = len(tree.lineage(type_id)) - 1
+    return depth < _TOP_LEVELS or bool(_GROUP_WORDS.search(text))
+
+
+def relate(
+    tree: CancerTypeTree, asked: CancerType, conditions: StudyConditions
+) -> ConditionRelation:
+    """The best relation of ``conditions`` to ``asked`` (same before subtype before …)."""
+    best: ConditionRelation | None = None
+    for text, type_id in conditions.types:
+        candidate = _relate_one(tree, asked.id, text, type_id)
+        if best is None or _order(candidate) < _order(best):
+            best = candidate
+    if best is not None:
+        return best
+    if conditions.listed:
+        return ConditionRelation(Relation.NON_CANCER, "", None, None)
+    return ConditionRelation(Relation.UNKNOWN, "", None, None)
+
+
+def _order(rel: ConditionRelation) -> tuple[int, int]:
+    return (_RANK[rel.relation], 0 if rel.holds or rel.holds is None else 1)
+
+
+def _relate_one(tree: CancerTypeTree, asked: str, text: str, type_id: str) -> ConditionRelation:
+    if type_id == asked:
+        return ConditionRelation(Relation.SAME, text, type_id, None)
+    if tree.is_a(asked, type_id):
+        if _is_basket(tree, type_id, text):
+            return ConditionRelation(Relation.BASKET, text, type_id, True)
+        return ConditionRelation(Relation.BROADER, text, type_id, None)
+    if tree.is_a(type_id, asked):
+        return ConditionRelation(Relation.SUBTYPE, text, type_id, None)
+    if _is_basket(tree, type_id, text):
+        return ConditionRelation(Relation.BASKET, text, type_id, False)
+    return ConditionRelation(Relation.OTHER, text, type_id, None)
+
+
+def relate_study(
+    study: Study, asked: CancerType, tree: CancerTypeTree | None = None
+) -> ConditionRelation:
+    """Relate ``study``'s conditions to the asked cancer type."""
+    return relate(tree if tree is not None else _default_tree(), asked, condition_types(study))
+
+
+def names_in(text: str) -> list[tuple[str, str]]:
+    """Cancer names found in free text as (phrase, type id) — for tests and diagnostics."""
+    return _default_index().find(text)
+
