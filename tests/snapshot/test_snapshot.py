@@ -198,7 +198,7 @@ def test_matching_on_a_local_dask_cluster_equals_the_local_result(
     patients["patient_id"] = [f"p{i}" for i in range(len(patients))]
     local = snapshot.match_parquet(patients, out)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address="127.0.0.1:0") as cluster, \
             distributed.Client(cluster):
         frame = dd.from_pandas(patients, npartitions=4)
         remote = snapshot.match_patients_dask(frame, out).compute()

@@ -34,46 +34,59 @@ MATCH_COLUMNS = (
 
 _RELATION_SCORE = {"same": 3.0, "subtype": 2.0, "broader": 1.0}
 
+# Set-based: the patients' type keys are joined with the studies' unnested condition keys
+# (hash joins, not a patients x studies loop of list functions), the remaining filters apply
+# to those pairs only, and distances are computed only for the candidate pairs' sites.
+# Side 1: the patient's type is one of the study's types or their ancestors (same / subtype);
+# side 2: one of the study's types is in the patient's lineage (broader type or basket).
 _QUERY = """
 WITH p AS (SELECT * FROM patients WHERE x_id IS NOT NULL),
+s AS (SELECT * FROM studies WHERE list_contains($statuses, status)),
+pk AS (
+    SELECT pid, x_id AS key, 1 AS side FROM p
+    UNION ALL SELECT pid, unnest(x_lineage) AS key, 2 AS side FROM p
+),
+sk AS (
+    SELECT nct_id, unnest(condition_ancestors) AS key, 1 AS side FROM s
+    UNION ALL SELECT nct_id, unnest(condition_types) AS key, 2 AS side FROM s
+),
+pairs AS (
+    SELECT DISTINCT pk.pid, sk.nct_id FROM pk JOIN sk ON pk.key = sk.key AND pk.side = sk.side
+),
 cand AS (
-    SELECT p.pid, s.nct_id, s.title, s.status, s.therapy_classes,
+    SELECT p.pid, s.nct_id, s.title, s.status, s.therapy_classes, p.lat, p.lon, p.radius_km,
         CASE WHEN list_contains(s.condition_types, p.x_id) THEN 'same'
              WHEN list_contains(s.condition_ancestors, p.x_id) THEN 'subtype'
              ELSE 'broader' END AS relation
-    FROM p JOIN studies s ON
-        (list_contains(s.condition_ancestors, p.x_id)
-         OR list_has_any(s.condition_types, p.x_lineage))
-        AND (p.k_class IS NULL OR list_contains(s.therapy_lineage, p.k_class))
+    FROM pairs JOIN p ON p.pid = pairs.pid JOIN s ON s.nct_id = pairs.nct_id
+    WHERE (p.k_class IS NULL OR list_contains(s.therapy_lineage, p.k_class))
         AND (p.k_product IS NULL OR list_contains(s.products, p.k_product))
         AND (p.age IS NULL OR ((s.min_age IS NULL OR s.min_age <= p.age)
                                AND (s.max_age IS NULL OR s.max_age >= p.age)))
         AND (p.sex IS NULL OR s.sex IS NULL OR s.sex = 'ALL' OR s.sex = p.sex)
-        AND list_contains($statuses, s.status)
 ),
 dist AS (
-    SELECT c.pid, c.nct_id,
-        min(d.km) AS distance_km,
-        arg_min(concat_ws(', ', d.facility, d.city, d.country), d.km) AS nearest_site
-    FROM cand c JOIN (
-        SELECT p.pid, site.nct_id, site.facility, site.city, site.country,
+    SELECT pid, nct_id, min({'km': km, 'site': site}) AS best
+    FROM (
+        SELECT c.pid, c.nct_id,
+            concat_ws(', ', site.facility, site.city, site.country) AS site,
             2 * 6371.0088 * asin(sqrt(
-                pow(sin(radians(site.lat - p.lat) / 2), 2)
-                + cos(radians(p.lat)) * cos(radians(site.lat))
-                  * pow(sin(radians(site.lon - p.lon) / 2), 2))) AS km
-        FROM p JOIN sites site ON site.lat IS NOT NULL AND p.lat IS NOT NULL
+                pow(sin(radians(site.lat - c.lat) / 2), 2)
+                + cos(radians(c.lat)) * cos(radians(site.lat))
+                  * pow(sin(radians(site.lon - c.lon) / 2), 2))) AS km
+        FROM cand c JOIN sites site ON site.nct_id = c.nct_id
+        WHERE c.lat IS NOT NULL AND site.lat IS NOT NULL
             AND (site.status IS NULL OR list_contains($site_statuses, site.status))
-    ) d ON d.pid = c.pid AND d.nct_id = c.nct_id
-    GROUP BY c.pid, c.nct_id
+    )
+    GROUP BY pid, nct_id
 )
 SELECT c.pid, c.nct_id, c.title, c.status, c.relation, c.therapy_classes,
-    round(dist.distance_km, 1) AS distance_km, dist.nearest_site,
+    round(dist.best.km, 1) AS distance_km, dist.best.site AS nearest_site,
     CASE c.relation WHEN 'same' THEN 3.0 WHEN 'subtype' THEN 2.0 ELSE 1.0 END AS score
-FROM cand c JOIN p ON p.pid = c.pid
-LEFT JOIN dist ON dist.pid = c.pid AND dist.nct_id = c.nct_id
-WHERE p.radius_km IS NULL OR dist.distance_km <= p.radius_km
+FROM cand c LEFT JOIN dist ON dist.pid = c.pid AND dist.nct_id = c.nct_id
+WHERE c.radius_km IS NULL OR dist.best.km <= c.radius_km
 QUALIFY row_number() OVER (
-    PARTITION BY c.pid ORDER BY score DESC, dist.distance_km ASC NULLS LAST, c.nct_id
+    PARTITION BY c.pid ORDER BY score DESC, dist.best.km ASC NULLS LAST, c.nct_id
 ) <= $limit
 ORDER BY c.pid, score DESC, distance_km ASC NULLS LAST, c.nct_id
 """
@@ -178,7 +191,8 @@ def match_patients_on(
     found = found.rename(columns={"pid": "patient_id"})
     found["rank"] = found.groupby("patient_id").cumcount() + 1
     found["note"] = None
-    missing = [pid for pid in table["pid"] if pid not in set(found["patient_id"])]
+    matched = set(found["patient_id"])  # once: a set per patient made this quadratic
+    missing = [pid for pid in table["pid"] if pid not in matched]
     extra = pd.DataFrame(
         [{"patient_id": pid, "note": notes.get(pid, "no open study matches")} for pid in missing],
         columns=["patient_id", "note"],

@@ -148,22 +148,60 @@ def verified_database(folder: Path, manifest: Manifest) -> Path:
     return db
 
 
+_LISTS = frozenset({
+    "phases", "conditions", "condition_types", "condition_ancestors", "therapy_classes",
+    "therapy_lineage", "products",
+})
+_SITE_COLUMNS = ("nct_id", "facility", "city", "country", "status", "lat", "lon")
+
+
+def _arrow_type(column: str) -> Any:
+    import pyarrow as pa
+
+    if column in _LISTS:
+        return pa.list_(pa.string())
+    if column in {"min_age", "max_age", "lat", "lon"}:
+        return pa.float64()
+    if column == "last_update":
+        return pa.date32()
+    return pa.string()
+
+
+def _arrow_table(columns: Sequence[str], values: dict[str, list[Any]]) -> Any:
+    import pyarrow as pa
+
+    schema = pa.schema([(c, _arrow_type(c)) for c in columns])
+    return pa.Table.from_pydict(values, schema=schema)
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[StudyRow]) -> None:
-    """Add studies (and their sites) to a database being written."""
+    """Add studies (and their sites) to a database being written, as Arrow tables.
+
+    One bulk insert per table: row-by-row ``executemany`` took 204 s for 20,000 studies.
+    """
     if not rows:
         return
-    placeholders = ", ".join("?" for _ in _STUDY_COLUMNS)
-    con.executemany(
-        f"INSERT INTO studies ({', '.join(_STUDY_COLUMNS)}) VALUES ({placeholders})",
-        [[getattr(r, c) for c in _STUDY_COLUMNS] for r in rows],
+    studies = _arrow_table(
+        _STUDY_COLUMNS, {c: [getattr(r, c) for r in rows] for c in _STUDY_COLUMNS}
     )
-    sites = [
-        [s.nct_id, s.facility, s.city, s.country, s.status, s.lat, s.lon]
-        for r in rows
-        for s in r.sites
-    ]
-    if sites:
-        con.executemany("INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?)", sites)
+    sites = [s for r in rows for s in r.sites]
+    site_table = _arrow_table(
+        _SITE_COLUMNS, {c: [getattr(s, c) for s in sites] for c in _SITE_COLUMNS}
+    )
+    con.register("_new_studies", studies)
+    con.register("_new_sites", site_table)
+    try:
+        con.execute(
+            f"INSERT INTO studies ({', '.join(_STUDY_COLUMNS)}) "
+            f"SELECT {', '.join(_STUDY_COLUMNS)} FROM _new_studies"
+        )
+        con.execute(
+            f"INSERT INTO sites ({', '.join(_SITE_COLUMNS)}) "
+            f"SELECT {', '.join(_SITE_COLUMNS)} FROM _new_sites"
+        )
+    finally:
+        con.unregister("_new_studies")
+        con.unregister("_new_sites")
 
 
 @contextlib.contextmanager
