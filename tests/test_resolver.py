@@ -593,7 +593,7 @@ def test_icd10_cm_codes_of_six_characters(text: str, expected: str) -> None:
     [
         ("synovial sarcoma SS18-SSX, HLA-A*02:01", "SYNS", {"SS18-SSX fusion", "HLA-A*02"}),
         ("GIST of the stomach, KIT exon 11", "GIST", {"KIT mutation"}),
-        ("infantile fibrosarcoma ETV6-NTRK3", "IFS", {"NTRK fusion"}),
+        ("infantile fibrosarcoma ETV6-NTRK3", "IFS", {"ETV6-NTRK3 fusion"}),
         ("PD-L1 TPS 80% squamous NSCLC", "LUSC", {"PD-L1 TPS >=50%"}),
         ("PD-L1 negative NSCLC", "NSCLC", {"PD-L1 negative"}),
         ("ER negative breast cancer", "BREAST", {"ER negative"}),

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from .errors import DataError
-from .knowledge import cancer_types, catalog
+from .knowledge import biomarkers, cancer_types, catalog
 
 __all__ = ["main"]
 
@@ -24,15 +24,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--format", action="store_true", help="rewrite tables canonically")
     args = parser.parse_args(argv)
     if args.format:
-        for path in [*catalog.format_tables(), *cancer_types.format_tables(write=True)]:
+        for path in [
+            *catalog.format_tables(),
+            *cancer_types.format_tables(write=True),
+            *biomarkers.format_tables(write=True),
+        ]:
             print(f"reformatted {path}")
         return 0
-    unformatted = [*catalog.format_tables(write=False), *cancer_types.format_tables(write=False)]
+    unformatted = [
+        *catalog.format_tables(write=False),
+        *cancer_types.format_tables(write=False),
+        *biomarkers.format_tables(write=False),
+    ]
     for path in unformatted:
         print(f"not in canonical form (run with --format): {path}", file=sys.stderr)
     try:
         loaded = catalog.Catalog.load()
         names = cancer_types.load_cancer_type_names()
+        vocabulary = biomarkers.load_biomarkers()
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -41,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"ok: {len(loaded.therapy_classes)} therapy classes, {len(loaded.products)} products, "
         f"{len(loaded.approvals)} approvals, {len(loaded.safety)} safety facts, "
-        f"{len(loaded.cancer_types)} cancer types with {len(names)} extra names; "
+        f"{len(loaded.cancer_types)} cancer types with {len(names)} extra names, "
+        f"{len(vocabulary.by_id)} biomarkers; "
         f"as of {loaded.as_of}"
     )
     return 0

@@ -13,6 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InvalidRegionError, UnknownDiagnosisError
+from ..knowledge.biomarkers import load_biomarkers
 from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import (
@@ -281,7 +282,9 @@ class AvailabilityService:
         region_code = normalise_region(region)
         cancer_type, match = self.resolve_diagnosis(diagnosis)
         ref = self.resolve_therapy(therapy)
-        biomarkers = frozenset(b.casefold() for b in (match.biomarkers if match else ()))
+        # What the text states, and all that implies (TPS 60% satisfies a ">=1%" row).
+        stated = load_biomarkers().closure(match.biomarkers if match else ())
+        biomarkers = frozenset(b.casefold() for b in stated)
         text = match.query if match is not None else diagnosis if isinstance(diagnosis, str) else ""
         stages = stages_named(text)
         in_region: list[ApprovalMatch] = []
