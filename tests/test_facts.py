@@ -183,3 +183,12 @@ def test_a_type_with_only_tissue_agnostic_rows_is_still_yes_with_a_biomarker() -
     answer = check_availability("liposarcoma", "larotrectinib", "US")
     assert answer.status is A.APPROVED
     assert "biomarker" in answer.summary
+
+
+def test_ebvallo_is_approved_in_the_uk_not_in_the_us() -> None:
+    uk = check_availability("post-transplant lymphoproliferative disorder", "tabelecleucel", "UK")
+    assert uk.status is A.APPROVED
+    assert [m.approval.agency.value for m in uk.approvals] == ["MHRA"]
+    us = check_availability("post-transplant lymphoproliferative disorder", "tabelecleucel", "US")
+    assert us.status is A.APPROVED_ELSEWHERE
+    assert {m.approval.status for m in us.other_decisions} == {ApprovalStatus.CRL}
