@@ -194,7 +194,14 @@ class _Answering:
         therapy: str | TherapyRef = q.therapy if q.therapy is not None else "systemic_therapy"
         availability = self.svc.check(q.diagnosis.match, therapy, q.region)
         status = _headline_status(availability, self.svc)
-        options = self._options(availability if q.broad_therapy else None)
+        # What else is approved: the answer itself for options questions; for a therapy that is
+        # not approved here, what is (an approved therapy needs no list of alternatives).
+        if q.broad_therapy:
+            options = self._options(availability)
+        elif status is AvailabilityStatus.APPROVED and q.intent is not Intent.SAFETY:
+            options = ()
+        else:
+            options = self._options(None)
         why = self._why(availability) if status is not AvailabilityStatus.APPROVED else ()
         checks = tuple(_patient_checks(availability.approvals, q.patient))
         explanation, source = (None, None)
@@ -235,7 +242,7 @@ class _Answering:
         q = self.q
         assert q.therapy is not None
         product = self.catalog.products[q.therapy.id]
-        rows = tuple(fact_table(q.therapy.id, catalog=self.catalog))
+        rows = tuple(fact_table(q.therapy, catalog=self.catalog))
         approved = [r for r in rows if r.status == "active"]
         here = [r for r in approved if q.region == "any" or r.region == q.region]
         name = _product_name(product.brand_name, product.generic_name)
@@ -272,7 +279,7 @@ class _Answering:
         assert q.therapy is not None
         rows = tuple(
             r
-            for r in fact_table(q.therapy.id, catalog=self.catalog)
+            for r in fact_table(q.therapy, catalog=self.catalog)
             if r.status == "active" and (q.region == "any" or r.region == q.region)
         )
         brands = tuple(dict.fromkeys(r.brand or r.generic for r in rows))

@@ -183,6 +183,16 @@ class AvailabilityService:
         self.diagnoses = diagnoses if diagnoses is not None else default_resolver()
         self.therapies = therapies if therapies is not None else TherapyResolver(catalog)
         self._lineages: dict[str, frozenset[str]] = {}
+        # Per approval: the types it names, the types at or above them, the types it excludes.
+        self._spans: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._active: dict[str, list[tuple[Approval, Product]]] = {}
+        self._class_is: dict[tuple[str, str], bool] = {}
+        self._summaries: dict[str, ProductSummary] = {}
+        # Related approvals per (type, therapy, region): the tables do not change under a service.
+        self._related_memo: dict[tuple[str, str, str], list[RelatedApproval]] = {}
+        self._by_type: dict[str, list[Approval]] | None = None
+        self._product_ids: dict[str, frozenset[str]] = {}
+        self._candidates_of: dict[str, list[Approval]] = {}
 
     @property
     def tree(self) -> CancerTypeTree:
@@ -222,15 +232,61 @@ class AvailabilityService:
             lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
         return other_id in lineage
 
+    def _span(self, approval: Approval) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        span = self._spans.get(approval.id)
+        if span is None:
+            above = frozenset(x for t in approval.cancer_types for x in self.tree.lineage(t))
+            span = (frozenset(approval.cancer_types), above, frozenset(approval.excluded_types))
+            self._spans[approval.id] = span
+        return span
+
     def coverage(self, approval: Approval, type_id: str) -> Coverage | None:
         """How ``approval`` relates to cancer type ``type_id``, or None if it does not."""
-        if any(self._is_a(type_id, x) for x in approval.excluded_types):
+        named, above, excluded = self._span(approval)
+        lineage = self._lineages.get(type_id)
+        if lineage is None:
+            lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
+        if excluded and not excluded.isdisjoint(lineage):
             return None
-        if any(self._is_a(type_id, t) for t in approval.cancer_types):
+        if not named.isdisjoint(lineage):
             return Coverage.COVERS
-        if any(self._is_a(t, type_id) for t in approval.cancer_types):
+        if type_id in above:
             return Coverage.SUBTYPE
         return None
+
+    def _products_key(self, therapy: TherapyRef) -> frozenset[str]:
+        key = f"{therapy.kind.value}:{therapy.id}"
+        found = self._product_ids.get(key)
+        if found is None:
+            found = frozenset(p.id for p in self._products_of(therapy))
+            self._product_ids[key] = found
+        return found
+
+    def _candidates(self, type_id: str) -> list[Approval]:
+        """Approvals that may cover ``type_id`` or a subtype: an index by named type, built once.
+
+        An approval is filed under each type it names and each ancestor of those; the type's
+        own entry and its ancestors' entries hold every approval that can relate to it.
+        """
+        known = self._candidates_of.get(type_id)
+        if known is not None:
+            return known
+        if self._by_type is None:
+            index: dict[str, list[Approval]] = {}
+            for approval in self.catalog.approvals.values():
+                for t in {x for n in approval.cancer_types for x in self.tree.lineage(n)}:
+                    index.setdefault(t, []).append(approval)
+            self._by_type = index
+        named = {t for t in self.tree.lineage(type_id)}
+        out: dict[str, Approval] = {}
+        for a in self._by_type.get(type_id, ()):  # names the type, a subtype, or it is below
+            out[a.id] = a
+        for t in named:
+            for a in self._by_type.get(t, ()):
+                if t in a.cancer_types:
+                    out[a.id] = a
+        found = self._candidates_of[type_id] = list(out.values())
+        return found
 
     def _products_of(self, therapy: TherapyRef) -> list[Product]:
         if therapy.kind is TherapyKind.PRODUCT:
@@ -239,14 +295,18 @@ class AvailabilityService:
 
     def summarize_product(self, product: Product) -> ProductSummary:
         """The names and class of ``product``."""
+        known = self._summaries.get(product.id)
+        if known is not None:
+            return known
         cls = self.catalog.therapy_classes[product.therapy_class]
-        return ProductSummary(
+        known = self._summaries[product.id] = ProductSummary(
             id=product.id,
             brand_name=product.brand_name,
             generic_name=product.generic_name,
             therapy_class=cls.id,
             therapy_class_name=cls.name,
         )
+        return known
 
     def _type_names(self, approval: Approval) -> tuple[str, ...]:
         return tuple(self.tree[t].name for t in approval.cancer_types)
@@ -291,22 +351,24 @@ class AvailabilityService:
         elsewhere: list[ApprovalMatch] = []
         inactive: list[ApprovalMatch] = []
         other_stage: list[ApprovalMatch] = []
-        for product in self._products_of(ref):
-            for approval in self.catalog.approvals_for_product(product.id):
-                cov = self.coverage(approval, cancer_type.id)
-                if cov is None:
-                    continue
-                m = self._match(approval, cov, biomarkers, stages)
-                if not approval.status.is_approved:
-                    inactive.append(m)
-                elif stage_conflicts(approval.stage, stages):
-                    # Approved for this type, but at another stage than the one stated.
-                    if region_code == "any" or approval.region == region_code:
-                        other_stage.append(m)
-                elif region_code == "any" or approval.region == region_code:
-                    in_region.append(m)
-                else:
-                    elsewhere.append(m)
+        wanted = self._products_key(ref)
+        for approval in self._candidates(cancer_type.id):
+            if approval.product not in wanted:
+                continue
+            cov = self.coverage(approval, cancer_type.id)
+            if cov is None:
+                continue
+            m = self._match(approval, cov, biomarkers, stages)
+            if not approval.status.is_approved:
+                inactive.append(m)
+            elif stage_conflicts(approval.stage, stages):
+                # Approved for this type, but at another stage than the one stated.
+                if region_code == "any" or approval.region == region_code:
+                    other_stage.append(m)
+            elif region_code == "any" or approval.region == region_code:
+                in_region.append(m)
+            else:
+                elsewhere.append(m)
         covers = _sorted_matches(m for m in in_region if m.coverage is Coverage.COVERS)
         subtypes = _sorted_matches(m for m in in_region if m.coverage is Coverage.SUBTYPE)
         # A broad type (lung) whose covering approvals are all tissue-agnostic (named for a
@@ -419,27 +481,52 @@ class AvailabilityService:
             and wanted <= set(sc.agencies)
         ]
 
+    def _active_in(self, region: str) -> list[tuple[Approval, Product]]:
+        """Active approvals in ``region`` (or anywhere), with their products; built once."""
+        rows = self._active.get(region)
+        if rows is None:
+            rows = self._active[region] = [
+                (a, self.catalog.products[a.product])
+                for a in self.catalog.approvals.values()
+                if a.status.is_approved and (region == "any" or a.region == region)
+            ]
+        return rows
+
+    def _class_is_a(self, class_id: str, other_id: str) -> bool:
+        key = (class_id, other_id)
+        found = self._class_is.get(key)
+        if found is None:
+            found = self._class_is[key] = self.catalog.class_is_a(class_id, other_id)
+        return found
+
     def _related(
         self, cancer_type: CancerType, ref: TherapyRef, region: str, shown: set[str]
     ) -> list[RelatedApproval]:
         """Related approvals in the region: same/broader class for related types, other classes."""
-        tree, catalog = self.tree, self.catalog
+        key = (cancer_type.id, f"{ref.kind.value}:{ref.id}", region)
+        found = self._related_memo.get(key)
+        if found is None:
+            found = self._all_related(cancer_type, ref, region)
+            if len(self._related_memo) >= 4096:
+                self._related_memo.clear()
+            self._related_memo[key] = found
+        return [r for r in found if r.approval.id not in shown]
+
+    def _all_related(
+        self, cancer_type: CancerType, ref: TherapyRef, region: str
+    ) -> list[RelatedApproval]:
+        catalog = self.catalog
         asked_class = (
             ref.id if ref.kind is TherapyKind.CLASS else catalog.products[ref.id].therapy_class
         )
         lineage = catalog.class_lineage(asked_class)
         # The broader family: the class just below the root (e.g. car_t → cell_therapy).
         family = lineage[-2] if len(lineage) >= 2 else lineage[-1]
-        main = tree.main_type(cancer_type.id).id
+        main = self.tree.main_type(cancer_type.id).id
         out: list[RelatedApproval] = []
-        for approval in catalog.approvals.values():
-            if approval.id in shown or not approval.status.is_approved:
-                continue
-            if region != "any" and approval.region != region:
-                continue
-            product = catalog.products[approval.product]
-            same_class = catalog.class_is_a(product.therapy_class, asked_class)
-            same_family = catalog.class_is_a(product.therapy_class, family)
+        for approval, product in self._active_in(region):
+            same_class = self._class_is_a(product.therapy_class, asked_class)
+            same_family = self._class_is_a(product.therapy_class, family)
             cov = self.coverage(approval, cancer_type.id)
             related_type = cov is None and any(
                 self._is_a(t, main) for t in approval.cancer_types if t not in ("SOLID", "HEME")

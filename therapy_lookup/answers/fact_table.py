@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import Approval, Product
-from ..knowledge.therapies import TherapyKind, TherapyResolver
+from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
 from .availability import normalise_region
 
 __all__ = ["FactRow", "fact_table"]
@@ -81,7 +81,7 @@ def _row(approval: Approval, product: Product) -> FactRow:
 
 
 def fact_table(
-    therapy: str = "CAR-T",
+    therapy: str | TherapyRef = "CAR-T",
     region: str | None = None,
     *,
     approved_only: bool = False,
@@ -97,7 +97,7 @@ def fact_table(
     :class:`~therapy_lookup.InvalidRegionError` for an unknown region.
     """
     catalog = catalog if catalog is not None else load_catalog()
-    ref = TherapyResolver(catalog).resolve(therapy)
+    ref = therapy if isinstance(therapy, TherapyRef) else TherapyResolver(catalog).resolve(therapy)
     wanted: str | None = None
     if region is not None:
         if not isinstance(region, str):

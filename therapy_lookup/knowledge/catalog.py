@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -102,7 +102,7 @@ class Catalog:
             scope=[r for r in records["scope"] if isinstance(r, CoverageScope)],
         )
 
-    @property
+    @cached_property
     def as_of(self) -> dt.date:
         """The date the newest fact was checked: the tables' as-of date."""
         dates = [a.checked_on for a in self.approvals.values()]

@@ -83,6 +83,7 @@ class TherapyResolver:
     def __init__(self, catalog: Catalog) -> None:
         """Index every name of every class and product, normalised once."""
         self.catalog = catalog
+        self._longest_cache: dict[str, int] | None = None
         index: defaultdict[str, dict[tuple[TherapyKind, str], str]] = defaultdict(dict)
         for c in catalog.therapy_classes.values():
             for name in (c.name, c.id.replace("_", " "), *c.synonyms):
@@ -181,19 +182,38 @@ class TherapyResolver:
                         used[i] = True
         return found
 
+    @property
+    def _longest_from(self) -> dict[str, int]:
+        """For each word that starts a name, the most words a name starting with it has."""
+        cached = self._longest_cache
+        if cached is None:
+            cached = {}
+            for key in self._index:
+                words = key.split()
+                if words:
+                    cached[words[0]] = max(cached.get(words[0], 0), len(words))
+            # Trailing generic words ("cell therapy") may follow a name.
+            cached = {w: n + 2 for w, n in cached.items()}
+            self._longest_cache = cached
+        return cached
+
     def find_spans(self, text: str) -> list[TherapyMention]:
         """Therapies named in ``text`` with their spans: leftmost, longest names first.
+
+        (The longest name starting with each word is indexed once, on first use.)
 
         Trailing generic words belong to the name they follow ("CAR-T cell therapies" is one
         mention of CAR-T).
         """
         text = unicodedata.normalize("NFKC", text)
         words = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD.finditer(text)]
+        longest = self._longest_from
         found: list[TherapyMention] = []
         i = 0
         while i < len(words):
             hit: tuple[int, list[TherapyRef]] | None = None
-            for size in range(min(len(words) - i, 8), 0, -1):
+            # Only words that start a known name are tried, and only up to its longest name.
+            for size in range(min(len(words) - i, longest.get(words[i][2], 0)), 0, -1):
                 key = [w for _, _, w in words[i : i + size]]
                 while key:
                     refs = self._exact(" ".join(key))
