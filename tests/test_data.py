@@ -108,14 +108,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 339
-    assert len(catalog.products) == 128
+    assert len(catalog.approvals) == 352
+    assert len(catalog.products) == 129
     assert len(catalog.therapy_classes) == 46
     assert len(catalog.safety) == 15
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 260,
+        "FDA": 273,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
@@ -209,3 +209,26 @@ def test_lint_command_checks_and_formats(capsys: pytest.CaptureFixture[str]) -> 
 
     assert main(["--check"]) == 0
     assert capsys.readouterr().out.startswith("ok: ")
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "therapy", "approval_id"),
+    [
+        ("hepatocellular carcinoma", "atezolizumab", "tecentriq-fda-hcc-1l-bev"),
+        ("Merkel cell carcinoma", "Bavencio", "bavencio-fda-mcc"),
+        ("renal cell carcinoma", "pembrolizumab", "keytruda-fda-rcc-adjuvant"),
+    ],
+)
+def test_checkpoint_inhibitor_rows_answer_with_their_source(
+    diagnosis: str, therapy: str, approval_id: str
+) -> None:
+    from therapy_lookup import check_availability
+    from therapy_lookup.answers.availability import AvailabilityStatus
+
+    answer = check_availability(diagnosis, therapy, "US")
+    assert answer.status is AvailabilityStatus.APPROVED, answer.summary
+    matches = {m.approval.id: m.approval for m in answer.approvals}
+    assert approval_id in matches
+    row = matches[approval_id]
+    assert row.sources and set(map(str, row.sources)) <= set(map(str, answer.sources))
+    assert row.checked_on == dt.date(2026, 12, 3)
