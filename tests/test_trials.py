@@ -143,3 +143,27 @@ def test_a_trial_question_is_answered_with_trials(server: FakeCTGov, tmp_path: P
     trials = data["trials"]
     assert trials["cancer_type"]["id"] == "MEL" and trials["registry_reachable"] is True
     assert trials["studies"] and all("raw" not in s for s in trials["studies"])
+
+
+def test_ask_puts_trials_that_fit_in_the_answer(server: FakeCTGov, tmp_path: Path) -> None:
+    from therapy_lookup import ask
+
+    with make_client(server.url, tmp_path) as client:
+        answer = ask("Which melanoma trials are recruiting? I'm 45.", client=client)
+    assert answer.trials is not None and answer.trials.registry_reachable
+    assert answer.trials.matches
+    assert all(m.eligibility.age_ok is not False for m in answer.trials.matches)
+    text = answer.to_text()
+    assert "Trials that fit" in text and answer.trials.matches[0].study.nct_id in text
+
+
+def test_ask_searches_trials_when_the_therapy_is_not_approved(
+    server: FakeCTGov, tmp_path: Path
+) -> None:
+    from therapy_lookup import ask
+
+    with make_client(server.url, tmp_path) as client:
+        answer = ask("Is TIL therapy approved for lung cancer?", client=client)
+    assert answer.status is not None and answer.status.value == "not_approved"
+    assert answer.trials is not None  # not approved: the trials part is searched
+    assert server.requests  # the registry was asked

@@ -22,14 +22,7 @@ def _name(m: ApprovalMatch) -> str:
 
 
 def _conditions(m: ApprovalMatch) -> str:
-    a = m.approval
-    parts = [
-        a.line_of_therapy,
-        a.population,
-        ("biomarker: " + " or ".join(a.biomarkers)) if a.biomarkers else None,
-        ("HLA: " + " or ".join(a.hla)) if a.hla else None,
-    ]
-    return "; ".join(p for p in parts if p)
+    return "; ".join(m.approval.conditions)
 
 
 def answer_text(answer: Answer, *, width: int = 100) -> str:
@@ -149,10 +142,14 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
         t = answer.trials
         if answer.trials_note:
             para("Trials: " + answer.trials_note)
-        if t is not None and t.studies:
-            para(f"Trials ({len(t.studies)} shown): {t.message}")
-            for s in t.studies[:5]:
-                para(f"- {s.nct_id}: {s.brief_title}", "  ")
+        if t is not None and t.matches:
+            para(f"Trials that fit ({len(t.matches)}): {t.message}")
+            for m in t.matches[:5]:
+                para(f"- {m.study.nct_id}: {m.study.brief_title}", "  ")
+                if m.reasons:
+                    para(f"  {'; '.join(m.reasons)}", "  ")
+        elif t is not None and t.registry_reachable:
+            para(f"Trials: none found that fit. {t.message}")
     blank()
     if answer.sources:
         para("Sources: " + " ; ".join(answer.sources[:6])

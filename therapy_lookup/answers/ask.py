@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import TherapyLookupError
 from ..knowledge.models import Approval, SafetyFact
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
@@ -32,6 +33,7 @@ from .question import Intent, PatientFacts, Question
 from .question_reading import read_question
 
 if TYPE_CHECKING:
+    from ..ctgov import ClinicalTrialsClient
     from .trials import TrialSearch
 
 __all__ = ["Answer", "OptionGroup", "PatientCheck", "ask"]
@@ -137,14 +139,17 @@ def ask(
     near: str | None = None,
     offline: bool = False,
     service: AvailabilityService | None = None,
+    client: ClinicalTrialsClient | None = None,
 ) -> Answer:
     """Read ``question`` and answer it: status, conditions, why, options, safety and trials.
 
     ``region`` overrides the region the question names (default US); ``trials=False`` never
     searches the registry; ``near`` overrides the place the question names; ``offline=True``
-    answers from the embedded tables and the local cache only. Raises TypeError or ValueError
-    for a question that is not text or is too long; anything else gets an answer that says what
-    was understood and what is missing.
+    answers from the embedded tables and the local cache only; ``client`` is the registry
+    client trials are searched with (default: one configured from the environment). Raises
+    TypeError for a question that is not text and InvalidInputError (a ValueError) for one
+    that is too long; anything else gets an answer that says what was understood and what is
+    missing.
     """
     svc = service if service is not None else default_service()
     read = read_question(question, service=svc)
@@ -156,16 +161,23 @@ def ask(
         read = read.model_copy(
             update={"patient": read.patient.model_copy(update={"near": near})}
         )
-    return _Answering(svc, read, trials=trials, offline=offline).answer()
+    return _Answering(svc, read, trials=trials, offline=offline, client=client).answer()
 
 
 class _Answering:
     """Builds one answer; a class only to share the service, the reading and the options."""
 
     def __init__(
-        self, svc: AvailabilityService, q: Question, *, trials: bool, offline: bool
+        self,
+        svc: AvailabilityService,
+        q: Question,
+        *,
+        trials: bool,
+        offline: bool,
+        client: ClinicalTrialsClient | None,
     ) -> None:
         self.svc, self.q, self.want_trials, self.offline = svc, q, trials, offline
+        self.client = client
         self.catalog = svc.catalog
         self.cited: list[Approval] = []
 
@@ -455,12 +467,35 @@ class _Answering:
         therapy = None if q.broad_therapy and q.therapy is None else q.therapy
         if therapy is not None and therapy.id == "systemic_therapy":
             therapy = None
+        facts = q.patient
+        options: dict[str, Any] = {
+            "age": facts.age,
+            "sex": {"F": "female", "M": "male"}.get(facts.sex or ""),
+            "biomarkers": tuple(q.diagnosis.match.biomarkers),
+            "prior_therapies": tuple(t.name for t in facts.prior_therapies),
+            "prior_lines": facts.prior_lines,
+        }
+        place_note = None
+        if facts.near:
+            from .trial_sites import resolve_place
+
+            try:
+                options["near"] = resolve_place(facts.near)
+            except TherapyLookupError:
+                place_note = f"'{facts.near}' was not found in the gazetteer: no distances."
         result = find_trials(
-            q.diagnosis.match, therapy, offline=self.offline, service=self.svc, limit=20
+            q.diagnosis.match,
+            therapy,
+            offline=self.offline,
+            service=self.svc,
+            client=self.client,
+            limit=20,
+            **options,
         )
-        note = None if result.registry_reachable else (
+        note = place_note if result.registry_reachable else (
             "ClinicalTrials.gov could not be reached"
             + (": showing the cached search." if result.studies else "; no cached search.")
+            + (f" {place_note}" if place_note else "")
         )
         return result, note
 
