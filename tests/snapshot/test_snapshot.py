@@ -220,3 +220,38 @@ def test_bad_input_is_typed(synced: Path) -> None:
         snapshot.match_patients(_patients(), synced, limit=0)
     with pytest.raises(TherapyLookupError):
         snapshot.sync(synced, statuses=[], progress=False)
+
+
+def test_nobody_recognised_gives_one_note_each(synced: Path) -> None:
+    people = pd.DataFrame({"patient_id": ["x", "y"], "diagnosis": ["headache", None]})
+    result = snapshot.match_patients(people, synced)
+    assert list(result["patient_id"]) == ["x", "y"]
+    assert set(result["note"]) == {"diagnosis not recognised as a cancer type"}
+    assert list(result.columns) == list(snapshot.MATCH_COLUMNS)
+
+
+def test_patients_sharing_a_profile_keep_their_own_age_and_place(synced: Path) -> None:
+    """One profile (type, therapy) is matched once; each patient's limits still apply."""
+    one = _patients().iloc[[0]]
+    many = pd.concat([one] * 3, ignore_index=True)
+    many["patient_id"] = ["near", "child", "far"]
+    many.loc[1, "age"] = 3
+    many.loc[2, ["lat", "lon"]] = [48.85, 2.35]  # Paris, no Boston site within 50 km
+    result = snapshot.match_patients(many, synced, limit=1000)
+    alone = snapshot.match_patients(one, synced, limit=1000)
+    near = result[result["patient_id"] == "near"].drop(columns="patient_id")
+    pd.testing.assert_frame_equal(
+        near.reset_index(drop=True), alone.drop(columns="patient_id").reset_index(drop=True)
+    )
+    child = result[result["patient_id"] == "child"]
+    assert 0 < len(child) < len(near)  # only the studies from 6 months
+    far = result[result["patient_id"] == "far"]
+    assert far["nearest_site"].str.contains("Paris").all()
+
+
+def test_a_non_numeric_age_is_a_typed_error(synced: Path) -> None:
+    from therapy_lookup.errors import InvalidInputError
+
+    people = _patients().assign(age=["sixty", 40, 3, None])
+    with pytest.raises(InvalidInputError, match="age"):
+        snapshot.match_patients(people, synced)

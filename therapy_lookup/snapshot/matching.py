@@ -11,7 +11,7 @@ its nearest site must lie within the radius. Results are ranked by that relation
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,36 +34,43 @@ MATCH_COLUMNS = (
 
 _RELATION_SCORE = {"same": 3.0, "subtype": 2.0, "broader": 1.0}
 
-# Set-based: the patients' type keys are joined with the studies' unnested condition keys
-# (hash joins, not a patients x studies loop of list functions), the remaining filters apply
-# to those pairs only, and distances are computed only for the candidate pairs' sites.
-# Side 1: the patient's type is one of the study's types or their ancestors (same / subtype);
-# side 2: one of the study's types is in the patient's lineage (broader type or basket).
+# Set-based, in three narrowing steps. (1) Each distinct *profile* (cancer type, therapy class
+# or product) is matched to studies once: the profiles' type keys are hash-joined with the
+# studies' unnested condition keys, then the therapy filter applies. Side 1: the patient's type
+# is one of the study's types or their ancestors (same / subtype); side 2: one of the study's
+# types is in the patient's lineage (broader type or basket). (2) Patients join their profile's
+# studies with the age and sex limits as plain column comparisons. (3) Distances are computed
+# only for candidate pairs of patients with a location; the top ``limit`` per patient are kept
+# (narrow rows), and titles and classes joined back at the end.
 _QUERY = """
-WITH p AS (SELECT * FROM patients WHERE x_id IS NOT NULL),
-s AS (SELECT * FROM studies WHERE list_contains($statuses, status)),
+WITH s AS (SELECT * FROM studies WHERE list_contains($statuses, status)),
 pk AS (
-    SELECT pid, x_id AS key, 1 AS side FROM p
-    UNION ALL SELECT pid, unnest(x_lineage) AS key, 2 AS side FROM p
+    SELECT prof, x_id AS key, 1 AS side FROM profiles
+    UNION ALL SELECT prof, unnest(x_lineage) AS key, 2 AS side FROM profiles
 ),
 sk AS (
     SELECT nct_id, unnest(condition_ancestors) AS key, 1 AS side FROM s
     UNION ALL SELECT nct_id, unnest(condition_types) AS key, 2 AS side FROM s
 ),
 pairs AS (
-    SELECT DISTINCT pk.pid, sk.nct_id FROM pk JOIN sk ON pk.key = sk.key AND pk.side = sk.side
+    SELECT DISTINCT pk.prof, sk.nct_id FROM pk JOIN sk ON pk.key = sk.key AND pk.side = sk.side
+),
+ps AS (
+    SELECT pairs.prof, s.nct_id, s.min_age, s.max_age, s.sex,
+        CASE WHEN list_contains(s.condition_types, f.x_id) THEN 'same'
+             WHEN list_contains(s.condition_ancestors, f.x_id) THEN 'subtype'
+             ELSE 'broader' END AS relation
+    FROM pairs JOIN profiles f ON f.prof = pairs.prof JOIN s ON s.nct_id = pairs.nct_id
+    WHERE (f.k_class IS NULL OR list_contains(s.therapy_lineage, f.k_class))
+        AND (f.k_product IS NULL OR list_contains(s.products, f.k_product))
 ),
 cand AS (
-    SELECT p.pid, s.nct_id, s.title, s.status, s.therapy_classes, p.lat, p.lon, p.radius_km,
-        CASE WHEN list_contains(s.condition_types, p.x_id) THEN 'same'
-             WHEN list_contains(s.condition_ancestors, p.x_id) THEN 'subtype'
-             ELSE 'broader' END AS relation
-    FROM pairs JOIN p ON p.pid = pairs.pid JOIN s ON s.nct_id = pairs.nct_id
-    WHERE (p.k_class IS NULL OR list_contains(s.therapy_lineage, p.k_class))
-        AND (p.k_product IS NULL OR list_contains(s.products, p.k_product))
-        AND (p.age IS NULL OR ((s.min_age IS NULL OR s.min_age <= p.age)
-                               AND (s.max_age IS NULL OR s.max_age >= p.age)))
-        AND (p.sex IS NULL OR s.sex IS NULL OR s.sex = 'ALL' OR s.sex = p.sex)
+    SELECT p.pid, ps.nct_id, ps.relation, p.lat, p.lon, p.radius_km,
+        CASE ps.relation WHEN 'same' THEN 3.0 WHEN 'subtype' THEN 2.0 ELSE 1.0 END AS score
+    FROM patients p JOIN ps ON ps.prof = p.prof
+    WHERE (p.age IS NULL OR ((ps.min_age IS NULL OR ps.min_age <= p.age)
+                             AND (ps.max_age IS NULL OR ps.max_age >= p.age)))
+        AND (p.sex IS NULL OR ps.sex IS NULL OR ps.sex = 'ALL' OR ps.sex = p.sex)
 ),
 dist AS (
     SELECT pid, nct_id, min({'km': km, 'site': site}) AS best
@@ -74,21 +81,29 @@ dist AS (
                 pow(sin(radians(site.lat - c.lat) / 2), 2)
                 + cos(radians(c.lat)) * cos(radians(site.lat))
                   * pow(sin(radians(site.lon - c.lon) / 2), 2))) AS km
-        FROM cand c JOIN sites site ON site.nct_id = c.nct_id
-        WHERE c.lat IS NOT NULL AND site.lat IS NOT NULL
+        FROM (SELECT pid, nct_id, lat, lon FROM cand WHERE lat IS NOT NULL) c
+        JOIN sites site ON site.nct_id = c.nct_id
+        WHERE site.lat IS NOT NULL
             AND (site.status IS NULL OR list_contains($site_statuses, site.status))
     )
     GROUP BY pid, nct_id
+),
+ranked AS (
+    SELECT c.pid, c.nct_id, c.relation, c.score, dist.best.km AS km, dist.best.site AS site
+    FROM cand c LEFT JOIN dist ON dist.pid = c.pid AND dist.nct_id = c.nct_id
+    WHERE c.radius_km IS NULL OR dist.best.km <= c.radius_km
+),
+top AS (
+    SELECT pid, unnest(min_by(
+        {'nct_id': nct_id, 'relation': relation, 'score': score, 'km': km, 'site': site},
+        {'score': -score, 'km': coalesce(km, 'infinity'::DOUBLE), 'nct_id': nct_id},
+        $limit), recursive := true)
+    FROM ranked GROUP BY pid
 )
-SELECT c.pid, c.nct_id, c.title, c.status, c.relation, c.therapy_classes,
-    round(dist.best.km, 1) AS distance_km, dist.best.site AS nearest_site,
-    CASE c.relation WHEN 'same' THEN 3.0 WHEN 'subtype' THEN 2.0 ELSE 1.0 END AS score
-FROM cand c LEFT JOIN dist ON dist.pid = c.pid AND dist.nct_id = c.nct_id
-WHERE c.radius_km IS NULL OR dist.best.km <= c.radius_km
-QUALIFY row_number() OVER (
-    PARTITION BY c.pid ORDER BY score DESC, dist.best.km ASC NULLS LAST, c.nct_id
-) <= $limit
-ORDER BY c.pid, score DESC, distance_km ASC NULLS LAST, c.nct_id
+SELECT t.pid, t.nct_id, s.title, s.status, t.relation, s.therapy_classes,
+    round(t.km, 1) AS distance_km, t.site AS nearest_site, t.score
+FROM top t JOIN s ON s.nct_id = t.nct_id
+ORDER BY t.pid, t.score DESC, t.km ASC NULLS LAST, t.nct_id
 """
 
 
@@ -97,68 +112,103 @@ def _therapy_resolver(catalog: Catalog) -> TherapyResolver:
     return TherapyResolver(catalog)
 
 
-def _value(record: Mapping[Any, Any], name: str) -> Any:
-    """A patient's field, with pandas' missing values (NaN, None, NaT) as ``None``."""
+def _numbers(patients: pandas.DataFrame, name: str) -> list[float | None]:
+    """A numeric column as floats, missing values (and a missing column) as ``None``."""
     import pandas as pd
 
-    value = record.get(name)
+    if name not in patients.columns:
+        return [None] * len(patients)
     try:
-        return None if value is None or pd.isna(value) else value
-    except (TypeError, ValueError):  # a list-like value: not a missing marker
-        return value
+        values = pd.to_numeric(patients[name], errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"patients' {name!r} column must be numbers: {exc}") from exc
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def _texts(patients: pandas.DataFrame, name: str) -> list[str | None]:
+    """A text column, missing values (and blank text) as ``None``."""
+    import pandas as pd
+
+    if name not in patients.columns:
+        return [None] * len(patients)
+    out: list[str | None] = []
+    for value in patients[name]:
+        missing = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+        out.append(None if missing or not str(value).strip() else str(value))
+    return out
+
+
+_SEX = {"F": "FEMALE", "M": "MALE"}
 
 
 def _patients_table(
     patients: pandas.DataFrame, catalog: Catalog, resolver: DiagnosisResolver
-) -> tuple[pandas.DataFrame, dict[Any, str]]:
-    """One row per patient with what the query needs; plus a note per unmatched patient."""
+) -> tuple[pandas.DataFrame, pandas.DataFrame, dict[Any, str]]:
+    """The patients and their distinct profiles as the query needs them, and notes.
+
+    A note is kept for each patient who cannot be matched. Each distinct diagnosis text is
+    resolved once (in one batch) and each distinct therapy text once; patients with the same
+    type and therapy share one profile.
+    """
     import pandas as pd
 
     if "diagnosis" not in patients.columns:
         raise InvalidInputError("patients need a 'diagnosis' column")
     ids = list(patients["patient_id"] if "patient_id" in patients.columns else patients.index)
-    texts = ["" if pd.isna(t) else str(t) for t in patients["diagnosis"]]
-    unique = sorted({t for t in texts if t.strip()})
+    texts = [t or "" for t in _texts(patients, "diagnosis")]
+    unique = sorted(set(texts) - {""})
     resolved = dict(zip(unique, resolver.resolve_many(unique), strict=True))
     therapies = _therapy_resolver(catalog)
     tree = catalog.cancer_types
-    rows: list[dict[str, Any]] = []
+    therapy_of: dict[str, tuple[str | None, str | None] | None] = {}
+    profiles: dict[tuple[str, str | None, str | None], int] = {}
     notes: dict[Any, str] = {}
-    records = patients.to_dict("records")
-    for pid, text, record in zip(ids, texts, records, strict=True):
+    prof_ids: list[int | None] = []
+    for pid, text, therapy in zip(ids, texts, _texts(patients, "therapy"), strict=True):
         match = resolved.get(text)
-        row: dict[str, Any] = {"pid": pid, "x_id": None, "x_lineage": [], "k_class": None,
-                               "k_product": None}
         if match is None:
             notes[pid] = "diagnosis not recognised as a cancer type"
-        else:
-            row["x_id"] = match.cancer_type.id
-            row["x_lineage"] = tree.lineage(match.cancer_type.id)
-        therapy = _value(record, "therapy")
-        if therapy is not None and str(therapy).strip() and row["x_id"] is not None:
-            try:
-                ref = therapies.resolve(str(therapy))
-            except TherapyLookupError:
+            prof_ids.append(None)
+            continue
+        wanted: tuple[str | None, str | None] | None = (None, None)
+        if therapy is not None:
+            if therapy not in therapy_of:
+                try:
+                    ref = therapies.resolve(therapy)
+                except TherapyLookupError:
+                    therapy_of[therapy] = None
+                else:
+                    if ref.kind is TherapyKind.PRODUCT:
+                        therapy_of[therapy] = (None, ref.id)
+                    else:
+                        therapy_of[therapy] = (
+                            None if ref.id == "systemic_therapy" else ref.id, None
+                        )
+            wanted = therapy_of[therapy]
+            if wanted is None:
                 notes[pid] = f"therapy {therapy!r} not recognised"
-                row["x_id"] = None
-            else:
-                if ref.kind is TherapyKind.PRODUCT:
-                    row["k_product"] = ref.id
-                elif ref.id != "systemic_therapy":
-                    row["k_class"] = ref.id
-        age = _value(record, "age")
-        row["age"] = float(age) if age is not None else None
-        sex = _value(record, "sex")
-        row["sex"] = {"F": "FEMALE", "M": "MALE"}.get(str(sex).upper()[:1]) if sex else None
-        lat, lon = _value(record, "lat"), _value(record, "lon")
-        row["lat"] = float(lat) if lat is not None else None
-        row["lon"] = float(lon) if lon is not None else None
-        radius = _value(record, "radius_km")
-        row["radius_km"] = float(radius) if radius is not None else None
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["pid", "x_id", "x_lineage", "k_class", "k_product", "age",
-                                        "sex", "lat", "lon", "radius_km"])
-    return frame, notes
+                prof_ids.append(None)
+                continue
+        key = (match.cancer_type.id, *wanted)
+        prof_ids.append(profiles.setdefault(key, len(profiles)))
+    table = pd.DataFrame({
+        "pid": ids,
+        "prof": pd.array(prof_ids, dtype="Int64"),
+        "age": _numbers(patients, "age"),
+        "sex": [_SEX.get(s.upper()[:1]) if s else None for s in _texts(patients, "sex")],
+        "lat": _numbers(patients, "lat"),
+        "lon": _numbers(patients, "lon"),
+        "radius_km": _numbers(patients, "radius_km"),
+    })
+    profile_table = pd.DataFrame(
+        [
+            {"prof": n, "x_id": x_id, "x_lineage": tree.lineage(x_id), "k_class": k_class,
+             "k_product": k_product}
+            for (x_id, k_class, k_product), n in profiles.items()
+        ],
+        columns=["prof", "x_id", "x_lineage", "k_class", "k_product"],
+    )
+    return table, profile_table, notes
 
 
 def match_patients_on(
@@ -180,14 +230,20 @@ def match_patients_on(
         raise InvalidInputError("statuses must name at least one status")
     catalog = catalog if catalog is not None else load_catalog()
     resolver = resolver if resolver is not None else default_resolver()
-    table, notes = _patients_table(patients, catalog, resolver)
-    con.register("patients", table)
-    try:
-        found = con.execute(
-            _QUERY, {"statuses": wanted, "site_statuses": [*wanted, "RECRUITING"], "limit": limit}
-        ).df()
-    finally:
-        con.unregister("patients")
+    table, profiles, notes = _patients_table(patients, catalog, resolver)
+    if len(profiles):
+        con.register("patients", table)
+        con.register("profiles", profiles)
+        try:
+            found = con.execute(
+                _QUERY,
+                {"statuses": wanted, "site_statuses": [*wanted, "RECRUITING"], "limit": limit},
+            ).df()
+        finally:
+            con.unregister("patients")
+            con.unregister("profiles")
+    else:  # nobody to match: an empty list column would not tell DuckDB its type
+        found = pd.DataFrame(columns=["pid", *MATCH_COLUMNS[1:9]])
     found = found.rename(columns={"pid": "patient_id"})
     found["rank"] = found.groupby("patient_id").cumcount() + 1
     found["note"] = None
