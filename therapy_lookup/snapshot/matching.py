@@ -170,7 +170,7 @@ def _patients_table(
             notes[pid] = "diagnosis not recognised as a cancer type"
             prof_ids.append(None)
             continue
-        wanted: tuple[str | None, str | None] | None = (None, None)
+        wanted: tuple[str | None, str | None] = (None, None)
         if therapy is not None:
             if therapy not in therapy_of:
                 try:
@@ -184,12 +184,13 @@ def _patients_table(
                         therapy_of[therapy] = (
                             None if ref.id == "systemic_therapy" else ref.id, None
                         )
-            wanted = therapy_of[therapy]
-            if wanted is None:
+            known = therapy_of[therapy]
+            if known is None:
                 notes[pid] = f"therapy {therapy!r} not recognised"
                 prof_ids.append(None)
                 continue
-        key = (match.cancer_type.id, *wanted)
+            wanted = known
+        key = (match.cancer_type.id, wanted[0], wanted[1])
         prof_ids.append(profiles.setdefault(key, len(profiles)))
     table = pd.DataFrame({
         "pid": ids,
