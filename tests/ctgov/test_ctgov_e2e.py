@@ -122,10 +122,13 @@ def test_failure_on_page_two(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None
 
 def test_empty_page_with_token(fake: FakeCTGov, e2e: ClinicalTrialsClient) -> None:
     fake.empty_last_page_token = True
-    results = e2e.search(page_size=60)  # 120 = 2 full pages, then an offered token
-    results_list = list(e2e.search(page_size=60, sort="LastUpdatePostDate"))
-    assert len(results_list) == 120
-    assert len(list(results)) == 120
+    studies = list(e2e.search(page_size=60))  # 120 = 2 full pages, then an offered token
+    pages = [r for r in fake.requests if r.path == "/api/v2/studies"]
+    assert len(studies) == 120
+    # The client follows the token to the empty third page (not stopping on totalCount) and
+    # ends there, complete.
+    assert len(pages) == 3
+    assert "pageToken" in pages[2].params
 
 
 def test_registry_unreachable_serves_stale(tmp_path: Path, sleeps: SleepRecorder,

@@ -8,13 +8,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InvalidRegionError, UnknownDiagnosisError
 from ..knowledge.biomarkers import load_biomarkers
-from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import (
     AGENCY_REGION,
@@ -27,6 +28,7 @@ from ..knowledge.models import (
     SafetyFact,
     Stage,
 )
+from ..knowledge.oncotree import OncoTreeNode
 from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
 from ..resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
 
@@ -169,7 +171,12 @@ class Availability(BaseModel):
 
 
 class AvailabilityService:
-    """Availability answers over an injectable catalog and resolvers."""
+    """Availability answers over an injectable catalog and resolvers.
+
+    The service answers from its own catalog's cancer type tree, and resolves diagnoses over
+    that same tree: nothing done to another resolver (the process-wide one included) changes
+    its answers. :meth:`extend_with_oncotree` gives a new service over a full OncoTree release.
+    """
 
     def __init__(
         self,
@@ -178,9 +185,10 @@ class AvailabilityService:
         diagnoses: DiagnosisResolver | None = None,
         therapies: TherapyResolver | None = None,
     ) -> None:
-        """Use ``catalog``; the resolvers default to ones built on it."""
+        """Use ``catalog``; the resolvers default to ones built on it (and its tree)."""
         self.catalog = catalog
-        self.diagnoses = diagnoses if diagnoses is not None else default_resolver()
+        self._given_diagnoses = diagnoses
+        self._diagnoses: DiagnosisResolver | None = None
         self.therapies = therapies if therapies is not None else TherapyResolver(catalog)
         self._lineages: dict[str, frozenset[str]] = {}
         # Per approval: the types it names, the types at or above them, the types it excludes.
@@ -199,15 +207,46 @@ class AvailabilityService:
         """The cancer type hierarchy."""
         return self.catalog.cancer_types
 
+    @property
+    def diagnoses(self) -> DiagnosisResolver:
+        """The diagnosis resolver: the one given, else one over this service's tree.
+
+        The packaged resolver is shared while it indexes exactly this tree (no second index is
+        built); once it indexes another (after ``extend_with_oncotree``), the service builds
+        its own from its tree and the packaged names.
+        """
+        if self._given_diagnoses is not None:
+            return self._given_diagnoses
+        shared = default_resolver()
+        if shared.tree is self.tree:
+            return shared
+        own = self._diagnoses
+        if own is None or own.tree is not self.tree:
+            own = self._diagnoses = DiagnosisResolver(self.tree, load_cancer_type_names())
+        return own
+
+    def extend_with_oncotree(
+        self, source: str | Path | dict[str, Any] | list[Any] | Sequence[OncoTreeNode]
+    ) -> AvailabilityService:
+        """A new service whose tree and resolver also hold a full OncoTree release's types.
+
+        This service is left as it is. ``source`` is what
+        :meth:`DiagnosisResolver.extend_with_oncotree` takes; unreadable or malformed sources
+        raise :class:`~therapy_lookup.errors.OncoTreeError`.
+        """
+        resolver = self.diagnoses.with_oncotree(source)
+        catalog = self.catalog.with_cancer_types(resolver.tree)
+        return AvailabilityService(catalog, diagnoses=resolver)
+
     # -- resolution -------------------------------------------------------------------------
     def resolve_diagnosis(
         self, diagnosis: str | CancerType | DiagnosisMatch
     ) -> tuple[CancerType, DiagnosisMatch | None]:
         """Resolve diagnosis text (or pass a type through); raise UnknownDiagnosisError."""
         if isinstance(diagnosis, DiagnosisMatch):
-            return self.tree[diagnosis.cancer_type.id], diagnosis
+            return self._known(diagnosis.cancer_type, diagnosis.query), diagnosis
         if isinstance(diagnosis, CancerType):
-            return self.tree[diagnosis.id], None
+            return self._known(diagnosis, diagnosis.name), None
         if not isinstance(diagnosis, str):
             raise TypeError(
                 f"diagnosis must be a str or CancerType, not {type(diagnosis).__name__}"
@@ -216,7 +255,18 @@ class AvailabilityService:
         if match is None:
             suggestions = [m.cancer_type.name for m in self.diagnoses.search(diagnosis, limit=5)]
             raise UnknownDiagnosisError(diagnosis, suggestions)
-        return self.tree[match.cancer_type.id], match
+        return self._known(match.cancer_type, diagnosis), match
+
+    def _known(self, cancer_type: CancerType, text: str) -> CancerType:
+        """Return this service's record of ``cancer_type``; UnknownDiagnosisError if missing.
+
+        A type from another tree (a resolver extended with OncoTree, a hand-made record) is no
+        type these tables can answer for.
+        """
+        own = self.tree.get(cancer_type.id)
+        if own is None:
+            raise UnknownDiagnosisError(text, [])
+        return own
 
     def resolve_therapy(self, therapy: str | TherapyRef) -> TherapyRef:
         """Resolve therapy text to a class or product; raise UnknownTherapyError."""

@@ -102,6 +102,20 @@ class Catalog:
             scope=[r for r in records["scope"] if isinstance(r, CoverageScope)],
         )
 
+    def with_cancer_types(self, cancer_types: CancerTypeTree) -> Catalog:
+        """The same records over another cancer type tree (one holding every type they name).
+
+        For a tree extended with OncoTree; raises :class:`DataError` if a type is missing.
+        """
+        return Catalog(
+            therapy_classes=self.therapy_classes.values(),
+            products=self.products.values(),
+            approvals=self.approvals.values(),
+            safety=self.safety.values(),
+            cancer_types=cancer_types,
+            scope=self.scope.values(),
+        )
+
     @cached_property
     def as_of(self) -> dt.date:
         """The date the newest fact was checked: the tables' as-of date."""

@@ -25,6 +25,7 @@ than :data:`MAX_QUERY_LENGTH` characters raises :class:`ValueError` (never silen
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -110,6 +111,17 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
         """Return the cancer type tree the resolver answers from."""
         return self._tree
 
+    def with_oncotree(
+        self, source: str | Path | dict[str, Any] | list[Any] | Sequence[OncoTreeNode]
+    ) -> DiagnosisResolver:
+        """Return a new resolver that also holds the types of a full OncoTree release.
+
+        This one is left as it is; ``source`` is what :meth:`extend_with_oncotree` takes.
+        """
+        new = copy.copy(self)  # every index and cache is rebuilt as new objects below
+        new.extend_with_oncotree(source)
+        return new
+
     def extend_with_oncotree(
         self, source: str | Path | dict[str, Any] | list[Any] | Sequence[OncoTreeNode]
     ) -> int:
@@ -118,7 +130,12 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
         ``source`` is a path to (or the JSON text or parsed JSON of) the OncoTree API's tree or
         flat format, or nodes from :func:`~therapy_lookup.oncotree.fetch_oncotree`. Our curated
         types and names win: codes already in the tree are left as they are, and a name that a
-        curated type uses keeps pointing at it.
+        curated type uses keeps pointing at it. Bad sources raise
+        :class:`~therapy_lookup.errors.OncoTreeError`.
+
+        This changes the resolver in place: do it before sharing the resolver between threads,
+        or use :meth:`with_oncotree`. An :class:`~therapy_lookup.AvailabilityService` never
+        answers from a tree it does not hold (its own resolver is over its own tree).
         """
         if isinstance(source, (list, tuple)) and source and isinstance(source[0], OncoTreeNode):
             nodes: list[OncoTreeNode] = list(source)
