@@ -293,7 +293,12 @@ class Pager:
             if done:
                 return
             if end_here:
-                self._check_total(results, url)
+                try:
+                    self._check_total(results, url)
+                except CTGovPagingError:
+                    if cache is not None:  # a short chain is never served as a whole search
+                        cache.delete(skey)
+                    raise
                 break
             if not page.studies:
                 empty_run += 1
