@@ -1,0 +1,62 @@
+"""Non-cell-therapy competitors of CAR-T in B-cell lymphomas, CLL/SLL and B-ALL (issue 12, 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from therapy_lookup import Availability, AvailabilityStatus, check_availability
+from therapy_lookup.knowledge.catalog import Catalog, load_catalog
+from therapy_lookup.knowledge.models import ApprovalStatus
+
+A = AvailabilityStatus
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def _ids(answer: Availability) -> set[str]:
+    return {m.approval.id for m in answer.approvals}
+
+
+def test_mantle_cell_lymphoma_has_approved_btk_inhibitors_with_fda_sources() -> None:
+    answer = check_availability("mantle cell lymphoma", "BTK inhibitor")
+    assert answer.status is A.APPROVED
+    assert {"calquence-fda-mcl-1l-br", "brukinsa-fda-mcl-2l", "jaypirca-fda-mcl-3l"} <= _ids(answer)
+    first_line = next(m for m in answer.approvals if m.approval.id == "calquence-fda-mcl-1l-br")
+    assert any("fda.gov" in str(u) for u in first_line.approval.sources)
+    assert first_line.approval.min_prior_lines == 0
+
+
+def test_ibrutinib_mantle_cell_is_withdrawn_in_the_us_not_approved() -> None:
+    answer = check_availability("mantle cell lymphoma", "ibrutinib")
+    assert answer.status is not A.APPROVED
+    withdrawn = {m.approval.id: m.approval for m in answer.other_decisions}
+    assert withdrawn["imbruvica-fda-mcl-2l"].status is ApprovalStatus.WITHDRAWN
+    assert withdrawn["imbruvica-fda-mcl-2l"].status_date == "2023-04-06"
+
+
+def test_acalabrutinib_mcl_accelerated_approval_was_converted(catalog: Catalog) -> None:
+    row = catalog.approvals["calquence-fda-mcl-2l"]
+    assert (row.approval_type.value, row.converted_on) == ("accelerated", "2025-01-16")
+
+
+def test_pirtobrutinib_cll_is_the_traditional_post_btki_indication(catalog: Catalog) -> None:
+    row = catalog.approvals["jaypirca-fda-cll-sll-post-btki"]
+    assert row.approval_type.value == "regular" and row.date == "2025-12-03"
+    assert "covalent BTK inhibitor" in row.indication
+
+
+def test_follicular_lymphoma_btk_inhibitor_needs_two_prior_lines() -> None:
+    answer = check_availability("follicular lymphoma", "zanubrutinib")
+    assert answer.status is A.APPROVED
+    (match,) = answer.approvals
+    assert match.approval.min_prior_lines == 2
+    assert "obinutuzumab" in match.approval.indication
+
+
+def test_sonrotoclax_is_a_bcl2_inhibitor_for_mcl() -> None:
+    answer = check_availability("MCL", "BCL2 inhibitor")
+    assert answer.status is A.APPROVED
+    assert "beqalzi-fda-mcl-3l" in _ids(answer)
