@@ -23,7 +23,7 @@ from .answers.availability import (
     check_availability,
 )
 from .answers.fact_table import FactRow, fact_table
-from .answers.questions import ask
+from .answers.questions import Answer, Intent, PatientFacts, Question, ask, read_question
 from .errors import (
     DataError,
     InvalidInputError,
@@ -60,6 +60,7 @@ from .resolver import (
 __all__ = [
     "DISCLAIMER",
     "Agency",
+    "Answer",
     "Approval",
     "ApprovalMatch",
     "ApprovalStatus",
@@ -75,11 +76,14 @@ __all__ = [
     "DiagnosisMatch",
     "DiagnosisResolver",
     "FactRow",
+    "Intent",
     "InvalidInputError",
     "InvalidRegionError",
     "MatchMethod",
+    "PatientFacts",
     "Product",
     "ProductSummary",
+    "Question",
     "RelatedApproval",
     "RelatedReason",
     "SafetyFact",
@@ -98,6 +102,7 @@ __all__ = [
     "fact_table",
     "load_cancer_types",
     "load_catalog",
+    "read_question",
     "resolve",
     "resolve_many",
     "search_diagnoses",

@@ -688,6 +688,11 @@ def normalise_region(region: str) -> str:
     if code == "GB":
         code = "UK"
     if code not in REGIONS:
+        from ..knowledge.regions import region_for
+
+        named = region_for(region)  # a country, agency or health system: "Japan", "NHS"
+        if named is not None:
+            return named
         known = ", ".join(sorted(REGIONS))
         raise InvalidRegionError(f"unknown region {region!r}; use one of {known} or 'any'")
     return code

@@ -18,7 +18,14 @@ from ..errors import DataError, RecordError
 from .models import REGIONS
 from .tables import read_csv_rows, table_files
 
-__all__ = ["RegionKind", "RegionMention", "RegionPhrase", "find_regions", "load_region_phrases"]
+__all__ = [
+    "RegionKind",
+    "RegionMention",
+    "RegionPhrase",
+    "find_regions",
+    "load_region_phrases",
+    "region_for",
+]
 
 
 class RegionKind(str, Enum):
@@ -141,3 +148,10 @@ _PREPOSITION = re.compile(r"(?:\b(?:in|on|by|from|the|for|of)\s+)$", re.IGNORECA
 
 def _after_preposition(text: str, start: int) -> bool:
     return bool(_PREPOSITION.search(text[max(0, start - 8) : start]))
+
+
+def region_for(phrase: str) -> str | None:
+    """The region a whole phrase names ("Japan", "the NHS", "Health Canada"), or None."""
+    _, _, by_key = _patterns()
+    found = by_key.get(_fold(phrase.strip()))
+    return found.region if found is not None else None
