@@ -135,6 +135,34 @@ def test_condition_relations(
     assert (got.relation, got.holds) == (relation, holds)
 
 
+@pytest.mark.parametrize(
+    ("title", "conditions", "asked", "holds"),
+    [
+        # "B-cell malignancies" holds B-ALL and B-cell lymphomas, not myeloma or T-cell cancers.
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "BLL", True),
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "DLBCLNOS", True),
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "PCM", False),
+        ("CAR-T for B Lymphoid Malignancies", [], "BLL", True),
+        ("CAR-T for B Lymphoid Malignancies", [], "PTCL", False),
+        # The target antigen decides the lineage of a broad blood-cancer group.
+        ("Anti-CD19 CAR T for CD19+ B-cell Leukemia/Lymphoma", ["Leukemia", "Lymphoma"],
+         "AML", False),
+        ("Anti-CD19 CAR T for Leukemia", ["Leukemia"], "BLL", True),
+        ("BCMA CAR-T in B Cell Malignancies", [], "PCM", True),
+        ("BCMA CAR-T in B Cell Malignancies", [], "DLBCLNOS", False),
+        ("CD33 CAR-T for Hematologic Malignancies", ["Hematologic Malignancies"], "AML", True),
+        ("CD33 CAR-T for Hematologic Malignancies", ["Hematologic Malignancies"], "BLL", False),
+    ],
+)
+def test_b_cell_groups_and_target_antigens(
+    title: str, conditions: list[str], asked: str, holds: bool
+) -> None:
+    tree = load_cancer_types()
+    study = parse_study(record(1, title, conditions), None)
+    got = relate_study(study, tree[asked], tree)
+    assert got.fits is holds, got
+
+
 def test_sorted_by_relevance_then_distance(tmp_path: Path) -> None:
     records = [
         record(1, "Axi-cel in DLBCL (Paris)", ["DLBCL"], sites=(PARIS,)),

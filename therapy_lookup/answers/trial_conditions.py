@@ -44,6 +44,36 @@ _SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarc
 _ROOT = "CANCER"
 _SOLID = "SOLID"
 
+# "B-cell malignancies", "B lymphoid malignancies", "B-lineage leukaemia and lymphoma": every
+# B-lineage cancer, precursor (B-ALL) and mature (lymphomas, CLL); myeloma only when named.
+_B_LINEAGE_GROUP = re.compile(
+    r"\bB[- ]?(?:cell|lymphoid|lineage|lymphocyte)s?(?:[- ](?:derived|origin|lineage))?[- ]"
+    r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|lymphoid|blood)[- ])?"
+    r"(?:malignan|neoplas|cancer|tumou?r|leuka?emias? (?:and|or|/) ?lymphoma|"
+    r"leuka?emia ?/ ?lymphoma|hematologic)",
+    re.IGNORECASE,
+)
+
+# Target antigens and the lineages of blood cancers that carry them. A study for a broad
+# blood-cancer group ("leukaemia and lymphoma", "haematological malignancies") that targets
+# CD19 is for B-lineage cancers only; one that targets BCMA for plasma-cell cancers.
+_ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"(?<![A-Za-z0-9])CD[- ]?(?:19|20|22|79[ab]?|37)(?![0-9])", re.IGNORECASE),
+     frozenset({"b"})),
+    (re.compile(r"(?<![A-Za-z0-9])(?:kappa|Igκ)(?: light chain)?(?![A-Za-z])", re.IGNORECASE),
+     frozenset({"b", "plasma"})),
+    (re.compile(r"(?<![A-Za-z0-9])(?:BCMA|B[- ]cell maturation antigen|GPRC5D|FcRH5|FCRL5|"
+                r"CD138|SLAMF7|CS1|TACI)(?![A-Za-z0-9])", re.IGNORECASE),
+     frozenset({"plasma"})),
+    (re.compile(r"(?<![A-Za-z0-9])(?:CD[- ]?33|CLL[- ]?1|CLEC12A|CD371|FLT[- ]?3)(?![0-9])",
+                re.IGNORECASE),
+     frozenset({"myeloid"})),
+    (re.compile(r"(?<![A-Za-z0-9])(?:CD[- ]?(?:7|5|4|1a)|TRBC1)(?![0-9A-Za-z])", re.IGNORECASE),
+     frozenset({"t"})),
+)
+_PLASMA = frozenset({"PCM", "SPB", "EP", "MGUS"})
+_B_GROUP_COARSE = frozenset({"MBN", "LNM", "LYMPH", "HEME", "CANCER"})
+
 
 class Relation(str, Enum):
     """How a study's condition relates to the asked cancer type."""
@@ -123,6 +153,9 @@ class StudyConditions:
     types: tuple[tuple[str, str], ...]
     listed: bool
     """Whether the record lists any conditions at all."""
+    lineages: frozenset[str] = frozenset()
+    """Blood-cell lineages of the antigens the study targets (``b``, ``plasma``, ``myeloid``,
+    ``t``, ``hodgkin``); empty when it names none."""
 
 
 class _NameIndex:
@@ -211,7 +244,49 @@ def condition_types(study: Study) -> StudyConditions:
     context = " ".join([*study.conditions, study.brief_title or "", study.official_title or ""])
     found = [(p, _SOLID if t == _ROOT and _SOLID_WORDS.search(context) else t)
              for p, t in found]
-    return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions))
+    groups = _b_lineage_groups(study, context)
+    if groups:
+        # The group replaces the coarse types its words resolve to ("lymphoid malignancy").
+        found = [(p, t) for p, t in found if t not in _B_GROUP_COARSE] + groups
+    return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions),
+                           _lineages(study))
+
+
+def _b_lineage_groups(study: Study, context: str) -> list[tuple[str, str]]:
+    """"B-cell malignancies" holds B-ALL and mature B-cell cancers (the tree has no such node)."""
+    match = _B_LINEAGE_GROUP.search(context)
+    if match is None and not study.conditions and study.brief_summary:
+        match = _B_LINEAGE_GROUP.search(study.brief_summary[:1500])
+    if match is None:
+        return []
+    phrase = match.group(0)
+    return [(phrase, "BLL"), (phrase, "MBN")]
+
+
+def _lineages(study: Study) -> frozenset[str]:
+    """Lineages of the target antigens named in titles, interventions and the summary."""
+    parts = [study.brief_title or "", study.official_title or ""]
+    parts += [i.name for i in study.interventions if i.name]
+    parts += [n for i in study.interventions for n in i.other_names]
+    parts.append((study.brief_summary or "")[:1500])
+    text = " . ".join(parts)
+    out: set[str] = set()
+    for pattern, lineages in _ANTIGEN_LINEAGES:
+        if pattern.search(text):
+            out |= lineages
+    return frozenset(out)
+
+
+def asked_lineage(tree: CancerTypeTree, type_id: str) -> str | None:
+    """The blood-cell lineage of a cancer type (None for solid and unplaced types)."""
+    if type_id in _PLASMA or any(tree.is_a(type_id, p) for p in _PLASMA if p in tree):
+        return "plasma"
+    checks = (("BLL", "b"), ("MBN", "b"), ("TLL", "t"), ("MTNN", "t"), ("HL", "hodgkin"),
+              ("MYELOID", "myeloid"))
+    for ancestor, lineage in checks:
+        if ancestor in tree and tree.is_a(type_id, ancestor):
+            return lineage
+    return None
 
 
 def _depth(type_id: str) -> int:
@@ -228,8 +303,19 @@ def relate(
 ) -> ConditionRelation:
     """The best relation of ``conditions`` to ``asked`` (same before subtype before …)."""
     best: ConditionRelation | None = None
+    lineage = asked_lineage(tree, asked.id)
     for text, type_id in conditions.types:
         candidate = _relate_one(tree, asked.id, text, type_id)
+        if _B_LINEAGE_GROUP.match(text) and candidate.relation is not Relation.SUBTYPE:
+            # "B-cell malignancies": B-ALL and mature B-cell cancers; myeloma only when the
+            # study names it or targets a plasma-cell antigen.
+            holds = lineage == "b" or (lineage == "plasma" and "plasma" in conditions.lineages)
+            candidate = ConditionRelation(Relation.BASKET, text, type_id, holds)
+        if (lineage is not None and conditions.lineages
+                and candidate.relation in (Relation.BROADER, Relation.BASKET)
+                and lineage not in conditions.lineages):
+            # A CD19 study "for leukaemia" is not for AML; a BCMA one not for lymphoma.
+            candidate = ConditionRelation(Relation.BASKET, text, type_id, False)
         if best is None or _order(candidate) < _order(best):
             best = candidate
     if best is not None:
