@@ -117,14 +117,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 364
+    assert len(catalog.approvals) == 383
     assert len(catalog.products) == 134
     assert len(catalog.therapy_classes) == 48
     assert len(catalog.safety) == 15
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 285,
+        "FDA": 304,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
@@ -226,6 +226,11 @@ def test_lint_command_checks_and_formats(capsys: pytest.CaptureFixture[str]) -> 
         ("hepatocellular carcinoma", "atezolizumab", "tecentriq-fda-hcc-1l-bev"),
         ("Merkel cell carcinoma", "Bavencio", "bavencio-fda-mcc"),
         ("renal cell carcinoma", "pembrolizumab", "keytruda-fda-rcc-adjuvant"),
+        ("urothelial carcinoma", "avelumab", "bavencio-fda-uc-maintenance"),
+        ("triple-negative breast cancer", "pembrolizumab", "keytruda-fda-tnbc-early"),
+        ("cervical cancer", "Keytruda", "keytruda-fda-cervical-chemoradiotherapy"),
+        ("head and neck squamous cell carcinoma", "nivolumab", "opdivo-fda-hnscc-post-platinum"),
+        ("endometrial cancer", "dostarlimab", "jemperli-fda-ucec-1l-chemo"),
     ],
 )
 def test_checkpoint_inhibitor_rows_answer_with_their_source(
