@@ -117,14 +117,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 383
-    assert len(catalog.products) == 134
+    assert len(catalog.approvals) == 397
+    assert len(catalog.products) == 135
     assert len(catalog.therapy_classes) == 48
     assert len(catalog.safety) == 15
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 304,
+        "FDA": 318,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
@@ -231,6 +231,10 @@ def test_lint_command_checks_and_formats(capsys: pytest.CaptureFixture[str]) -> 
         ("cervical cancer", "Keytruda", "keytruda-fda-cervical-chemoradiotherapy"),
         ("head and neck squamous cell carcinoma", "nivolumab", "opdivo-fda-hnscc-post-platinum"),
         ("endometrial cancer", "dostarlimab", "jemperli-fda-ucec-1l-chemo"),
+        ("Merkel cell carcinoma", "Zynyz", "zynyz-fda-mcc"),
+        ("classical Hodgkin lymphoma", "nivolumab", "opdivo-fda-chl-rr"),
+        ("cutaneous squamous cell carcinoma", "cemiplimab", "libtayo-fda-cscc-advanced"),
+        ("MSI-H colorectal cancer", "ipilimumab", "yervoy-fda-crc-msi-h-nivo"),
     ],
 )
 def test_checkpoint_inhibitor_rows_answer_with_their_source(
