@@ -6,6 +6,8 @@ Usage::
     python -m therapy_lookup available DIAGNOSIS THERAPY [--region R] [--json]
     python -m therapy_lookup resolve TEXT [--json]
     python -m therapy_lookup trials DIAGNOSIS [--therapy T] [--near LAT,LON,RADIUS] [--json]
+    python -m therapy_lookup trials DIAGNOSIS --snapshot DIR   (a synced snapshot, no request)
+    python -m therapy_lookup snapshot sync|info|export [OUT_DIR] [--path DIR] [--json]
     python -m therapy_lookup products [--class CAR-T] [--region R] [--csv | --json]
     python -m therapy_lookup cache info|clear [--json]
     python -m therapy_lookup --version
@@ -33,6 +35,12 @@ from .answers.questions import Answer, Intent, ask
 from .errors import TherapyLookupError
 from .export import to_csv
 from .resolver import resolve, search_diagnoses
+from .snapshot_cli import (
+    add_snapshot_parser,
+    add_trials_snapshot_option,
+    run_snapshot,
+    snapshot_trials,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .answers.trials import TrialSearch
@@ -40,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = ["main"]
 
-_COMMANDS = ("available", "ask", "resolve", "trials", "products", "cache")
+_COMMANDS = ("available", "ask", "resolve", "trials", "products", "cache", "snapshot")
 _log = logging.getLogger("therapy_lookup")
 
 
@@ -104,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     cache = sub.add_parser("cache", help="show or clear the local download cache")
     cache.add_argument("action", choices=("info", "clear"))
     cache.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_trials_snapshot_option(trials)
+    add_snapshot_parser(sub)
     return parser
 
 
@@ -249,6 +259,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
             offline=args.offline,
         )
         return _emit_answer(answer, args.json, out)
+    if args.command == "trials" and args.snapshot is not None:
+        return _emit_trials(_snapshot_trials(args), args.json, out)
     if args.command == "trials":
         from .answers.trials import OPEN_STATUSES, find_trials
 
@@ -261,11 +273,24 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
             offline=args.offline,
         )
         return _emit_trials(result, args.json, out)
+    if args.command == "snapshot":
+        return run_snapshot(args, out)
     if args.command == "products":
         return _products(args, out)
     if args.command == "cache":
         return _cache(args.action, args.json, out)
     return _resolve(args.text, args.json, out)
+
+
+def _snapshot_trials(args: argparse.Namespace) -> TrialSearch:
+    from .answers.trials import OPEN_STATUSES
+
+    return snapshot_trials(
+        args.snapshot, args.diagnosis, args.therapy,
+        statuses=None if args.all_statuses else OPEN_STATUSES,
+        near=_parse_near(args.near) if args.near is not None else None,
+        limit=args.limit,
+    )
 
 
 def _configure_logging(verbosity: int) -> None:

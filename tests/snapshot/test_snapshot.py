@@ -255,3 +255,55 @@ def test_a_non_numeric_age_is_a_typed_error(synced: Path) -> None:
     people = _patients().assign(age=["sixty", 40, 3, None])
     with pytest.raises(InvalidInputError, match="age"):
         snapshot.match_patients(people, synced)
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "therapy", "options"),
+    [
+        ("multiple myeloma", None, {}),
+        ("metastatic melanoma", "Opdivo", {"age": 40}),
+        ("multiple myeloma", None, {"near": (42.36, -71.06), "radius_km": 50, "sex": "female"}),
+    ],
+)
+def test_find_trials_on_the_snapshot_equals_the_live_finder(
+    synced: Path, shared_registry: SnapshotRegistry, tmp_path: Path,
+    diagnosis: str, therapy: str | None, options: dict[str, object],
+) -> None:
+    from therapy_lookup.answers.trials import find_trials
+
+    with _client(shared_registry.url, tmp_path) as client:
+        live = find_trials(diagnosis, therapy, client=client, limit=1000, **options)
+    before = shared_registry.request_count
+    with snapshot.open_snapshot(synced) as snap:
+        local = snap.find_trials(diagnosis, therapy, limit=1000, **options)
+    assert shared_registry.request_count == before  # zero requests
+    assert type(local) is type(live) and len(live.matches) > 0
+    assert [(m.study.nct_id, m.score, m.reasons) for m in local.matches] == [
+        (m.study.nct_id, m.score, m.reasons) for m in live.matches
+    ]
+    assert local.cancer_type == live.cancer_type and local.therapy == live.therapy
+    assert "snapshot of 2026-09-11 09:00:04 UTC" in local.message
+    assert local.cached_at is not None
+    assert local.cached_at.isoformat() == "2026-09-11T09:00:04+00:00"
+    assert local.from_cache and not local.registry_reachable and local.complete
+
+
+def test_find_trials_without_a_snapshot_is_a_typed_error(tmp_path: Path) -> None:
+    with pytest.raises(snapshot.SnapshotError, match="no snapshot"):
+        snapshot.find_trials("melanoma", path=tmp_path / "none")
+
+
+def test_a_progress_bar_on_a_terminal_and_none_when_piped(
+    registry: SnapshotRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("tqdm")
+    import sys
+
+    with _client(registry.url, tmp_path) as client:
+        snapshot.sync(tmp_path / "piped", client=client)
+        assert capsys.readouterr().err == ""  # stderr is not a terminal here
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+        snapshot.sync(tmp_path / "terminal", client=client)
+    err = capsys.readouterr().err
+    assert "ClinicalTrials.gov" in err and f"/{_open_count(registry)}" in err

@@ -11,6 +11,7 @@ import datetime as dt
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,6 +43,7 @@ from .trial_sites import NearestSite, Place, nearest_site, resolve_place
 __all__ = [
     "OPEN_STATUSES",
     "Rejection",
+    "StudySource",
     "TrialMatch",
     "TrialSearch",
     "find_trials",
@@ -118,6 +120,26 @@ class TrialSearch(BaseModel):
     complete: bool = Field(description="Whether every study the query matched was checked.")
     message: str = Field(description="What the result rests on, in one sentence.")
     disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
+
+
+class StudySource(Protocol):
+    """Where :func:`find_trials` reads studies instead of the live registry (a snapshot)."""
+
+    @property
+    def data_timestamp(self) -> dt.datetime | None:
+        """The registry data version the studies are from (UTC)."""
+
+    def candidate_studies(
+        self,
+        cancer_type: CancerType,
+        therapy: TherapyRef | None,
+        statuses: tuple[OverallStatus, ...] | None,
+        limit: int,
+    ) -> Sequence[Study]:
+        """Studies that may fit (as a registry search would return them), at most ``limit``."""
+
+    def describe(self, fit: int, checked: int) -> str:
+        """One sentence: how many studies fit, of how many checked, from which data."""
 
 
 def intervention_query(therapy: TherapyRef, service: AvailabilityService) -> str | None:
@@ -207,6 +229,7 @@ def find_trials(
     refresh: bool = False,
     client: ClinicalTrialsClient | None = None,
     service: AvailabilityService | None = None,
+    source: StudySource | None = None,
 ) -> TrialSearch:
     """Find studies that treat the diagnosis (with the therapy, if given), checked one by one.
 
@@ -220,7 +243,9 @@ def find_trials(
     not-yet-recruiting studies. When the registry is unreachable the cache is served
     (``from_cache``/``stale`` say so); with nothing cached the result is empty. Never raises
     for an unreachable registry; raises UnknownDiagnosisError / UnknownTherapyError /
-    InvalidInputError for bad input.
+    InvalidInputError for bad input. With ``source`` (a registry snapshot, see
+    :meth:`therapy_lookup.snapshot.Snapshot.find_trials`) the studies come from it, with no
+    request, and ``message`` and ``cached_at`` say which data they are.
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidInputError("limit must be an integer of at least 1")
@@ -240,6 +265,87 @@ def find_trials(
         raise InvalidInputError(f"nothing to search for {cancer_type.name!r}")
     intervention_expr = _any_of(_intervention_terms(ref, svc.catalog)) if ref else None
     geo = GeoFilter(origin.lat, origin.lon, radius, "km") if origin and radius else None
+    results: SearchResults | None = None
+    if source is not None:  # a registry snapshot: zero requests
+        received = tuple(source.candidate_studies(cancer_type, ref, wanted, max_studies))
+        reachable = False
+    else:
+        results, received, reachable = _search_registry(
+            client, condition_expr, intervention_expr, wanted, phases, geo, max_studies,
+            offline=offline, refresh=refresh,
+        )
+
+    checker = _Checker(
+        catalog=svc.catalog,
+        classifier=_classifier(svc.catalog),
+        cancer_type=cancer_type,
+        therapy=ref,
+        statuses=frozenset(s.value for s in wanted) if wanted else None,
+        phases=frozenset(p.value for p in phases) if phases else None,
+        origin=origin,
+        radius_km=radius,
+        patient=PatientFacts(
+            age=age,
+            sex=sex,
+            biomarkers=tuple(biomarkers) + (match.biomarkers if match is not None else ()),
+            hla=tuple(hla),
+            prior_therapies=tuple(_prior_ids(prior_therapies, svc)),
+            prior_lines=prior_lines,
+        ),
+    )
+    matches: list[TrialMatch] = []
+    rejected: list[Rejection] = []
+    for study in received:
+        verdict = checker.check(study)
+        if isinstance(verdict, TrialMatch):
+            matches.append(verdict)
+        elif include_rejected:
+            rejected.append(verdict)
+    matches.sort(key=lambda m: (-m.score, m.distance_km if m.distance_km is not None
+                                else float("inf"), m.study.nct_id or ""))
+    kept = tuple(matches[:limit])
+    from_cache = source is not None or bool(results is not None and results.from_cache)
+    stale = bool(results is not None and results.stale)
+    cached_at = source.data_timestamp if source is not None else (
+        results.cached_at if results is not None else None)
+    complete = (len(received) < max_studies if source is not None
+                else bool(results is not None and results.complete))
+    message = (source.describe(len(kept), len(received)) if source is not None
+               else _message(len(kept), reachable, offline, from_cache, stale, cached_at,
+                             checked=len(received)))
+    return TrialSearch(
+        cancer_type=cancer_type,
+        diagnosis_match=match,
+        therapy=ref,
+        condition=condition_expr.expression,
+        intervention=intervention_expr.expression if intervention_expr else None,
+        matches=kept,
+        rejected=tuple(rejected),
+        studies=tuple(m.study for m in kept),
+        checked=len(received),
+        total_count=results.total_count if results is not None else None,
+        registry_reachable=reachable and not offline,
+        from_cache=from_cache,
+        stale=stale,
+        cached_at=cached_at,
+        complete=complete,
+        message=message,
+    )
+
+
+def _search_registry(
+    client: ClinicalTrialsClient | None,
+    condition_expr: EssieExpr,
+    intervention_expr: EssieExpr | None,
+    wanted: tuple[OverallStatus, ...] | None,
+    phases: Sequence[Phase] | None,
+    geo: GeoFilter | None,
+    max_studies: int,
+    *,
+    offline: bool,
+    refresh: bool,
+) -> tuple[SearchResults | None, tuple[Study, ...], bool]:
+    """The registry's studies for the query: (results, studies, reachable), cache on outage."""
     own_client = client is None
     trials_client = client if client is not None else ClinicalTrialsClient()
 
@@ -279,60 +385,7 @@ def find_trials(
             trials_client.close()
     if results is not None and results.unreachable:
         reachable = False
-
-    checker = _Checker(
-        catalog=svc.catalog,
-        classifier=_classifier(svc.catalog),
-        cancer_type=cancer_type,
-        therapy=ref,
-        statuses=frozenset(s.value for s in wanted) if wanted else None,
-        phases=frozenset(p.value for p in phases) if phases else None,
-        origin=origin,
-        radius_km=radius,
-        patient=PatientFacts(
-            age=age,
-            sex=sex,
-            biomarkers=tuple(biomarkers) + (match.biomarkers if match is not None else ()),
-            hla=tuple(hla),
-            prior_therapies=tuple(_prior_ids(prior_therapies, svc)),
-            prior_lines=prior_lines,
-        ),
-    )
-    matches: list[TrialMatch] = []
-    rejected: list[Rejection] = []
-    for study in received:
-        verdict = checker.check(study)
-        if isinstance(verdict, TrialMatch):
-            matches.append(verdict)
-        elif include_rejected:
-            rejected.append(verdict)
-    matches.sort(key=lambda m: (-m.score, m.distance_km if m.distance_km is not None
-                                else float("inf"), m.study.nct_id or ""))
-    kept = tuple(matches[:limit])
-    from_cache = bool(results is not None and results.from_cache)
-    stale = bool(results is not None and results.stale)
-    cached_at = results.cached_at if results is not None else None
-    complete = bool(results is not None and results.complete)
-    message = _message(len(kept), reachable, offline, from_cache, stale, cached_at,
-                       checked=len(received))
-    return TrialSearch(
-        cancer_type=cancer_type,
-        diagnosis_match=match,
-        therapy=ref,
-        condition=condition_expr.expression,
-        intervention=intervention_expr.expression if intervention_expr else None,
-        matches=kept,
-        rejected=tuple(rejected),
-        studies=tuple(m.study for m in kept),
-        checked=len(received),
-        total_count=results.total_count if results is not None else None,
-        registry_reachable=reachable and not offline,
-        from_cache=from_cache,
-        stale=stale,
-        cached_at=cached_at,
-        complete=complete,
-        message=message,
-    )
+    return results, received, reachable
 
 
 def _origin(

@@ -12,7 +12,7 @@ Needs ``pip install 'therapy_lookup[snapshot]'`` (DuckDB, pandas); the Dask scal
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .matching import MATCH_COLUMNS
 from .scale_out import match_patients_dask, resolve_column
@@ -22,6 +22,8 @@ from .sync import FIELDS, ONCOLOGY, OPEN, SyncReport, default_folder, sync
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas
+
+    from ..answers.trials import TrialSearch
 
 __all__ = [
     "FIELDS",
@@ -33,6 +35,7 @@ __all__ = [
     "SnapshotError",
     "SyncReport",
     "default_folder",
+    "find_trials",
     "match_parquet",
     "match_patients",
     "match_patients_dask",
@@ -54,3 +57,15 @@ def match_patients(
     """
     with open_snapshot(path) as snap:
         return snap.match_patients(patients, limit=limit)
+
+
+def find_trials(
+    diagnosis: Any, therapy: Any = None, *, path: str | Path | None = None, **options: Any
+) -> TrialSearch:
+    """``find_trials`` on the snapshot in ``path`` (default: the cache folder), no request.
+
+    See :meth:`Snapshot.find_trials`; raises :class:`SnapshotError` when there is no usable
+    snapshot.
+    """
+    with open_snapshot(path) as snap:
+        return snap.find_trials(diagnosis, therapy, **options)

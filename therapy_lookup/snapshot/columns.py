@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..answers.study_classes import StudyClassifier
 from ..ctgov import Study
 from ..knowledge.catalog import Catalog
-from ..knowledge.therapies import TherapyKind, TherapyResolver
 from ..resolver import DiagnosisResolver
 
 __all__ = ["SiteRow", "StudyReader", "StudyRow"]
@@ -52,6 +52,7 @@ class StudyRow:
     therapy_classes: list[str]
     therapy_lineage: list[str]
     products: list[str]
+    purpose: str
     last_update: dt.date | None
     raw: str
     sites: tuple[SiteRow, ...]
@@ -74,8 +75,9 @@ def _text(value: Any) -> str | None:
 class StudyReader:
     """Reads studies into :class:`StudyRow` with one catalog, tree and resolver.
 
-    Therapy classes come from the catalog's product names (brand, generic, code names) and
-    class names and synonyms found in the interventions' names and other names; condition
+    Therapy classes, products and purpose come from the trial finder's classifier
+    (:func:`~therapy_lookup.answers.study_classes.classify_study`), so a snapshot's columns
+    agree with what :func:`~therapy_lookup.answers.trials.find_trials` checks; condition
     types from the diagnosis resolver, one condition at a time (resolved once per distinct
     text across the whole sync).
     """
@@ -85,7 +87,8 @@ class StudyReader:
         self.catalog = catalog
         self.resolver = resolver
         self.tree = catalog.cancer_types
-        self._therapies = TherapyResolver(catalog)
+        self._classifier = StudyClassifier(catalog)
+        self._held: dict[str, tuple[str, ...]] = {}
         self._conditions: dict[str, tuple[str, ...]] = {}
 
     def _condition_types(self, conditions: Sequence[str]) -> list[str]:
@@ -102,23 +105,14 @@ class StudyReader:
             out.extend(t for t in self._conditions[c] if t not in out)
         return out
 
-    def _therapies_in(self, study: Study) -> tuple[list[str], list[str]]:
-        classes: list[str] = []
-        products: list[str] = []
-        for intervention in study.interventions:
-            for name in (intervention.name, *intervention.other_names):
-                if not name:
-                    continue
-                for ref in self._therapies.find_in_text(name):
-                    if ref.kind is TherapyKind.PRODUCT:
-                        cls = self.catalog.products[ref.id].therapy_class
-                        if ref.id not in products:
-                            products.append(ref.id)
-                    else:
-                        cls = ref.id
-                    if cls not in classes:
-                        classes.append(cls)
-        return classes, products
+    def _holders(self, class_id: str) -> tuple[str, ...]:
+        """The classes ``class_id`` is, is narrower than, or is in (as ``Catalog.class_is_a``)."""
+        held = self._held.get(class_id)
+        if held is None:
+            held = tuple(o for o in self.catalog.therapy_classes
+                         if self.catalog.class_is_a(class_id, o))
+            self._held[class_id] = held
+        return held
 
     def read(self, study: Study) -> StudyRow | None:
         """The row for one study (``None`` for a record without an NCT id)."""
@@ -126,8 +120,9 @@ class StudyReader:
             return None
         types = self._condition_types(study.conditions)
         ancestors = sorted({a for t in types for a in self.tree.lineage(t)})
-        classes, products = self._therapies_in(study)
-        lineage = sorted({a for c in classes for a in self.catalog.class_lineage(c)})
+        found = self._classifier.classify(study)
+        classes, products = list(found.therapy_classes), list(found.products)
+        lineage = sorted({a for c in classes for a in self._holders(c)})
         elig = study.eligibility
         sites = tuple(
             SiteRow(
@@ -154,6 +149,7 @@ class StudyReader:
             therapy_classes=classes,
             therapy_lineage=lineage,
             products=products,
+            purpose=found.purpose.value,
             last_update=_date(str(updated) if updated else None),
             raw=json.dumps(study.raw, separators=(",", ":")),
             sites=sites,

@@ -43,7 +43,9 @@ _RELATION_SCORE = {"same": 3.0, "subtype": 2.0, "broader": 1.0}
 # only for candidate pairs of patients with a location; the top ``limit`` per patient are kept
 # (narrow rows), and titles and classes joined back at the end.
 _QUERY = """
-WITH s AS (SELECT * FROM studies WHERE list_contains($statuses, status)),
+WITH s AS (
+    SELECT * FROM studies WHERE list_contains($statuses, status) AND purpose = 'treatment'
+),
 pk AS (
     SELECT prof, x_id AS key, 1 AS side FROM profiles
     UNION ALL SELECT prof, unnest(x_lineage) AS key, 2 AS side FROM profiles

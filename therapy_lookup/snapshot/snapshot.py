@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..answers.availability import AvailabilityService, default_service
+from ..answers.trials import TrialSearch, find_trials
 from ..ctgov import OverallStatus, Study
 from ..knowledge.catalog import Catalog
+from ..knowledge.models import CancerType
+from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisResolver
 from . import store
 from .matching import match_patients_on, parquet_views
@@ -70,6 +75,28 @@ class Snapshot:
             catalog=catalog, resolver=resolver,
         )
 
+    def find_trials(
+        self,
+        diagnosis: Any,
+        therapy: Any = None,
+        *,
+        service: AvailabilityService | None = None,
+        **options: Any,
+    ) -> TrialSearch:
+        """:func:`~therapy_lookup.answers.trials.find_trials` on this snapshot: zero requests.
+
+        The same :class:`~therapy_lookup.answers.trials.TrialSearch`, checked by the same
+        code; the candidates are the stored studies whose conditions relate to the diagnosis
+        (and that test the therapy), in place of the registry's search. ``message`` and
+        ``cached_at`` give the snapshot's data date. Options as for ``find_trials`` (``near``,
+        ``radius_km``, ``age``, ``sex``, ``statuses``, ``limit``, ``include_rejected``, …).
+        """
+        svc = service if service is not None else default_service()
+        return find_trials(
+            diagnosis, therapy, service=svc, source=_SnapshotSource(self, svc.catalog),
+            **options,
+        )
+
     def to_parquet(self, folder: str | Path) -> Path:
         """Export the studies and sites as Parquet (read by Spark, Dask, DuckDB and pandas)."""
         out = Path(folder)
@@ -91,6 +118,60 @@ class Snapshot:
     def __exit__(self, *exc: object) -> None:
         """Close on leaving the ``with`` block."""
         self.close()
+
+
+class _SnapshotSource:
+    """A snapshot as a study source for ``find_trials`` (see ``answers.trials.StudySource``)."""
+
+    def __init__(self, snap: Snapshot, catalog: Catalog) -> None:
+        self.snap = snap
+        self.catalog = catalog
+
+    @property
+    def data_timestamp(self) -> dt.datetime | None:
+        """The registry data version the snapshot holds, as an aware UTC datetime."""
+        text = self.snap.data_timestamp
+        try:
+            return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            return None
+
+    def candidate_studies(
+        self,
+        cancer_type: CancerType,
+        therapy: TherapyRef | None,
+        statuses: tuple[OverallStatus, ...] | None,
+        limit: int,
+    ) -> Sequence[Study]:
+        """Stored studies of the type, a subtype or a broader type (and the therapy)."""
+        where = ["(list_contains(condition_ancestors, $type) "
+                 "OR list_has_any(condition_types, $lineage))"]
+        params: dict[str, Any] = {
+            "type": cancer_type.id,
+            "lineage": self.catalog.cancer_types.lineage(cancer_type.id),
+            "limit": limit,
+        }
+        if statuses:
+            where.append("list_contains($statuses, status)")
+            params["statuses"] = _status_values(statuses)
+        if therapy is not None and therapy.kind is TherapyKind.PRODUCT:
+            where.append("list_contains(products, $therapy)")
+            params["therapy"] = therapy.id
+        elif therapy is not None and therapy.id != "systemic_therapy":
+            where.append("list_contains(therapy_lineage, $therapy)")
+            params["therapy"] = therapy.id
+        rows = self.snap._con.execute(
+            f"SELECT raw FROM studies WHERE {' AND '.join(where)} ORDER BY nct_id LIMIT $limit",
+            params,
+        ).fetchall()
+        return [Study.from_api(json.loads(raw)) for (raw,) in rows]
+
+    def describe(self, fit: int, checked: int) -> str:
+        """How many fit, of how many checked, and the snapshot's data date."""
+        m = self.snap.manifest
+        return (f"{fit} of {checked} studies fit, from the registry snapshot of "
+                f"{m.data_timestamp.replace('T', ' ')} UTC (synced {m.synced_at[:10]}); "
+                "no request was made.")
 
 
 def _status_values(statuses: Iterable[OverallStatus | str]) -> list[str]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = ["FORMAT", "Manifest", "SnapshotError", "create_database", "read_manifest"]
 
-FORMAT = 1
+FORMAT = 2
 """Version of the database layout; a manifest of another format is not read."""
 
 MANIFEST = "manifest.json"
@@ -49,6 +49,7 @@ CREATE TABLE studies (
     therapy_classes VARCHAR[],
     therapy_lineage VARCHAR[],
     products VARCHAR[],
+    purpose VARCHAR,
     last_update DATE,
     raw VARCHAR
 );
@@ -66,7 +67,7 @@ CREATE TABLE sites (
 _STUDY_COLUMNS = (
     "nct_id", "status", "title", "phases", "study_type", "min_age", "max_age", "sex",
     "conditions", "condition_types", "condition_ancestors", "therapy_classes",
-    "therapy_lineage", "products", "last_update", "raw",
+    "therapy_lineage", "products", "purpose", "last_update", "raw",
 )
 
 

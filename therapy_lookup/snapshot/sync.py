@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..ctgov import ClientConfig, ClinicalTrialsClient, EssieExpr, OverallStatus, Study
+from ..ctgov import ClinicalTrialsClient, EssieExpr, OverallStatus, Study
 from ..ctgov.config import default_cache_dir
 from ..errors import InvalidInputError
 from ..knowledge.catalog import Catalog, load_catalog
@@ -120,7 +120,7 @@ def sync(
     show = sys.stderr.isatty() if progress is None else progress
     now = (clock or (lambda: dt.datetime.now(dt.timezone.utc)))()
     own = client is None
-    client = client if client is not None else ClinicalTrialsClient(ClientConfig())
+    client = client if client is not None else ClinicalTrialsClient()  # config from the env
     started = time.perf_counter()
     try:
         before = client.requests_made
