@@ -118,3 +118,29 @@ def test_purpose(kwargs: dict[str, Any], purpose: StudyPurpose) -> None:
 def test_no_class_named() -> None:
     got = classify_study(study("Exercise and sleep in survivors"))
     assert got.therapy_classes == () and got.source == ""
+
+
+def test_a_partial_record_that_calls_itself_observational() -> None:
+    s = study("Pattern of Use of Nivolumab in Routine Practice", study_type="",
+              summary="This is an observational, multicenter study in patients treated with "
+                      "nivolumab.")
+    assert classify_study(s).purpose is StudyPurpose.OBSERVATIONAL
+    treated = study("Nivolumab in Melanoma", study_type="",
+                    summary="Patients receive nivolumab; an observational cohort is not part "
+                            "of this trial.")
+    assert classify_study(treated).purpose is StudyPurpose.TREATMENT
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("Tumor-fighting cells taken from a melanoma tumor are grown in the lab.", ("til",)),
+        ("We take white blood cells from patients' tumors and grow them.", ("til",)),
+        # Murine background and tumour-cell vaccines are not TIL.
+        ("Adoptive transfer of lymphocytes from tumor bearing mice.", ()),
+        ("A vaccine made of cells derived from the patient's tumor.", ()),
+    ],
+)
+def test_til_described_in_plain_words(summary: str, expected: tuple[str, ...]) -> None:
+    assert classify_study(study("Cell Infusions for Melanoma", summary=summary)
+                          ).therapy_classes == expected

@@ -163,6 +163,39 @@ def test_b_cell_groups_and_target_antigens(
     assert got.fits is holds, got
 
 
+def _partial(title: str, summary: str) -> dict[str, Any]:
+    raw = record(1, title, [])
+    del raw["protocolSection"]["conditionsModule"]
+    raw["protocolSection"]["descriptionModule"] = {"briefSummary": summary}
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "asked", "fits"),
+    [
+        # A title that names only "cancer" or "oncology": the summary names the types.
+        ("Nivolumab in Routine Oncology Practice", "Patients with melanoma or lung cancer.",
+         "DLBCLNOS", False),
+        ("Nivolumab in Routine Oncology Practice", "Patients with melanoma or lung cancer.",
+         "MEL", True),
+        # "Metastatic cancer" stays a solid-tumour basket beside the types the summary names.
+        ("TCR T Cells for Metastatic Cancer", "Cohorts: metastatic melanoma and others.",
+         "NSCLC", True),
+        ("TCR T Cells for Metastatic Cancer", "Cohorts: metastatic melanoma and others.",
+         "PCM", False),
+        # Cancer "that has spread to other parts of the body" is a solid tumour.
+        ("TCR T Cells for Advanced Cancer", "For cancer that has spread to other parts of the "
+         "body; cells grow in the bone marrow.", "AML", False),
+        ("TCR T Cells for Advanced Cancer", "For cancer that has spread to other parts of the "
+         "body; cells grow in the bone marrow.", "MEL", True),
+    ],
+)
+def test_titles_that_name_no_type(title: str, summary: str, asked: str, fits: bool) -> None:
+    tree = load_cancer_types()
+    got = relate_study(parse_study(_partial(title, summary), None), tree[asked], tree)
+    assert got.fits is fits, got
+
+
 def test_sorted_by_relevance_then_distance(tmp_path: Path) -> None:
     records = [
         record(1, "Axi-cel in DLBCL (Paris)", ["DLBCL"], sites=(PARIS,)),

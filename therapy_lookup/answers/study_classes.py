@@ -55,6 +55,19 @@ _FOLLOW_UP = re.compile(
 )
 _OBSERVATIONAL = re.compile(r"\b(?:registry|observational|real world|cohort study|biobank|"
                             r"retrospective|natural history)\b")
+# A record without a study type that calls itself observational in its first sentences.
+_OBSERVATIONAL_SUMMARY = re.compile(
+    r"\b(?:is|be) an? (?:\w+ ){0,3}(?:observational|non interventional|retrospective) "
+    r"(?:\w+ ){0,3}(?:study|registry|cohort|analysis|survey)\b"
+)
+# TIL described in plain words: lymphocytes (or "tumor-fighting" / white blood cells) taken
+# from the patient's tumour and grown in the laboratory (normalised text).
+_TIL_DESCRIPTION = re.compile(
+    r" (?:lymphocytes|t cells|white blood cells|tumor fighting cells|tumour fighting cells) "
+    r"(?:\w+ ){0,2}from (?:the |a |an |their |patients |patient s |own )*(?:\w+ )?"
+    r"(?:tumou?rs?|metastas[ie]s|lesions?) (?!bearing )"
+)
+_TIL = "til"
 _SUPPORTIVE_PURPOSES = frozenset({"SUPPORTIVE_CARE", "PREVENTION"})
 _OTHER_PURPOSES = frozenset({"DIAGNOSTIC", "SCREENING", "HEALTH_SERVICES_RESEARCH",
                              "BASIC_SCIENCE", "DEVICE_FEASIBILITY"})
@@ -174,6 +187,10 @@ class StudyClassifier:
             if history_check and self._after_history_word(text, m.start()):
                 continue
             out.append((m.group(1), term))
+        if _TIL in self.catalog.therapy_classes:
+            for m in _TIL_DESCRIPTION.finditer(text):
+                if not (history_check and self._after_history_word(text, m.start() + 1)):
+                    out.append((m.group(0).strip(), _Term((_TIL,), None, False)))
         return out
 
     def find_terms(self, text: str) -> list[tuple[str, tuple[str, ...], str | None]]:
@@ -283,7 +300,8 @@ class StudyClassifier:
             c != _SUPPORTIVE for _, t in hits for c in t.classes
         ):
             return StudyPurpose.SUPPORTIVE
-        if not kind and _OBSERVATIONAL.search(title):
+        if not kind and (_OBSERVATIONAL.search(title) or _OBSERVATIONAL_SUMMARY.search(
+                normalise_study_text((study.brief_summary or "")[:300]))):
             return StudyPurpose.OBSERVATIONAL
         return StudyPurpose.TREATMENT
 

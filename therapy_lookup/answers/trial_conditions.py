@@ -41,6 +41,10 @@ _ALNUM = re.compile(r"[A-Za-z0-9]")
 # (blood cancers are not called tumours, carcinomas or metastatic).
 _SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarcoma",
                           re.IGNORECASE)
+# "Cancer that has spread to other parts of the body": metastases, so a solid tumour.
+_SPREAD_WORDS = re.compile(r"\b(?:metasta\w*|spread (?:to|beyond|outside))", re.IGNORECASE)
+_BASKET_TITLE = re.compile(r"\b(?:advanced|metasta\w*|refractory|relapsed|recurrent|solid|"
+                           r"malignan\w*|cancers|tumou?rs|neoplasms)\b", re.IGNORECASE)
 _ROOT = "CANCER"
 _SOLID = "SOLID"
 
@@ -192,7 +196,7 @@ class _NameIndex:
                 if found is not None:
                     # "brain metastases" names where a cancer spread, not the cancer.
                     after = tokens[i + n] if i + n < len(tokens) else ""
-                    if not after.startswith("metasta"):
+                    if not after.startswith(("metasta", "marrow")):
                         out.append((phrase, found))
                     i += n
                     break
@@ -235,15 +239,21 @@ def condition_types(study: Study) -> StudyConditions:
         index = _default_index()
         titles = " . ".join(t for t in (study.brief_title, study.official_title) if t)
         found = index.find(titles) + index.find(" . ".join(study.keywords))
-        if not found and not study.conditions and study.brief_summary:
-            found = index.find(study.brief_summary[:1500])
         # A bare "tumour" or "cancer" beside a named type adds nothing ("Tumor Infiltrating
         # Lymphocytes for Uveal Melanoma").
         if any(_depth(t) > 0 for _, t in found):
             found = [(p, t) for p, t in found if _depth(t) > 0]
+        elif not study.conditions and study.brief_summary:
+            # Titles that name only "cancer" or "oncology": the summary may name the types.
+            # "Metastatic cancer" stays a basket beside them; "oncology practice" does not.
+            named = [(p, t) for p, t in index.find(study.brief_summary[:1500])
+                     if _depth(t) > 0]
+            if named:
+                found = (found if _BASKET_TITLE.search(titles) else []) + named
     context = " ".join([*study.conditions, study.brief_title or "", study.official_title or ""])
-    found = [(p, _SOLID if t == _ROOT and _SOLID_WORDS.search(context) else t)
-             for p, t in found]
+    solid = bool(_SOLID_WORDS.search(context)) or bool(
+        _SPREAD_WORDS.search((study.brief_summary or "")[:1500]))
+    found = [(p, _SOLID if t == _ROOT and solid else t) for p, t in found]
     groups = _b_lineage_groups(study, context)
     if groups:
         # The group replaces the coarse types its words resolve to ("lymphoid malignancy").
