@@ -269,3 +269,16 @@ def test_bad_arguments_are_typed_errors(tmp_path: Path) -> None:
     for kwargs in ({"age": -1}, {"sex": "x"}, {"radius_km": 5}, {"limit": 0}):
         with pytest.raises(InvalidInputError):
             find_trials("DLBCL", "CAR-T", **kwargs)
+
+
+def test_text_output_shows_why_each_trial_fits(tmp_path: Path) -> None:
+    from therapy_lookup.render import format_trials
+
+    records = [record(1, "Axi-cel in DLBCL", ["Diffuse Large B-Cell Lymphoma"],
+                      min_age="18 Years", max_age="75 Years")]
+    result, _ = search(records, tmp_path, "DLBCL", "CAR-T", near=BOSTON)
+    text = format_trials(result)
+    why = [line for line in text.splitlines() if line.strip().startswith("why:")]
+    assert len(why) == 1
+    assert "CAR-T" in why[0] and "Diffuse Large B-Cell Lymphoma" in why[0]
+    assert "km away" in why[0] and "18" in why[0]

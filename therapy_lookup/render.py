@@ -25,10 +25,13 @@ def format_trials(result: TrialSearch) -> str:
     lines = [f"Trials for {result.cancer_type.name}{therapy}: {result.message}"]
     if result.total_count is not None:
         lines.append(f"The registry reports {result.total_count} matching studies.")
+    why = {m.study.nct_id: m.reasons for m in result.matches}
     for s in result.studies:
         phases = "/".join(str(getattr(p, "value", p)) for p in s.phases) or "n/a"
         status = getattr(s.overall_status, "value", s.overall_status)
         lines.append(f"  - {s.nct_id} [{status}, {phases}] {s.brief_title}")
+        if why.get(s.nct_id):
+            lines.append(f"    why: {'; '.join(why[s.nct_id])}")
         lines.append(f"    {s.url}")
     lines.append("")
     lines.append(result.disclaimer)
