@@ -610,7 +610,7 @@ def test_biomarkers_next_to_the_type_are_read(text: str, expected: str, markers:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Ph+ ALL on ponatinib", "ALL"),
+        ("Ph+ ALL on ponatinib", "BLLBCRABL1"),  # the curated name "Ph+ ALL"
         ("CLL on ibrutinib", "CLLSLL"),
         ("liver mets from colon primary", "COAD"),
         ("secondary AML evolving from MDS", "AMLMRC"),  # what it is now, not what it was

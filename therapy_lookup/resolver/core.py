@@ -52,9 +52,10 @@ from .normalise import (
     tokens_of,
     validate_text,
 )
-from .qualifiers import take_qualifiers
+from .qualifiers import take_qualifiers, take_trailing_note
 from .rewrites import by_lineage, rewritings
 from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_sites
+from .substitution import Substitution
 
 _REST_CACHE_SIZE = 8192
 
@@ -66,7 +67,7 @@ class _Missing:
 _MISSING = _Missing()
 _ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
-class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
+class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
     """Resolve free-text diagnoses against a cancer type tree and its names.
 
     Build once (the index is normalised at construction) and reuse; instances are safe to share
@@ -281,7 +282,9 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
         if behaviour == 0:
             return None
         uncertain = behaviour == 1
-        sites, text = strip_metastatic_sites(query)
+        # A note after the diagnosis ("… (dx)", "…, biopsy proven") never changes the type.
+        noted, text = take_trailing_note(query)
+        sites, text = strip_metastatic_sites(text)
         if sites and WORD_RE.search(text.casefold()) is None:
             return None  # only where it has spread to: the primary cancer is not named
         if text != text.lower() and _ABBREVIATION_PLURAL.search(text) is not None:
@@ -298,6 +301,8 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
             labelled = self._resolve_rest(rest, rests) if icd else None
             qualifiers, stripped = take_qualifiers(rest)
             hit = self._resolve_rest(stripped, rests)
+            if hit is None and qualifiers:
+                hit = self._by_course(stripped, qualifiers)
             if hit is None and sites and not icd:
                 hit = self._primary_named(stripped, rests)
             # An ICD-10 label is read whole first ("… of scalp and neck" names a site).
@@ -308,11 +313,35 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
                 hit = labelled
         if hit is None:
             return None
+        if biomarkers:
+            hit = self._biomarker_subtype(hit, biomarkers)
         if uncertain and (
             hit.type_id in TOP_GROUPS or self._tree[hit.type_id].parent in TOP_GROUPS
         ):
             return None
-        return self._match(query, hit, sites + qualifiers, biomarkers)
+        extra = tuple(q for q in noted if q not in qualifiers)
+        return self._match(query, hit, sites + qualifiers + extra, biomarkers)
+
+    def _by_course(self, text: str, qualifiers: tuple[str, ...]) -> Hit | None:
+        """A name shared by a blood cancer and a solid one, told apart by the disease course.
+
+        "Relapsed/refractory", multi-class refractory and transplant eligibility are the words
+        of blood cancers (R/R MM: myeloma); "metastatic" and "unresectable" those of solid
+        tumours (metastatic MM: melanoma). Anything else stays ambiguous.
+        """
+        labels = {q.partition(":")[0] for q in qualifiers}
+        heme = bool(
+            labels & {"relapsed/refractory", "multi-class refractory", "transplant eligibility"}
+        ) or {"relapsed", "refractory"} <= labels
+        solid = "unresectable" in labels or any(
+            q.startswith(("advanced/metastatic: met", "metastatic site:")) for q in qualifiers
+        )
+        if heme == solid:
+            return None
+        base = text.strip(" \t\r\n.,;:-")
+        entries = self._usable(self._exact.get(" ".join(tokens_of(base)), ()), raw_tokens_of(base))
+        kept = [e for e in entries if self._tree.is_a(e.type_id, "HEME") is heme]
+        return self._hit_from(kept, score_cap=85.0) if kept else None
 
     def _primary_named(self, text: str, rests: dict[str, Hit | None] | None) -> Hit | None:
         """With a spread named, the organ left is the primary ("liver mets from colon primary")."""
@@ -376,6 +405,9 @@ class DiagnosisResolver(ListReading, Containment, FuzzyMatching):
             hit = self._lookup_tokens(tokens, raw)
             if hit is not None:
                 return hit
+        hit = self._substituted(base_tokens, text)
+        if hit is not None:
+            return hit
         hit = self._listed(text)
         if hit is not None:
             return hit

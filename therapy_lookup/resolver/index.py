@@ -120,6 +120,12 @@ class NameIndex:
             first[head] = max(first.get(head, 0), 1 + len(tail))
         self._first_token_span = first
         self._keyed = {k: tuple(v) for k, v in keyed.items()}
+        names_of: dict[str, list[str]] = {}
+        for k, entries in self._exact.items():
+            for e in entries:
+                if e.method is not MatchMethod.CODE:
+                    names_of.setdefault(e.type_id, []).append(k)
+        self._names_of = {tid: tuple(sorted(set(v))) for tid, v in names_of.items()}
         vocab: dict[str, list[str]] = {}
         words = {
             tok

@@ -138,3 +138,18 @@ CANCER_WORD_ENDINGS = ("oma", "omas", "emia", "emias", "cancer", "cancers", "tum
 # Main types (besides blood cancers) whose cancers arise in many organs: a named organ is then
 # only their site.
 ANY_ORGAN = frozenset({"SOFT_TISSUE", "PNS"})
+# Words of a note after the diagnosis ("… (dx)", "…, biopsy proven", "… - confirmed 2019"): a
+# trailing run of them (and years) is taken off before the diagnosis is read.
+NOTE_WORDS = frozenset(
+    [
+        "dx", "hx", "diagnosis", "diagnosed", "confirmed", "biopsy", "proven", "proved",
+        "pathology", "pathologic", "pathological", "pathologically", "histologically",
+        "histology", "cytology", "path", "report", "reported", "imaging", "scan", "ct", "mri",
+        "pet", "ago", "year", "years", "yr", "yrs", "month", "months", "initial", "recent",
+        "recently", "known", "suspected", "probable", "possible", "presumed", "query", "likely",
+    ]
+)
+# Small words a note may hold between its words ("confirmed by biopsy in 2019").
+NOTE_LINKS = frozenset(
+    ["in", "on", "at", "by", "per", "since", "from", "of", "the", "was", "is", "and"]
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import NOTE_LINKS, NOTE_WORDS
 from .normalise import WORD_RE
 
 _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
@@ -24,10 +25,13 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      r"refractory\s+to|relapsed\s+after|prior)\s+(?:\w+\s+){0,2}?(?:car[\s-]*t|cart|car\s+t[\s-]*cell"
      r"|(?:auto\w*|allo\w*|stem\s+cell\s+|bone\s+marrow\s+)?(?:transplant\w*|sct|asct|hsct)"
      r"|chemo\w*|immunotherap\w*|radio\w*|radiation|surgery|resection|bispecific\w*"
-     r"|(?:anti[\s_-]*)?(?:pd[\s-]*1|pd[\s-]*l1|cd38|bcma|cd20)\w*|\w+mab|\w+nib|\w+lib)\b",
+     r"|(?:anti[\s_-]*)?(?:pd[\s-]*1|pd[\s-]*l1|cd38|bcma|cd20)\w*|\w+mab|\w+nib|\w+lib"
+     # drug classes ("a BTK inhibitor", "BTKi", "IMiDs") and more generic-name endings
+     r"|(?:\w+[\s-]+)?inhibitors?|btkis?|tkis?|imids?|\w+(?:clax|zomib|mide|stat|cel))\b",
      "prior therapy", "afte post foll fail prog prev refr rela prio"),
     (r"\b(?:on|taking|receiving|currently\s+on|treated\s+with|started\s+on|starting)\s+"
-     r"(?:\w+[\s-]+){0,2}?(?:\w+(?:mab|nib|lib|cel|platin|taxel|rubicin|mide|ciclib|parib|lisib)"
+     r"(?:\w+[\s-]+){0,2}?(?:\w+(?:mab|nib|lib|cel|platin|taxel|rubicin|mide|ciclib|parib|lisib"
+     r"|clax|zomib|stat)"
      r"|r[\s-]?chop|chop|folfox|folfiri(?:nox)?|abvd|bcg|adt|capox|xelox|flot|chemo\w*"
      r"|immunotherap\w*|radiation|radiotherapy|maintenance)\b", "current therapy",
      "on taki rece curr trea star"),
@@ -102,3 +106,34 @@ def take_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
         pieces.append(text[end:])
         text = " ".join(pieces)  # what pattern.sub(" ", text) gives, without a second scan
     return tuple(found), text
+
+
+_NOTE_TOKEN = re.compile(r"[\s,;:()\[\]/.-]*([A-Za-z]+|(?:19|20)\d\d)[\s,;:()\[\]/.-]*$")
+
+
+def take_trailing_note(text: str) -> tuple[tuple[str, ...], str]:
+    """Take a note off the end of ``text`` ("… (dx)", "…, biopsy proven", "… 2019").
+
+    A note is a trailing run of note words, years and the small words between them, after
+    something that is not a note. Returns the qualifiers the note holds ("suspected") and the
+    text without it; text without a note comes back as it is.
+    """
+    end = len(text)
+    cut = end
+    noted = False
+    while True:
+        m = _NOTE_TOKEN.search(text, 0, cut)
+        if m is None or m.start() == 0:
+            break
+        word = m.group(1).casefold()
+        if word in NOTE_WORDS or word.isdigit():
+            noted = True
+        elif word not in NOTE_LINKS:
+            break
+        cut = m.start()
+        if not text[:cut].strip():
+            return (), text  # nothing but a note: leave it to the tiers
+    if not noted:
+        return (), text
+    found, _ = take_qualifiers(text[cut:])
+    return found, text[:cut]

@@ -1,0 +1,122 @@
+"""Classes of resolver error fixed on the corrected gold (issue 8, step 6): each test names one."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from therapy_lookup.resolver import resolve
+
+HELDOUT = Path(__file__).resolve().parent.parent / "benchmarks" / "resolver_heldout"
+STRINGS = sorted(
+    {row["text"] for f in sorted(HELDOUT.glob("*.tsv"))
+     for row in csv.DictReader(f.read_text(encoding="utf-8").splitlines(), delimiter="\t")}
+)
+
+
+def _id(text: str) -> str | None:
+    match = resolve(text)
+    return match.cancer_type.id if match is not None else None
+
+
+@pytest.mark.parametrize("note", [" (dx)", ", biopsy proven", " - confirmed 2019", " dx"])
+def test_a_trailing_note_never_changes_the_type(note: str) -> None:
+    changed = [(t, _id(t), _id(t + note)) for t in STRINGS if _id(t) != _id(t + note)]
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Phyllodes tumor, malignant (dx)", "MPT"),
+        ("Neurilemmoma, malignant (dx)", "MPNST"),
+        ("Squamous cell lung carcinoma (dx)", "LUSC"),
+        ("AML (suspected)", "AML"),
+        ("Multiple endocrine neoplasia type 2", None),  # a number is no note
+    ],
+)
+def test_notes_are_taken_off(text: str, expected: str | None) -> None:
+    assert _id(text) == expected
+
+
+def test_a_suspected_note_is_still_a_qualifier() -> None:
+    match = resolve("AML (suspected)")
+    assert match is not None and "uncertain diagnosis: suspected" in match.qualifiers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Personal history of malignant neoplasm of breast",
+        "Z85.3 Personal history of malignant neoplasm of breast",
+    ],
+)
+def test_a_personal_history_is_no_current_cancer(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_a_history_of_cancer_alone_stays_a_diagnosis() -> None:
+    assert _id("history of breast cancer") == "BREAST"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("myxoid LPS", "MRLS"),
+        ("dedifferentiated LPS", "DDLS"),
+        ("well differentiated lipo sarcoma", "WDLS"),
+        ("smoldering MM", "SMM"),
+    ],
+)
+def test_a_name_written_another_way_inside_a_longer_name(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("relapsed refractory MM", "PCM"),
+        ("relapsed/refractory MM", "PCM"),
+        ("transplant-ineligible MM", "PCM"),
+        ("metastatic MM", "MEL"),
+        ("unresectable MM", "MEL"),
+        ("MM", None),
+        ("stage IV MM", None),  # myeloma and melanoma both have stages
+    ],
+)
+def test_the_disease_course_tells_a_shared_abbreviation_apart(
+    text: str, expected: str | None
+) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MCL relapsed after BTK inhibitor", "MCL"),
+        ("FL after BTKi", "FL"),
+        ("CLL relapsed after venetoclax", "CLLSLL"),
+        ("myeloma after lenalidomide", "PCM"),
+    ],
+)
+def test_prior_therapy_by_class_or_drug_is_a_qualifier(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert any(q.startswith("prior therapy") for q in match.qualifiers)
+
+
+@pytest.mark.parametrize(
+    "text", ["adult B-cell ALL Philadelphia positive", "B-ALL, Ph+", "B-ALL BCR-ABL1 positive"]
+)
+def test_a_biomarker_that_defines_a_subtype_narrows_to_it(text: str) -> None:
+    assert _id(text) == "BLLBCRABL1"
+
+
+@pytest.mark.parametrize(
+    "text", ["Subependymal giant cell astrocytoma", "giant cell astrocytoma", "SEGA"]
+)
+def test_sega_is_a_circumscribed_glioma_not_an_idh_mutant_astrocytoma(text: str) -> None:
+    assert _id(text) in {"ENCG", None}
+    assert _id(text) != "ASTR"

@@ -1,0 +1,74 @@
+"""A name written another way inside a longer name: "myxoid LPS", "smoldering MM", "Ph+ B-ALL".
+
+The name found is replaced by the other names of its type, and the whole text looked up again;
+only a type at or below the replaced one counts, so a substitution can narrow an answer but
+never change it into another kind of cancer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .index import Hit, NameIndex
+from .lexicon import CONJUNCTIONS
+from .models import MatchMethod
+from .normalise import tokens_of
+
+_MAX_TOKENS = 8
+_MAX_TYPES = 3
+
+
+class Substitution(NameIndex):
+    """Looking a text up again with one of its names replaced by another of the same type."""
+
+    def _narrower(self, texts: Sequence[Sequence[str]], type_id: str) -> str | None:
+        """The one type at or below ``type_id`` that the token lists name, if exactly one."""
+        found: set[str] = set()
+        for tokens in texts:
+            for e in self._exact.get(" ".join(tokens), ()):
+                if not e.case_sensitive and self._tree.is_a(e.type_id, type_id):
+                    found.add(e.type_id)
+        return found.pop() if len(found) == 1 else None
+
+    def _substituted(self, tokens: list[str], raw: str) -> Hit | None:
+        """Resolve ``tokens`` with one name inside them written as another of its type's.
+
+        Only a type strictly below the replaced name's counts: this tier narrows ("myxoid
+        LPS" → Myxoid Liposarcoma) and leaves everything else to the tiers after it.
+        """
+        if len(tokens) > _MAX_TOKENS or CONJUNCTIONS.intersection(tokens):
+            return None  # long texts and lists are for the tiers after this one
+        answers: set[str] = set()
+        for entries, size, start in self._ngrams(tokens, raw):
+            if size == len(tokens):
+                continue
+            ids = sorted({e.type_id for e in entries})
+            if len(ids) > _MAX_TYPES:
+                continue
+            head, tail = tokens[:start], tokens[start + size:]
+            for tid in ids:
+                texts = [[*head, *name.split(), *tail] for name in self._names_of.get(tid, ())]
+                narrower = self._narrower(texts, tid)
+                if narrower is not None and narrower != tid:
+                    answers.add(narrower)
+        if len(answers) != 1:
+            return None
+        type_id = answers.pop()
+        return Hit(type_id, self._tree[type_id].name, MatchMethod.SYNONYM, 90.0)
+
+    def _biomarker_subtype(self, hit: Hit, biomarkers: Sequence[str]) -> Hit:
+        """The subtype a biomarker defines, when a name says so ("Ph+ B-ALL"); else ``hit``."""
+        texts = [
+            order
+            for marker in biomarkers
+            for name in self._names_of.get(hit.type_id, ())
+            for order in (
+                [*tokens_of(marker), *name.split()], [*name.split(), *tokens_of(marker)]
+            )
+        ]
+        narrower = self._narrower(texts, hit.type_id)
+        if narrower is None or narrower == hit.type_id:
+            return hit
+        return Hit(
+            narrower, self._tree[narrower].name, MatchMethod.SYNONYM, min(hit.score, 95.0)
+        )
