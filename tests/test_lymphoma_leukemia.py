@@ -60,3 +60,35 @@ def test_sonrotoclax_is_a_bcl2_inhibitor_for_mcl() -> None:
     answer = check_availability("MCL", "BCL2 inhibitor")
     assert answer.status is A.APPROVED
     assert "beqalzi-fda-mcl-3l" in _ids(answer)
+
+
+def test_tazemetostat_in_follicular_lymphoma_states_its_ezh2_condition() -> None:
+    answer = check_availability("follicular lymphoma with an EZH2 mutation", "tazemetostat")
+    assert answer.status is A.APPROVED
+    rows = {m.approval.id: m for m in answer.approvals}
+    assert rows["tazverik-fda-fl-ezh2"].biomarker_stated is True
+    assert rows["tazverik-fda-fl-ezh2"].approval.biomarkers == ("EZH2 mutation",)
+
+
+def test_dlbcl_has_antibody_drug_conjugates_first_line_and_later() -> None:
+    answer = check_availability("diffuse large B-cell lymphoma", "antibody-drug conjugate")
+    assert answer.status is A.APPROVED
+    ids = _ids(answer)
+    assert {"polivy-fda-lbcl-1l-rchp", "zynlonta-fda-lbcl-3l"} <= ids
+    first_line = next(
+        m.approval for m in answer.approvals if m.approval.id == "polivy-fda-lbcl-1l-rchp"
+    )
+    assert first_line.min_prior_lines == 0 and "IPI" in (first_line.population or "")
+
+
+def test_inotuzumab_children_and_adults_are_separate_rows(catalog: Catalog) -> None:
+    adults = catalog.approvals["besponsa-fda-bll-rr-adults"]
+    children = catalog.approvals["besponsa-fda-bll-rr-peds"]
+    assert (adults.date, adults.min_age) == ("2017-08-17", 18)
+    assert (children.date, children.min_age, children.max_age) == ("2024-03-06", 1, 17)
+
+
+def test_lenalidomide_rituximab_is_approved_for_marginal_zone_lymphoma() -> None:
+    answer = check_availability("marginal zone lymphoma", "Revlimid")
+    assert answer.status is A.APPROVED
+    assert "revlimid-fda-mzl-r2" in _ids(answer)
