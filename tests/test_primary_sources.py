@@ -31,10 +31,8 @@ AWAITING_A_PRIMARY_SOURCE = frozenset(
         "kymriah-hc-b-all",
         "lorbrena-fda-nsclc-alk-post-alk-tki",
         "odronextamab-fda-dlbcl-crl",
-        "alecensa-fda-nsclc-alk-adjuvant",
         "retevmo-fda-ret-fusion-solid",
         "retevmo-fda-ret-fusion-solid-peds",
-        "tecentriq-fda-nsclc-2l",
         "yescarta-ec-dlbcl-pmbcl-3l",
     }
 )
