@@ -117,14 +117,14 @@ def test_products_without_approval_rows_say_they_are_not_approved(catalog: Catal
 
 def test_counts_are_pinned(catalog: Catalog) -> None:
     # Pinned so that an accidental loss or duplication of rows fails loudly; update with the data.
-    assert len(catalog.approvals) == 421
-    assert len(catalog.products) == 140
+    assert len(catalog.approvals) == 428
+    assert len(catalog.products) == 142
     assert len(catalog.therapy_classes) == 48
     assert len(catalog.safety) == 15
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
-        "FDA": 337,
+        "FDA": 344,
         "EC": 39,
         "NMPA": 12,
         "MHLW": 10,
@@ -235,6 +235,7 @@ def test_lint_command_checks_and_formats(capsys: pytest.CaptureFixture[str]) -> 
         ("classical Hodgkin lymphoma", "nivolumab", "opdivo-fda-chl-rr"),
         ("cutaneous squamous cell carcinoma", "cemiplimab", "libtayo-fda-cscc-advanced"),
         ("MSI-H colorectal cancer", "ipilimumab", "yervoy-fda-crc-msi-h-nivo"),
+        ("nasopharyngeal carcinoma", "toripalimab", "loqtorzi-fda-npc-1l"),
     ],
 )
 def test_checkpoint_inhibitor_rows_answer_with_their_source(
