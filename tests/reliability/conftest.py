@@ -33,10 +33,16 @@ if getattr(settings, "_current_profile", "default") == "default":  # no --hypoth
     settings.load_profile("ci")
 
 
+#: Where a client built from the environment points during these tests: a closed port, so a
+#: code path that forgets its fake registry fails fast instead of reaching the real one.
+NOWHERE = "http://127.0.0.1:9/api/v2"
+
+
 @pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("THERAPY_LOOKUP_CTGOV_URL", raising=False)
-    monkeypatch.delenv("THERAPY_LOOKUP_CACHE_DIR", raising=False)
+def _no_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+            ) -> None:
+    monkeypatch.setenv("THERAPY_LOOKUP_CTGOV_URL", NOWHERE)
+    monkeypatch.setenv("THERAPY_LOOKUP_CACHE_DIR", str(tmp_path_factory.mktemp("env-cache")))
 
 
 def make_client(url: str, cache_dir: Path | None = None, **overrides: Any

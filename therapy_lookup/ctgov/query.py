@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +33,9 @@ _AGE_RE = re.compile(
 # (the search tokenizer treats punctuation as word breaks, so matching is unaffected).
 _ESSIE_SPECIAL = re.compile(r'["\\()\[\]{}]')
 _WS = re.compile(r"\s+")
+#: Longest search text accepted (characters, after cleaning): longer text is refused before
+#: any request, instead of a URL the registry answers with 414.
+MAX_TEXT_LENGTH = 1000
 _ID_COVERING_FIELDS = frozenset({
     "nctid", "identificationmodule", "protocolsection",
     "protocolsection.identificationmodule", "protocolsection.identificationmodule.nctid",
@@ -63,13 +67,20 @@ def escape_essie(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InvalidQuery(f"search text must be a string, got {type(text).__name__}")
-    # Whitespace of any kind becomes a space; other control and format characters are
+    if len(text) > 4 * MAX_TEXT_LENGTH:  # refused before any work on it
+        raise InvalidQuery(f"search text is {len(text):,} characters long; the limit is "
+                           f"{MAX_TEXT_LENGTH:,}")
+    # Compatibility forms first (full-width U+FF02, U+FF08 ... are quotes and brackets), then
+    # whitespace of any kind becomes a space; other control and format characters are
     # dropped *before* spaces are collapsed and trimmed, so nothing blank is ever sent.
     cleaned = "".join(ch if ch.isprintable() else " " if ch.isspace() else ""
-                      for ch in _ESSIE_SPECIAL.sub(" ", text))
+                      for ch in _ESSIE_SPECIAL.sub(" ", unicodedata.normalize("NFKC", text)))
     cleaned = _WS.sub(" ", cleaned).strip()
     if not cleaned:
-        raise InvalidQuery(f"search text {text!r} contains nothing searchable")
+        raise InvalidQuery(f"search text {text[:80]!r} contains nothing searchable")
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise InvalidQuery(f"search text is {len(cleaned):,} characters long; the limit is "
+                           f"{MAX_TEXT_LENGTH:,}")
     return f'"{cleaned}"'
 
 
