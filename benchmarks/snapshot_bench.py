@@ -22,6 +22,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -135,7 +136,12 @@ def bench_size(n: int, people: pd.DataFrame, repeat: int, use_dask: bool) -> dic
         with snapshot.open_snapshot(folder) as snap:
             before = reg.request_count
             local, first = _timed(lambda: snap.match_patients(people))
-            times = [_timed(lambda: snap.match_patients(people))[1] for _ in range(repeat)]
+            times, cpu = [], []
+            for _ in range(repeat):
+                cpu_start = time.process_time()
+                times.append(_timed(lambda: snap.match_patients(people))[1])
+                cpu.append(time.process_time() - cpu_start)
+            out["match_cpu_s"] = statistics.median(cpu)
             out["match_requests"] = reg.request_count - before
             out["match_first_s"], out["match_s"] = first, statistics.median(times)
             out["match_rows"] = len(local)
@@ -194,6 +200,7 @@ def _report(r: dict[str, Any], n_patients: int) -> str:
         f"size on disk: {r['bytes'][0] / 1e6:.1f} MB (after delta {r['bytes'][1] / 1e6:.1f} MB)",
         f"match {n_patients:,} patients: median {r['match_s']:.3f} s "
         f"= {n_patients / r['match_s']:,.0f} patients/s (first call {r['match_first_s']:.2f} s); "
+        f"CPU time median {r['match_cpu_s']:.3f} s (all threads); "
         f"{r['match_rows']:,} rows, {r['matched_patients']} patients matched; "
         f"requests while matching: {r['match_requests']}",
     ]
@@ -218,9 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     people = patients(args.patients)
     print(f"# snapshot benchmark: {args.patients:,} patients "
           f"({people['diagnosis'].nunique()} distinct diagnosis texts), "
-          f"median of {args.repeat} warm runs")
+          f"median of {args.repeat} warm runs; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} (other processes slow every figure)")
     for size in (int(s) for s in args.sizes.split(",")):
         print(_report(bench_size(size, people, args.repeat, args.dask), args.patients), flush=True)
+        print(f"(load average {os.getloadavg()[0]:.1f})", flush=True)
     return 0
 
 

@@ -4,6 +4,10 @@
 >>> snapshot.sync()                  # one /version request when nothing changed
 >>> with snapshot.open_snapshot() as snap:
 ...     matches = snap.match_patients(patients_dataframe)          # zero requests
+...     search = snap.find_trials("R/R DLBCL", "CAR-T", age=60)    # the live finder's TrialSearch
+
+From the command line: ``python -m therapy_lookup snapshot sync|info|export OUT_DIR`` and
+``python -m therapy_lookup trials DIAGNOSIS --snapshot DIR``.
 
 Needs ``pip install 'therapy_lookup[snapshot]'`` (DuckDB, pandas); the Dask scale-out needs
 ``therapy_lookup[dask]``.
