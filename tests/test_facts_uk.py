@@ -55,3 +55,10 @@ def test_breyanzi_is_approved_in_canada_for_third_line_lbcl() -> None:
     row = answer.approvals[0].approval
     assert row.id == "breyanzi-hc-lbcl-3l"
     assert row.date == "2022-05-06"
+
+
+def test_carvykti_is_approved_in_korea_after_four_prior_therapies() -> None:
+    answer = check_availability("multiple myeloma", "Carvykti", region="KR")
+    assert answer.status is A.APPROVED
+    row = answer.approvals[0].approval
+    assert (row.id, row.date, row.min_prior_lines) == ("carvykti-mfds-mm-5l", "2023-03-16", 4)
