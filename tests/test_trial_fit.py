@@ -178,11 +178,16 @@ def _partial(title: str, summary: str) -> dict[str, Any]:
          "DLBCLNOS", False),
         ("Nivolumab in Routine Oncology Practice", "Patients with melanoma or lung cancer.",
          "MEL", True),
-        # "Metastatic cancer" stays a solid-tumour basket beside the types the summary names.
-        ("TCR T Cells for Metastatic Cancer", "Cohorts: metastatic melanoma and others.",
-         "NSCLC", True),
-        ("TCR T Cells for Metastatic Cancer", "Cohorts: metastatic melanoma and others.",
-         "PCM", False),
+        # "Metastatic cancer" stays a solid-tumour basket when the summary leaves it open …
+        ("TCR T Cells for Metastatic Cancer", "For metastatic melanoma or another type of "
+         "metastatic cancer.", "NSCLC", True),
+        ("TCR T Cells for Metastatic Cancer", "For metastatic melanoma or another type of "
+         "metastatic cancer.", "PCM", False),
+        # … and closes when it lists the indications.
+        ("CAR T Cells in Patients With Malignant Tumors", "CAR-GPC3 T cells for hepatocellular "
+         "carcinoma; CAR-BCMA T cells for myeloma.", "NSCLC", False),
+        ("CAR T Cells in Patients With Malignant Tumors", "CAR-GPC3 T cells for hepatocellular "
+         "carcinoma; CAR-BCMA T cells for myeloma.", "HCC", True),
         # Cancer "that has spread to other parts of the body" is a solid tumour.
         ("TCR T Cells for Advanced Cancer", "For cancer that has spread to other parts of the "
          "body; cells grow in the bone marrow.", "AML", False),

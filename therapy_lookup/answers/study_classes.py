@@ -62,10 +62,12 @@ _OBSERVATIONAL_SUMMARY = re.compile(
 )
 # TIL described in plain words: lymphocytes (or "tumor-fighting" / white blood cells) taken
 # from the patient's tumour and grown in the laboratory (normalised text).
-_TIL_DESCRIPTION = re.compile(
-    r" (?:lymphocytes|t cells|white blood cells|tumor fighting cells|tumour fighting cells) "
-    r"(?:\w+ ){0,2}from (?:the |a |an |their |patients |patient s |own )*(?:\w+ )?"
+_TIL_SOURCE = re.compile(
+    r" from (?:the |a |an |their |patients |patient s |own )*(?:\w+ )?"
     r"(?:tumou?rs?|metastas[ie]s|lesions?) (?!bearing )"
+)
+_TIL_CELLS = re.compile(
+    r" (?:lymphocytes|t cells|white blood cells|tumou?r fighting cells) (?:\w+ ){0,2}$"
 )
 _TIL = "til"
 _SUPPORTIVE_PURPOSES = frozenset({"SUPPORTIVE_CARE", "PREVENTION"})
@@ -187,10 +189,15 @@ class StudyClassifier:
             if history_check and self._after_history_word(text, m.start()):
                 continue
             out.append((m.group(1), term))
-        if _TIL in self.catalog.therapy_classes:
-            for m in _TIL_DESCRIPTION.finditer(text):
-                if not (history_check and self._after_history_word(text, m.start() + 1)):
-                    out.append((m.group(0).strip(), _Term((_TIL,), None, False)))
+        if _TIL in self.catalog.therapy_classes and " from " in text:
+            # Anchored on the rarer " from <the patient's> tumour", then the cells before it.
+            for m in _TIL_SOURCE.finditer(text):
+                cells = _TIL_CELLS.search(text, max(0, m.start() - 60), m.start() + 1)
+                if cells is None:
+                    continue
+                if not (history_check and self._after_history_word(text, cells.start() + 1)):
+                    out.append((text[cells.start():m.end()].strip(),
+                                _Term((_TIL,), None, False)))
         return out
 
     def find_terms(self, text: str) -> list[tuple[str, tuple[str, ...], str | None]]:

@@ -45,6 +45,8 @@ _SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarc
 _SPREAD_WORDS = re.compile(r"\b(?:metasta\w*|spread (?:to|beyond|outside))", re.IGNORECASE)
 _BASKET_TITLE = re.compile(r"\b(?:advanced|metasta\w*|refractory|relapsed|recurrent|solid|"
                            r"malignan\w*|cancers|tumou?rs|neoplasms)\b", re.IGNORECASE)
+_OPEN_LIST = re.compile(r"\b(?:other|another|any)\s+(?:\w+\s+){0,3}(?:cancers?|tumou?rs?|"
+                        r"malignan\w*|histolog\w*|types?)\b", re.IGNORECASE)
 _ROOT = "CANCER"
 _SOLID = "SOLID"
 
@@ -246,10 +248,14 @@ def condition_types(study: Study) -> StudyConditions:
         elif not study.conditions and study.brief_summary:
             # Titles that name only "cancer" or "oncology": the summary may name the types.
             # "Metastatic cancer" stays a basket beside them; "oncology practice" does not.
-            named = [(p, t) for p, t in index.find(study.brief_summary[:1500])
-                     if _depth(t) > 0]
+            summary = study.brief_summary[:1500]
+            named = [(p, t) for p, t in index.find(summary) if _depth(t) > 0]
             if named:
-                found = (found if _BASKET_TITLE.search(titles) else []) + named
+                # The title's basket stays only when the summary leaves it open ("melanoma,
+                # renal cell cancer or another type of metastatic cancer"); a list of
+                # indications ("CAR-GPC3 for HCC; CAR-CLD18 for pancreatic …") closes it.
+                open_basket = _BASKET_TITLE.search(titles) and _OPEN_LIST.search(summary)
+                found = (found if open_basket else []) + named
     context = " ".join([*study.conditions, study.brief_title or "", study.official_title or ""])
     solid = bool(_SOLID_WORDS.search(context)) or bool(
         _SPREAD_WORDS.search((study.brief_summary or "")[:1500]))
