@@ -152,6 +152,12 @@ def test_condition_relations(
         ("BCMA CAR-T in B Cell Malignancies", [], "DLBCLNOS", False),
         ("CD33 CAR-T for Hematologic Malignancies", ["Hematologic Malignancies"], "AML", True),
         ("CD33 CAR-T for Hematologic Malignancies", ["Hematologic Malignancies"], "BLL", False),
+        # A removed cell type or the CAR-T product's own T cells are not a target antigen.
+        ("CD3/CD19 Depleted NK Cells for Hematologic Malignancies",
+         ["Hematologic Malignancies"], "AML", True),
+        ("CD19 CAR-T of Defined CD4 and CD8 T Cells for Lymphoma", ["Lymphoma"], "PTCL", False),
+        ("Anti-CD7 CAR-T for T-cell Lymphoma or Leukemia", ["Leukemia", "Lymphoma"], "PTCL",
+         True),
     ],
 )
 def test_b_cell_groups_and_target_antigens(

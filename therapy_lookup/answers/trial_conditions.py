@@ -64,7 +64,9 @@ _B_LINEAGE_GROUP = re.compile(
 # blood-cancer group ("leukaemia and lymphoma", "haematological malignancies") that targets
 # CD19 is for B-lineage cancers only; one that targets BCMA for plasma-cell cancers.
 _ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
-    (re.compile(r"(?<![A-Za-z0-9])CD[- ]?(?:19|20|22|79[ab]?|37)(?![0-9])", re.IGNORECASE),
+    # "CD3/CD19-depleted" NK cells or grafts name a removed cell type, not a target.
+    (re.compile(r"(?<![A-Za-z0-9])CD[- ]?(?:19|20|22|79[ab]?|37)(?![0-9])"
+                r"(?![- ]?(?:depleted|depletion))", re.IGNORECASE),
      frozenset({"b"})),
     (re.compile(r"(?<![A-Za-z0-9])(?:kappa|Igκ)(?: light chain)?(?![A-Za-z])", re.IGNORECASE),
      frozenset({"b", "plasma"})),
@@ -74,7 +76,10 @@ _ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"(?<![A-Za-z0-9])(?:CD[- ]?33|CLL[- ]?1|CLEC12A|CD371|FLT[- ]?3)(?![0-9])",
                 re.IGNORECASE),
      frozenset({"myeloid"})),
-    (re.compile(r"(?<![A-Za-z0-9])(?:CD[- ]?(?:7|5|4|1a)|TRBC1)(?![0-9A-Za-z])", re.IGNORECASE),
+    # CD4/CD5/CD7 only as a target ("anti-CD7", "CD7 CAR"): "CD4 and CD8 T cells" is not one.
+    (re.compile(r"(?<![A-Za-z0-9])(?:anti-?\s?CD[- ]?(?:7|5|4|1a)(?![0-9])|"
+                r"CD[- ]?(?:7|5|4|1a)[- ]?(?:CAR|targeted|directed|specific)|TRBC1)",
+                re.IGNORECASE),
      frozenset({"t"})),
 )
 _PLASMA = frozenset({"PCM", "SPB", "EP", "MGUS"})
