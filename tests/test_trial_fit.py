@@ -144,6 +144,11 @@ def test_condition_relations(
         ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "PCM", False),
         ("CAR-T for B Lymphoid Malignancies", [], "BLL", True),
         ("CAR-T for B Lymphoid Malignancies", [], "PTCL", False),
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "LYMPHOMA", True),
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "LEUKEMIA", True),
+        ("CD19 CAR-T for B-cell Malignancies", ["B-cell Malignancies"], "MNM", False),
+        ("CD19 CAR-T for Mature B-cell Neoplasms", ["Mature B-cell Neoplasms"], "BLL", False),
+        ("CD19 CAR-T", ["Relapsed B-cell Malignancies"], "BLL", True),
         # The target antigen decides the lineage of a broad blood-cancer group.
         ("Anti-CD19 CAR T for CD19+ B-cell Leukemia/Lymphoma", ["Leukemia", "Lymphoma"],
          "AML", False),

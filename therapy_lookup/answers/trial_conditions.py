@@ -53,7 +53,8 @@ _SOLID = "SOLID"
 # "B-cell malignancies", "B lymphoid malignancies", "B-lineage leukaemia and lymphoma": every
 # B-lineage cancer, precursor (B-ALL) and mature (lymphomas, CLL); myeloma only when named.
 _B_LINEAGE_GROUP = re.compile(
-    r"\bB[- ]?(?:cell|lymphoid|lineage|lymphocyte)s?(?:[- ](?:derived|origin|lineage))?[- ]"
+    r"(?<!mature )\bB[- ]?(?:cell|lymphoid|lineage|lymphocyte)s?"
+    r"(?:[- ](?:derived|origin|lineage))?[- ]"
     r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|lymphoid|blood)[- ])?"
     r"(?:malignan|neoplas|cancer|tumou?r|leuka?emias? (?:and|or|/) ?lymphoma|"
     r"leuka?emia ?/ ?lymphoma|hematologic)",
@@ -84,6 +85,7 @@ _ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
 )
 _PLASMA = frozenset({"PCM", "SPB", "EP", "MGUS"})
 _B_GROUP_COARSE = frozenset({"MBN", "LNM", "LYMPH", "HEME", "CANCER"})
+_B_GROUP_MEMBERS = ("BLL", "BNHL", "CLLSLL")
 
 
 class Relation(str, Enum):
@@ -330,7 +332,10 @@ def relate(
         if _B_LINEAGE_GROUP.match(text) and candidate.relation is not Relation.SUBTYPE:
             # "B-cell malignancies": B-ALL and mature B-cell cancers; myeloma only when the
             # study names it or targets a plasma-cell antigen.
-            holds = lineage == "b" or (lineage == "plasma" and "plasma" in conditions.lineages)
+            holds = (lineage == "b" or (lineage == "plasma" and "plasma" in conditions.lineages)
+                     # A broad asked type ("lymphoma", "leukaemia") that holds B-cell cancers.
+                     or (lineage is None and any(t in tree and tree.is_a(t, asked.id)
+                                                 for t in _B_GROUP_MEMBERS)))
             candidate = ConditionRelation(Relation.BASKET, text, type_id, holds)
         if (lineage is not None and conditions.lineages
                 and candidate.relation in (Relation.BROADER, Relation.BASKET)
