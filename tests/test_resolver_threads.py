@@ -96,3 +96,11 @@ def test_resolve_many_leaves_the_garbage_collector_alone(monkeypatch: pytest.Mon
 def test_resolve_many_refuses_a_single_string() -> None:
     with pytest.raises(TypeError, match="single str"):
         resolve_many("DLBCL")
+
+
+@pytest.mark.parametrize("limit", [10**30, 2**63])
+def test_a_huge_search_limit_is_no_overflow(limit: int) -> None:
+    from therapy_lookup.resolver import search_diagnoses
+
+    found = search_diagnoses("lymphoma", limit)
+    assert found and found == search_diagnoses("lymphoma", 10_000)

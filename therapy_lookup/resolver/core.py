@@ -227,6 +227,7 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
         text = validate_text(text)
         if limit < 1:
             return []
+        limit = min(limit, len(self._exact))  # more candidates than names cannot come back
         biomarkers, rest = take_biomarkers(text)
         qualifiers, rest = take_qualifiers(rest)
         scores: dict[str, tuple[float, str, MatchMethod]] = {}
