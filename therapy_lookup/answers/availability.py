@@ -573,8 +573,13 @@ class AvailabilityService:
         # The broader family: the class just below the root (e.g. car_t → cell_therapy).
         family = lineage[-2] if len(lineage) >= 2 else lineage[-1]
         main = self.tree.main_type(cancer_type.id).id
+        # Only approvals that relate to the type or to a type of its main type can be related.
+        relevant = {a.id for a in self._candidates(cancer_type.id)}
+        relevant.update(a.id for a in (self._by_type or {}).get(main, ()))
         out: list[RelatedApproval] = []
         for approval, product in self._active_in(region):
+            if approval.id not in relevant:
+                continue
             same_class = self._class_is_a(product.therapy_class, asked_class)
             same_family = self._class_is_a(product.therapy_class, family)
             cov = self.coverage(approval, cancer_type.id)
