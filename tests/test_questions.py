@@ -101,6 +101,13 @@ def test_negated_cancer_is_not_the_subject() -> None:
          "M", None),
         ("What is approved for small cell lung cancer after first-line chemo?", None, None, 1),
         ("Ewing sarcoma that came back? She's 16.", 16, "F", None),
+        ("My husband is sixty-eight and has myeloma refractory to Revlimid. Carvykti?", 68, "M",
+         None),
+        ("my dad has 4L+ myeloma, heavily pretreated. what bispecifics are approved?", None, "M",
+         3),
+        ("62F with metastatic NSCLC, PD-L1 80%, what immunotherapy?", 62, "F", None),
+        ("I was told my DLBCL came back after R-CHOP. Can I get CAR T?", None, None, 1),
+        ("neuroblastoma came back after treatment, my 8-year-old son", 8, "M", None),
     ],
 )
 def test_patient_facts(question: str, age: int | None, sex: str | None, lines: int | None) -> None:

@@ -127,6 +127,18 @@ _AGE_PATTERNS = (
     # "62F", "45 M"
     re.compile(r"\b(\d{1,3})\s?([MF])\b"),
 )
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_AGE_WORDS = re.compile(
+    r"\b(?:is|was|'s|\u2019s|am|'m|\u2019m|turned|turning|aged?)\s+"
+    r"(?:(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(_UNITS) + r"))?|("
+    + "|".join([*_TEENS, *_UNITS]) + r"))\b(?!\s*(?:lines?|treatments?|times|months?|weeks?))",
+    re.IGNORECASE,
+)
 _PAST_AGE = re.compile(r"\bwhen\s+(?:he|she|I|they)\s+(?:was|were)\s*$", re.IGNORECASE)
 
 
@@ -153,6 +165,15 @@ def find_ages(text: str, people: list[Person]) -> list[tuple[int, int, Person | 
                 before[-1] if before else (after[0] if after else None)
             )
             out.append((m.start(group), age, person))
+    for m in _AGE_WORDS.finditer(text):  # "my husband is sixty-eight"
+        if m.start() in seen:
+            continue
+        tens, unit, small = (g.casefold() if g else None for g in m.groups())
+        age = (_TENS[tens] + (_UNITS[unit] if unit else 0)) if tens else (
+            _TEENS.get(small or "", 0) or _UNITS.get(small or "", 0)
+        )
+        before = [p for p in people if p.start < m.start()]
+        out.append((m.start(), age, before[-1] if before else None))
     return sorted(out, key=lambda x: x[0])
 
 
@@ -191,6 +212,18 @@ _ORDINAL_LINE = re.compile(
 )
 
 
+# Regimens written as abbreviations (R-CHOP, ABVD, FOLFOX, VRd): two or more capitals.
+_REGIMEN = r"(?:[A-Z][\w+-]*[A-Z][\w+-]*)"
+_AFTER_REGIMENS = re.compile(
+    r"\b(?:came\s+back|come\s+back|relapsed|recurred|returned|progressed)\s+"
+    r"(?:\w+\s+){0,2}?after\s+(?:(?:his|her|my|their|a|an)\s+)?"
+    rf"({_REGIMEN}(?:\s*(?:,|and|then|&|/)\s*{_REGIMEN})*)(?![\w-])",
+)
+_LINE_ASKED = re.compile(
+    r"\b(?:([2-9])L\+?|(second|2nd|third|3rd|fourth|4th|fifth|5th)[\s-]+line)(?![\w-])",
+)
+
+
 def _count(word: str) -> int | None:
     word = word.casefold()
     if word.isdigit():
@@ -215,4 +248,11 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     m = _ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
+    m = _AFTER_REGIMENS.search(text)
+    if m and not named_prior:  # "came back after R-CHOP", "relapsed after ABVD and BV"
+        return len(re.split(r"\s*(?:,|\band\b|\bthen\b|&|/)\s*", m.group(1).strip()))
+    m = _LINE_ASKED.search(text)
+    if m:  # "4L+ myeloma", "second-line DLBCL": the line being given, after n - 1 lines
+        n = int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2).casefold()]
+        return n - 1 if n > 1 else None
     return named_prior or None

@@ -121,9 +121,11 @@ _PRIOR_CUE = re.compile(
     r"previous|including|treatments?|with|[\w]+[-\s]line)\s+){0,4}$",
     re.IGNORECASE,
 )
+# A relapse after a named therapy counts it as a line ("came back after R-CHOP" = 1);
+# "refractory to Revlimid" says which drug failed, not how many lines there were.
 _RELAPSE_CUE = re.compile(
-    r"\b(?:came\s+back|come\s+back|relapsed|recurred|returned|progressed|grew|failed|"
-    r"refractory|stopped\s+working|resistant)\b[^.?!]*$",
+    r"\b(?:came\s+back|come\s+back|relapsed|recurred|returned|progressed|grew|failed)"
+    r"\s+(?:\w+\s+){0,2}?(?:after|following|on)\s+[^.?!]*$",
     re.IGNORECASE,
 )
 _REGISTRY_FIELD = re.compile(r"AREA\[(\w+)\]\s*", re.IGNORECASE)
@@ -536,7 +538,8 @@ def _patient_age(
 
 def _patient_sex(patient: Person | None, people: list[Person], text: str) -> str | None:
     if patient is None:
-        return None
+        # No person named: a clinical shorthand ("62F with NSCLC") is the patient's.
+        return stated_sex(text) if not people else None
     if patient.key == "self":
         return stated_sex(text)
     if patient.sex is not None:
