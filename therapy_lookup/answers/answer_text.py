@@ -85,14 +85,20 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
         para("Approved for this cancer, by class:" if full else
              "What is approved for this cancer instead, by class:")
         agnostic: list[str] = []
+        shown_groups = 0
         for g in answer.options:
             names = list(dict.fromkeys(_name(m) for m in g.approvals))
             if g.tissue_agnostic:
                 agnostic.extend(names)
                 continue
+            shown_groups += 1
+            if not full and shown_groups > 8:
+                continue
             shown = names if full else names[:3]
             more = f" (+{len(names) - len(shown)} more)" if len(names) > len(shown) else ""
             para(f"- {g.therapy_class_name}: {', '.join(shown)}{more}", "  ")
+        if not full and shown_groups > 8:
+            para(f"- … and {shown_groups - 8} more classes (see --json)", "  ")
         if agnostic:
             unique = list(dict.fromkeys(agnostic))
             shown = unique if full else unique[:4]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import TherapyLookupError
 from ..knowledge.models import Approval, SafetyFact
+from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
 from .availability import (
@@ -258,7 +259,7 @@ class _Answering:
         approved = [r for r in rows if r.status == "active"]
         here = [r for r in approved if q.region == "any" or r.region == q.region]
         name = _product_name(product.brand_name, product.generic_name)
-        where = "anywhere" if q.region == "any" else f"in {q.region}"
+        where = "anywhere" if q.region == "any" else f"in {region_name(q.region)}"
         if here:
             status = AvailabilityStatus.APPROVED
             agencies = ", ".join(sorted({r.agency for r in here}))
@@ -295,7 +296,7 @@ class _Answering:
             if r.status == "active" and (q.region == "any" or r.region == q.region)
         )
         brands = tuple(dict.fromkeys(r.brand or r.generic for r in rows))
-        where = "anywhere" if q.region == "any" else f"in {q.region}"
+        where = "anywhere" if q.region == "any" else f"in {region_name(q.region)}"
         if q.intent is Intent.SAFETY or q.intent is Intent.EXPLAIN:
             status = None
             headline = (
@@ -374,7 +375,7 @@ class _Answering:
                     if (q.region == "any" or a.region == q.region) and _covers_solid(a, tree)
                 ]
                 if not here:
-                    where = "by any agency" if q.region == "any" else f"in the {q.region}"
+                    where = "by any agency" if q.region == "any" else f"in {region_name(q.region)}"
                     out.append(f"No {ref.name} is approved for any solid tumour {where}.")
                     anywhere = [a for a in active if _covers_solid(a, tree)]
                     for a in anywhere:
@@ -436,7 +437,7 @@ class _Answering:
     def _care_team(
         self, availability: Availability, status: AvailabilityStatus
     ) -> tuple[str, ...]:
-        name = availability.cancer_type.name
+        name = _display_type(availability.cancer_type.name)
         out = []
         if status is AvailabilityStatus.APPROVED:
             out.append(
@@ -632,8 +633,11 @@ def _headline(
     name = _display_type(availability.cancer_type.name)
     asked = q.therapy is not None and q.therapy.id != "systemic_therapy"
     therapy = availability.therapy.name if asked else "treatment"
-    where = "anywhere" if availability.region == "any" else f"in the {availability.region}"
+    where = "anywhere" if availability.region == "any" else f"in {region_name(availability.region)}"
     products = ", ".join(_brands(m.product for m in _ranked(availability))[:8])
+    if status is AvailabilityStatus.APPROVED and not asked and q.intent is Intent.OPTIONS:
+        count = len(_brands(m.product for m in availability.approvals))
+        return f"Approved for {name} {where}: {count} therapies, among them {products}."
     if status is AvailabilityStatus.APPROVED:
         return f"Yes: {therapy} is approved for {name} {where} — {products}."
     if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
@@ -651,7 +655,10 @@ def _headline(
                     for m in availability.approved_elsewhere})
         )
         return f"Not {where}, but approved elsewhere for {name}: {others}."
+    product = availability.therapy.kind is TherapyKind.PRODUCT
     if availability.tables_complete:
+        if product:
+            return f"No: {therapy} is not approved for {name} {where}, or by any other agency."
         return f"No: no {therapy} is approved for {name} {where}, or by any other agency."
     return (
         f"No approval of {therapy} for {name} is on record {where} in therapy_lookup's tables "

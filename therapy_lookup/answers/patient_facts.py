@@ -185,11 +185,19 @@ _SELF_SEX = (
 )
 
 
+_SELF_SEX_NEAR = re.compile(
+    r"\bI(?:'m|\u2019m|\s+am)\b[^.?!]{0,24}?\b(male|man|guy|female|woman|lady)\b", re.IGNORECASE
+)
+
+
 def stated_sex(text: str) -> str | None:
-    """The asker's own sex when they state it ("I'm 61 (male)", "as a woman")."""
+    """The asker's own sex when they state it ("I'm 61 (male)", "I'm 55, male", "as a woman")."""
     for pattern, sex in _SELF_SEX:
         if pattern.search(text):
             return sex
+    near = _SELF_SEX_NEAR.search(text)
+    if near:
+        return "M" if near.group(1).casefold() in ("male", "man", "guy") else "F"
     m = _AGE_PATTERNS[3].search(text)
     return m.group(2) if m else None
 

@@ -25,6 +25,7 @@ __all__ = [
     "find_regions",
     "load_region_phrases",
     "region_for",
+    "region_name",
 ]
 
 
@@ -155,3 +156,14 @@ def region_for(phrase: str) -> str | None:
     _, _, by_key = _patterns()
     found = by_key.get(_fold(phrase.strip()))
     return found.region if found is not None else None
+
+
+_NAMES = {
+    "US": "the US", "EU": "the EU", "UK": "the UK", "CN": "China", "JP": "Japan",
+    "KR": "South Korea", "IN": "India", "CA": "Canada", "ES": "Spain", "any": "any region",
+}
+
+
+def region_name(code: str) -> str:
+    """A region code as a sentence says it: "US" → "the US", "JP" → "Japan"."""
+    return _NAMES.get(code, code)
