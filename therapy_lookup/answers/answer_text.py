@@ -77,6 +77,8 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
             cond = _conditions(m)
             if cond:
                 para(f"  conditions: {cond}", "  ")
+            if a.notes:  # caveats worth showing (e.g. not funded by NICE, label narrowed)
+                para(f"  note: {a.notes}", "  ")
         if len(av.approvals) > 12:
             para(f"  … and {len(av.approvals) - 12} more (see --json)")
     if answer.options:
