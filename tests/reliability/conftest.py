@@ -4,6 +4,8 @@ Hypothesis runs derandomized with a small example budget by default (profile ``c
 for the long run on demand::
 
     python -m pytest tests/reliability --hypothesis-profile=long -p no:cacheprovider
+
+(``sweep``: 100,000 examples in all over the property tests, the issue's long run.)
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ settings.register_profile("ci", derandomize=True, max_examples=150, deadline=Non
                           database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", derandomize=False, max_examples=100_000, deadline=None,
+                          database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+# 100,000 examples over the 9 property tests of test_properties.py (about 11,200 each).
+settings.register_profile("sweep", derandomize=False, max_examples=11_200, deadline=None,
                           database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 if getattr(settings, "_current_profile", "default") == "default":  # no --hypothesis-profile

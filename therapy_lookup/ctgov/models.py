@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import (
@@ -297,82 +298,83 @@ class APIVersion(_Model):
     data_timestamp: dt.datetime | None = Field(default=None, alias="dataTimestamp")
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def _list(value: Any) -> list[Any]:
+def _d(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object, else an empty mapping (schema drift reads as absent)."""
+    return value if isinstance(value, dict) else _EMPTY
+
+
+def _l(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def _mapping_items(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in _list(value) if isinstance(v, dict)]
+def _objects(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _flatten(raw: Mapping[str, Any]) -> dict[str, Any]:
-    ps = raw.get("protocolSection") or {}
-    ident = _get(ps, "identificationModule") or {}
-    status = _get(ps, "statusModule") or {}
-    sponsors = _get(ps, "sponsorCollaboratorsModule") or {}
-    desc = _get(ps, "descriptionModule") or {}
-    conds = _get(ps, "conditionsModule") or {}
-    design = _get(ps, "designModule") or {}
-    arms = _get(ps, "armsInterventionsModule") or {}
-    elig = _get(ps, "eligibilityModule")
-    contacts = _get(ps, "contactsLocationsModule") or {}
-    derived = raw.get("derivedSection") or {}
+    # Hot path (every study of every page): plain dict look-ups, no generic path walker.
+    ps = _d(raw.get("protocolSection"))
+    ident = _d(ps.get("identificationModule"))
+    status = _d(ps.get("statusModule"))
+    sponsors = _d(ps.get("sponsorCollaboratorsModule"))
+    desc = _d(ps.get("descriptionModule"))
+    conds = _d(ps.get("conditionsModule"))
+    design = _d(ps.get("designModule"))
+    arms = _d(ps.get("armsInterventionsModule"))
+    elig = ps.get("eligibilityModule")
+    contacts = _d(ps.get("contactsLocationsModule"))
+    derived = _d(raw.get("derivedSection"))
+    enrollment = _d(design.get("enrollmentInfo"))
+    cond_browse = _d(derived.get("conditionBrowseModule"))
+    intr_browse = _d(derived.get("interventionBrowseModule"))
 
     def dateinfo(key: str) -> Any:
-        value = _get(status, key)
-        return value if isinstance(value, Mapping) else None
-
-    def meshes(module: str, key: str) -> list[Mapping[str, Any]]:
-        return _mapping_items(_get(derived, module, key))
+        value = status.get(key)
+        return value if isinstance(value, dict) else None
 
     return {
-        "nct_id": _get(ident, "nctId"),
-        "nct_id_aliases": _list(_get(ident, "nctIdAliases")),
-        "brief_title": _get(ident, "briefTitle"),
-        "official_title": _get(ident, "officialTitle"),
-        "acronym": _get(ident, "acronym"),
-        "org_study_id": _get(ident, "orgStudyIdInfo", "id"),
-        "organization": _get(ident, "organization", "fullName"),
-        "overall_status": _get(status, "overallStatus"),
-        "last_known_status": _get(status, "lastKnownStatus"),
-        "why_stopped": _get(status, "whyStopped"),
-        "status_verified_date": _get(status, "statusVerifiedDate"),
+        "nct_id": ident.get("nctId"),
+        "nct_id_aliases": _l(ident.get("nctIdAliases")),
+        "brief_title": ident.get("briefTitle"),
+        "official_title": ident.get("officialTitle"),
+        "acronym": ident.get("acronym"),
+        "org_study_id": _d(ident.get("orgStudyIdInfo")).get("id"),
+        "organization": _d(ident.get("organization")).get("fullName"),
+        "overall_status": status.get("overallStatus"),
+        "last_known_status": status.get("lastKnownStatus"),
+        "why_stopped": status.get("whyStopped"),
+        "status_verified_date": status.get("statusVerifiedDate"),
         "start_date": dateinfo("startDateStruct"),
         "primary_completion_date": dateinfo("primaryCompletionDateStruct"),
         "completion_date": dateinfo("completionDateStruct"),
-        "first_submitted": _get(status, "studyFirstSubmitDate"),
+        "first_submitted": status.get("studyFirstSubmitDate"),
         "first_posted": dateinfo("studyFirstPostDateStruct"),
         "last_update_posted": dateinfo("lastUpdatePostDateStruct"),
-        "lead_sponsor": _get(sponsors, "leadSponsor"),
-        "collaborators": _mapping_items(_get(sponsors, "collaborators")),
-        "brief_summary": _get(desc, "briefSummary"),
-        "detailed_description": _get(desc, "detailedDescription"),
-        "conditions": _list(_get(conds, "conditions")),
-        "keywords": _list(_get(conds, "keywords")),
-        "study_type": _get(design, "studyType"),
-        "phases": _list(_get(design, "phases")),
-        "enrollment_count": _get(design, "enrollmentInfo", "count"),
-        "enrollment_type": _get(design, "enrollmentInfo", "type"),
-        "interventions": _mapping_items(_get(arms, "interventions")),
-        "arms": _mapping_items(_get(arms, "armGroups")),
-        "eligibility": elig if isinstance(elig, Mapping) else None,
-        "central_contacts": _mapping_items(_get(contacts, "centralContacts")),
-        "overall_officials": _mapping_items(_get(contacts, "overallOfficials")),
-        "locations": _mapping_items(_get(contacts, "locations")),
-        "condition_mesh_terms": meshes("conditionBrowseModule", "meshes"),
-        "condition_mesh_ancestors": meshes("conditionBrowseModule", "ancestors"),
-        "intervention_mesh_terms": meshes("interventionBrowseModule", "meshes"),
-        "intervention_mesh_ancestors": meshes("interventionBrowseModule", "ancestors"),
+        "lead_sponsor": sponsors.get("leadSponsor"),
+        "collaborators": _objects(sponsors.get("collaborators")),
+        "brief_summary": desc.get("briefSummary"),
+        "detailed_description": desc.get("detailedDescription"),
+        "conditions": _l(conds.get("conditions")),
+        "keywords": _l(conds.get("keywords")),
+        "study_type": design.get("studyType"),
+        "phases": _l(design.get("phases")),
+        "enrollment_count": enrollment.get("count"),
+        "enrollment_type": enrollment.get("type"),
+        "interventions": _objects(arms.get("interventions")),
+        "arms": _objects(arms.get("armGroups")),
+        "eligibility": elig if isinstance(elig, dict) else None,
+        "central_contacts": _objects(contacts.get("centralContacts")),
+        "overall_officials": _objects(contacts.get("overallOfficials")),
+        "locations": _objects(contacts.get("locations")),
+        "condition_mesh_terms": _objects(cond_browse.get("meshes")),
+        "condition_mesh_ancestors": _objects(cond_browse.get("ancestors")),
+        "intervention_mesh_terms": _objects(intr_browse.get("meshes")),
+        "intervention_mesh_ancestors": _objects(intr_browse.get("ancestors")),
         "has_results": raw.get("hasResults"),
-        "data_version": _get(derived, "miscInfoModule", "versionHolder"),
+        "data_version": _d(derived.get("miscInfoModule")).get("versionHolder"),
         "raw": raw if isinstance(raw, dict) else dict(raw),
     }
 
