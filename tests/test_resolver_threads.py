@@ -104,3 +104,15 @@ def test_a_huge_search_limit_is_no_overflow(limit: int) -> None:
 
     found = search_diagnoses("lymphoma", limit)
     assert found and found == search_diagnoses("lymphoma", 10_000)
+
+
+def test_qualifiers_quote_the_text_whatever_was_resolved_first() -> None:
+    for first, second in [("SPORADIC BREAST CANCER", "sporadic breast cancer"),
+                          ("sporadic breast cancer", "SPORADIC BREAST CANCER")]:
+        r = _resolver()
+        a, b = r.resolve(first), r.resolve(second)
+        assert a is not None and b is not None
+        assert a.qualifiers == (f"hereditary/sporadic: {first.split()[0]}",)
+        assert b.qualifiers == (f"hereditary/sporadic: {second.split()[0]}",)
+    batch = resolve_many(["STAGE IV NSCLC", "stage IV NSCLC"])
+    assert [m.qualifiers for m in batch if m] == [("stage: STAGE IV",), ("stage: stage IV",)]

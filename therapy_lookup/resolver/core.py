@@ -187,7 +187,9 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
             )
         else:
             result = self._resolve(text, rests)
-            if size > 0:
+            # Qualifiers quote the text ("hereditary/sporadic: SPORADIC"): such an answer is
+            # not shared with texts that differ in case (issue 14, D19).
+            if size > 0 and (result is None or not any(":" in q for q in result.qualifiers)):
                 if len(by_key) >= size:
                     by_key.clear()
                 by_key[key] = result
