@@ -143,6 +143,25 @@ def test_odd_input_is_read_for_what_it_says() -> None:
     assert injected.intent is Intent.NOT_CANCER and injected.diagnosis is None
 
 
+@pytest.mark.parametrize(
+    ("question", "therapy"),
+    [
+        ("is kimriah approved in canada", "tisagenlecleucel"),
+        ("carvikti in japan?", "ciltacabtagene-autoleucel"),
+        ("bispecfic antibodys for myeloma", "bispecific_antibody"),
+        ("immunotheraphy for liver cancer?", "immunotherapy"),
+    ],
+)
+def test_misspelt_therapies_are_read(question: str, therapy: str) -> None:
+    q = read_question(question)
+    assert q.therapy is not None and q.therapy.id == therapy
+
+
+def test_a_cancer_word_is_never_read_as_a_misspelt_therapy() -> None:
+    q = read_question("what are the options for relapsed follicular lymphoma")
+    assert q.therapy is None and q.diagnosis is not None
+
+
 def test_a_question_naming_nothing_says_what_is_missing() -> None:
     answer = ask("hello, can you help me?", trials=False)
     assert answer.intent is Intent.UNKNOWN and answer.status is None

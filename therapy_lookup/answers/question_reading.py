@@ -188,6 +188,8 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
 
     therapies = svc.therapies.find_spans(work)
     regions = find_regions(work)
+    if not any(t.refs[0].id not in BROAD_CLASSES for t in therapies):
+        therapies = _with_misspelt_therapies(work, therapies, regions, svc)
     non_cancer = find_non_cancer_conditions(work)
     people = find_people(work)
     ages = find_ages(work, people)
@@ -233,6 +235,27 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         understood=understood,
         missing=missing,
     )
+
+
+def _with_misspelt_therapies(
+    text: str,
+    therapies: list[TherapyMention],
+    regions: list[RegionMention],
+    svc: AvailabilityService,
+) -> list[TherapyMention]:
+    """Add misspelt therapy names when none was found as written ("is kimriah approved")."""
+    taken = [(t.start, t.end) for t in therapies] + [(r.start, r.end) for r in regions]
+
+    def skip(start: int, end: int, word: str) -> bool:
+        if word in _BREAK_WORDS or word in _CONNECTORS or any(
+            s < end and start < e for s, e in taken
+        ):
+            return True
+        # A word the diagnosis resolver knows is a cancer's, not a therapy's.
+        return svc.diagnoses.resolve(word) is not None
+
+    misspelt = svc.therapies.find_misspelt(text, skip)
+    return sorted([*therapies, *misspelt], key=lambda m: m.start) if misspelt else therapies
 
 
 # -- diagnosis ----------------------------------------------------------------------------------

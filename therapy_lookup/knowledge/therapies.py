@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -233,3 +234,42 @@ class TherapyResolver:
             )
             i += size
         return found
+
+    def find_misspelt(
+        self, text: str, skip: Callable[[int, int, str], bool]
+    ) -> list[TherapyMention]:
+        """Misspelt therapy names in ``text`` ("kimriah", "tecartis", "bispecfic antibodys").
+
+        Phrases of one or two words, at least five letters, that ``skip(start, end, word)``
+        does not rule out, matched to one therapy at a similarity of 85 or more.
+        """
+        text = unicodedata.normalize("NFKC", text)
+        words = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD.finditer(text)]
+        found: list[TherapyMention] = []
+        used = [skip(s, e, w) for s, e, w in words]
+        from rapidfuzz import fuzz, process  # loaded only when a question names no therapy
+
+        for size in (2, 1):
+            for i in range(len(words) - size + 1):
+                if any(used[i : i + size]):
+                    continue
+                phrase = " ".join(w for _, _, w in words[i : i + size])
+                if len(phrase) < _FUZZY_MIN_LENGTH or not phrase.replace(" ", "").isalpha():
+                    continue
+                hit = process.extractOne(
+                    phrase, self._choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF - 1
+                )
+                if hit is None:
+                    continue
+                targets = sorted(self._index[hit[0]].items())
+                if len({t for t, _ in targets}) != 1:
+                    continue
+                (kind, ident), name = targets[0]
+                begin, end = words[i][0], words[i + size - 1][1]
+                ref = self._ref(kind, ident, name, round(hit[1], 1))
+                found.append(
+                    TherapyMention(start=begin, end=end, text=text[begin:end], refs=(ref,))
+                )
+                for j in range(i, i + size):
+                    used[j] = True
+        return sorted(found, key=lambda m: m.start)
