@@ -71,6 +71,25 @@ def test_there_are_the_three_notebooks() -> None:
     assert {p.name for p in NOTEBOOKS} >= {"quickstart.ipynb", "car_t_fact_tables.ipynb"}
 
 
+def _committed_text(name: str) -> str:
+    nb = nbformat.read(EXAMPLES / name, as_version=4)
+    return "".join(part for cell in _outputs(nb) for part in cell)
+
+
+def test_quickstart_prints_the_two_seed_answers_in_full() -> None:
+    nb = nbformat.read(EXAMPLES / "quickstart.ipynb", as_version=4)
+    sources = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert 'tl.ask("Is CAR-T cell therapy available for Liposarcoma"' in sources
+    assert 'tl.ask("How does CAR-T cell therapy work for Lung Cancer"' in sources
+    text = _committed_text("quickstart.ipynb")
+    # the whole printed answer, not a field of it: headline, reading, why, sources, disclaimer
+    for part in ("Read as: intent: availability; cancer: Liposarcoma",
+                 "Read as: intent: explain; cancer: Lung", "How it works:", "Why:",
+                 "Worth asking the care team:", "Sources: https://", "Not medical advice."):
+        assert part in text, part
+    assert "Traceback" not in text
+
+
 @pytest.mark.slow
 def test_notebook_runs_without_error(fresh: tuple[Path, Any]) -> None:
     _, nb = fresh
