@@ -26,7 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.ctgov.fake_server import FakeCTGov  # noqa: E402
 
-PICTURES = {"car_t_fact_tables.ipynb": "cell_therapy_timeline.png"}
+PICTURES = {
+    "car_t_fact_tables.ipynb": "cell_therapy_timeline.png",
+    "trials.ipynb": "trial_distances.png",
+}
 """The first chart of these notebooks is also saved beside them, for the README."""
 
 FAKE_STUDIES = 40

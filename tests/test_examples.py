@@ -68,7 +68,9 @@ def fresh(
 
 
 def test_there_are_the_three_notebooks() -> None:
-    assert {p.name for p in NOTEBOOKS} >= {"quickstart.ipynb", "car_t_fact_tables.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {
+        "quickstart.ipynb", "car_t_fact_tables.ipynb", "trials.ipynb"
+    }
 
 
 def _committed_text(name: str) -> str:
@@ -120,3 +122,23 @@ def test_the_fact_table_notebook_draws_its_charts(fresh: tuple[Path, Any]) -> No
 def test_normalise_hides_dates_and_timings_only() -> None:
     assert _normalise("as of 2026-11-22, 0.12 s, 3 ms") == "as of <date>, <time>, <time>"
     assert _normalise("Kymriah FDA") == "Kymriah FDA"
+
+
+@pytest.mark.slow
+def test_the_trials_notebook_matches_with_reasons_and_draws_distances(
+    fresh: tuple[Path, Any],
+) -> None:
+    path, nb = fresh
+    if path.name != "trials.ipynb":
+        pytest.skip("trial matches are checked in the trials notebook")
+    flat = [part for cell in _outputs(nb) for part in cell]
+    text = "".join(flat)
+    assert "registry: the fake one on 127.0.0.1" in text  # never the real registry
+    assert "<image/png>" in flat
+    assert "synthetic study" in text and "km away" in text and "men only" in text
+    assert re.search(r"\d+ of \d+ studies from ClinicalTrials.gov fit", text)
+
+
+def test_the_readme_pictures_are_committed() -> None:
+    for name in ("cell_therapy_timeline.png", "trial_distances.png"):
+        assert (EXAMPLES / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
