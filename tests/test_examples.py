@@ -139,6 +139,12 @@ def test_the_trials_notebook_matches_with_reasons_and_draws_distances(
     assert re.search(r"\d+ of \d+ studies from ClinicalTrials.gov fit", text)
 
 
-def test_the_readme_pictures_are_committed() -> None:
-    for name in ("cell_therapy_timeline.png", "trial_distances.png"):
+def test_the_readme_links_every_notebook_and_shows_the_committed_pictures() -> None:
+    from refresh_outputs import PICTURES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"(examples/{path.name})" in readme, path.name
+    for name in PICTURES.values():
+        assert f"](examples/{name})" in readme, name
         assert (EXAMPLES / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
