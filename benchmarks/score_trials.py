@@ -1,6 +1,7 @@
 """Score find_trials on the hand-labelled registry records: precision and recall per class.
 
-Run from the repository root: ``python benchmarks/score_trials.py [--json] [--show]``.
+Run from the repository root: ``python benchmarks/score_trials.py [--json] [--show] [--wide]``
+(``--wide`` adds 12 diagnoses: broad types, other blood cancers and solid tumours).
 A fake registry on 127.0.0.1 serves every labelled record as the answer to every search, so the
 finder's own checks decide everything. For each diagnosis below and each therapy class, a
 study truly fits when its label says it treats a cancer (``treats_cancer=yes``), tests that
@@ -28,7 +29,7 @@ from therapy_lookup.answers.trials import find_trials  # noqa: E402
 from therapy_lookup.ctgov import ClientConfig, ClinicalTrialsClient  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "labelled_studies"
-DIAGNOSES = (
+DIAGNOSES_CORE = (
     "diffuse large B-cell lymphoma",
     "B-cell acute lymphoblastic leukemia",
     "multiple myeloma",
@@ -37,6 +38,22 @@ DIAGNOSES = (
     "acute myeloid leukemia",
     "head and neck squamous cell carcinoma",
 )
+# More diagnoses (broad types, other blood cancers, solid tumours), scored with --wide.
+DIAGNOSES_WIDE = (
+    "lymphoma",
+    "leukemia",
+    "chronic lymphocytic leukemia",
+    "Hodgkin lymphoma",
+    "T-cell lymphoma",
+    "myelodysplastic syndrome",
+    "hepatocellular carcinoma",
+    "glioblastoma",
+    "prostate cancer",
+    "synovial sarcoma",
+    "uveal melanoma",
+    "cervical cancer",
+)
+DIAGNOSES = DIAGNOSES_CORE
 CLASSES = ("car_t", "tcr_t", "til", "bispecific_antibody", "checkpoint_inhibitor")
 
 
@@ -75,6 +92,8 @@ def main() -> int:
     parser.add_argument("--fixture", type=Path, default=FIXTURE)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="store_true", help="list every error")
+    parser.add_argument("--wide", action="store_true",
+                        help=f"also score {len(DIAGNOSES_WIDE)} more diagnoses")
     args = parser.parse_args()
     rows, studies = load(args.fixture)
     service = default_service()
@@ -84,7 +103,8 @@ def main() -> int:
         config = ClientConfig(base_url=server.url, min_interval=0, cache_dir=Path(cache),
                               max_retries=0)
         with ClinicalTrialsClient(config) as client:
-            for diagnosis in DIAGNOSES:
+            diagnoses = DIAGNOSES_CORE + (DIAGNOSES_WIDE if args.wide else ())
+            for diagnosis in diagnoses:
                 type_id = service.resolve_diagnosis(diagnosis)[0].id
                 for class_id in CLASSES:
                     found = find_trials(diagnosis, class_id, statuses=None, limit=10_000,
@@ -106,7 +126,8 @@ def main() -> int:
                             c["fn"] += 1
                             errors.append(f"FN {class_id} {type_id} {row['nct_id']}: "
                                           f"{'; '.join(why.get(row['nct_id'], ()))[:140]}")
-    report: dict[str, Any] = {"records": len(rows), "diagnoses": len(DIAGNOSES), "classes": {}}
+    n_diagnoses = len(DIAGNOSES_CORE) + (len(DIAGNOSES_WIDE) if args.wide else 0)
+    report: dict[str, Any] = {"records": len(rows), "diagnoses": n_diagnoses, "classes": {}}
     for class_id, c in counts.items():
         tp, fp, fn = c["tp"], c["fp"], c["fn"]
         report["classes"][class_id] = {
@@ -119,7 +140,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"{len(rows)} records x {len(DIAGNOSES)} diagnoses")
+        print(f"{len(rows)} records x {n_diagnoses} diagnoses")
         print(f"{'class':<22}{'fits':>6}{'P %':>8}{'R %':>8}{'base P %':>10}")
         for class_id, r in report["classes"].items():
             print(f"{class_id:<22}{r['true_fits']:>6}{r['precision']!s:>8}{r['recall']!s:>8}"

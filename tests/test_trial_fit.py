@@ -199,6 +199,17 @@ def _partial(title: str, summary: str) -> dict[str, Any]:
          "carcinoma; CAR-BCMA T cells for myeloma.", "NSCLC", False),
         ("CAR T Cells in Patients With Malignant Tumors", "CAR-GPC3 T cells for hepatocellular "
          "carcinoma; CAR-BCMA T cells for myeloma.", "HCC", True),
+        # A blood-cancer group in the title is narrowed by the kinds the summary names …
+        ("Nivolumab With EBV-specific T Cells for EBV Positive Lymphoma",
+         "Subjects have non-Hodgkin lymphoma.", "HL", False),
+        ("Nivolumab With EBV-specific T Cells for EBV Positive Lymphoma",
+         "Subjects have non-Hodgkin lymphoma.", "DLBCLNOS", True),
+        ("JCAR017 in Aggressive B-Cell Non-Hodgkin Lymphoma",
+         "For diffuse large B-cell lymphoma and transformed follicular lymphoma.", "CLLSLL",
+         False),
+        # … unless the summary leaves it open.
+        ("Nivolumab for EBV Positive Lymphoma",
+         "Non-Hodgkin lymphoma or any other EBV-positive lymphoma.", "HL", True),
         # Cancer "that has spread to other parts of the body" is a solid tumour.
         ("TCR T Cells for Advanced Cancer", "For cancer that has spread to other parts of the "
          "body; cells grow in the bone marrow.", "AML", False),

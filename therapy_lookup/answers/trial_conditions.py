@@ -45,8 +45,9 @@ _SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarc
 _SPREAD_WORDS = re.compile(r"\b(?:metasta\w*|spread (?:to|beyond|outside))", re.IGNORECASE)
 _BASKET_TITLE = re.compile(r"\b(?:advanced|metasta\w*|refractory|relapsed|recurrent|solid|"
                            r"malignan\w*|cancers|tumou?rs|neoplasms)\b", re.IGNORECASE)
-_OPEN_LIST = re.compile(r"\b(?:other|another|any)\s+(?:\w+\s+){0,3}(?:cancers?|tumou?rs?|"
-                        r"malignan\w*|histolog\w*|types?)\b", re.IGNORECASE)
+_OPEN_LIST = re.compile(r"\b(?:other|another|any)\s+(?:[\w-]+\s+){0,3}(?:cancers?|tumou?rs?|"
+                        r"malignan\w*|histolog\w*|types?|lymphomas?|leuka?emias?|"
+                        r"neoplasms?)\b", re.IGNORECASE)
 _ROOT = "CANCER"
 _SOLID = "SOLID"
 
@@ -86,6 +87,9 @@ _ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
 _PLASMA = frozenset({"PCM", "SPB", "EP", "MGUS"})
 _B_GROUP_COARSE = frozenset({"MBN", "LNM", "LYMPH", "HEME", "CANCER"})
 _B_GROUP_MEMBERS = ("BLL", "BNHL", "CLLSLL")
+# Blood-cancer groups a title may name before the summary says which kinds.
+_HEME_GROUPS = frozenset({"LYMPHOMA", "NHL", "BNHL", "MBN", "LEUKEMIA", "ACUTE_LEUKEMIA",
+                          "HEME", "LNM", "LYMPH"})
 
 
 class Relation(str, Enum):
@@ -252,6 +256,8 @@ def condition_types(study: Study) -> StudyConditions:
         # Lymphocytes for Uveal Melanoma").
         if any(_depth(t) > 0 for _, t in found):
             found = [(p, t) for p, t in found if _depth(t) > 0]
+            if not study.conditions and study.brief_summary:
+                found = _narrowed(found, study.brief_summary[:1500], index)
         elif not study.conditions and study.brief_summary:
             # Titles that name only "cancer" or "oncology": the summary may name the types.
             # "Metastatic cancer" stays a basket beside them; "oncology practice" does not.
@@ -273,6 +279,25 @@ def condition_types(study: Study) -> StudyConditions:
         found = [(p, t) for p, t in found if t not in _B_GROUP_COARSE] + groups
     return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions),
                            _lineages(study))
+
+
+def _narrowed(
+    found: list[tuple[str, str]], summary: str, index: _NameIndex
+) -> list[tuple[str, str]]:
+    """Narrow a title's blood-cancer group to the subtypes the summary names.
+
+    "EBV+ lymphoma" with a summary of "non-Hodgkin lymphoma" is for NHL; a summary that leaves
+    the list open ("or any other lymphoma") keeps the group.
+    """
+    if not any(t in _HEME_GROUPS for _, t in found) or _OPEN_LIST.search(summary):
+        return found
+    tree = _default_tree()
+    named = [(p, t) for p, t in index.find(summary) if _depth(t) > 0]
+    out: list[tuple[str, str]] = []
+    for phrase, type_id in found:
+        narrower = [(p, t) for p, t in named if t != type_id and tree.is_a(t, type_id)]
+        out += narrower if type_id in _HEME_GROUPS and narrower else [(phrase, type_id)]
+    return out
 
 
 def _b_lineage_groups(study: Study, context: str) -> list[tuple[str, str]]:
@@ -298,6 +323,18 @@ def _lineages(study: Study) -> frozenset[str]:
         if pattern.search(text):
             out |= lineages
     return frozenset(out)
+
+
+def _group_members(conditions: StudyConditions) -> tuple[str, ...]:
+    """The types a "B-cell malignancies" basket holds, given the study's target antigens."""
+    if not conditions.lineages:
+        return _B_GROUP_MEMBERS
+    members: tuple[str, ...] = ()
+    if "b" in conditions.lineages:
+        members += _B_GROUP_MEMBERS
+    if "plasma" in conditions.lineages:
+        members += ("PCM",)
+    return members
 
 
 def asked_lineage(tree: CancerTypeTree, type_id: str) -> str | None:
@@ -329,13 +366,14 @@ def relate(
     lineage = asked_lineage(tree, asked.id)
     for text, type_id in conditions.types:
         candidate = _relate_one(tree, asked.id, text, type_id)
-        if _B_LINEAGE_GROUP.match(text) and candidate.relation is not Relation.SUBTYPE:
+        if _B_LINEAGE_GROUP.match(text):
             # "B-cell malignancies": B-ALL and mature B-cell cancers; myeloma only when the
             # study names it or targets a plasma-cell antigen.
             holds = (lineage == "b" or (lineage == "plasma" and "plasma" in conditions.lineages)
-                     # A broad asked type ("lymphoma", "leukaemia") that holds B-cell cancers.
+                     # A broad asked type ("lymphoma", "leukaemia") that holds the group's
+                     # cancers (B-cell ones; myeloma for a plasma-cell target).
                      or (lineage is None and any(t in tree and tree.is_a(t, asked.id)
-                                                 for t in _B_GROUP_MEMBERS)))
+                                                 for t in _group_members(conditions))))
             candidate = ConditionRelation(Relation.BASKET, text, type_id, holds)
         if (lineage is not None and conditions.lineages
                 and candidate.relation in (Relation.BROADER, Relation.BASKET)
