@@ -57,8 +57,8 @@ _B_LINEAGE_GROUP = re.compile(
     r"(?<!mature )\bB[- ]?(?:cell|lymphoid|lineage|lymphocyte)s?"
     r"(?:[- ](?:derived|origin|lineage))?[- ]"
     r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|lymphoid|blood)[- ])?"
-    r"(?:malignan|neoplas|cancer|tumou?r|leuka?emias? (?:and|or|/) ?lymphoma|"
-    r"leuka?emia ?/ ?lymphoma|hematologic)",
+    r"(?:malignan\w*|neoplas\w*|cancers?|tumou?rs?|leuka?emias? (?:and|or|/) ?lymphomas?|"
+    r"leuka?emia ?/ ?lymphomas?|hematologic\w*)",
     re.IGNORECASE,
 )
 
