@@ -55,6 +55,7 @@ from .errors import (
     CTGovResponseTooLarge,
     CTGovServerError,
     CTGovUnavailable,
+    InvalidConfig,
     InvalidNCTId,
     InvalidQuery,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "GeoPoint",
     "Intervention",
     "InterventionType",
+    "InvalidConfig",
     "InvalidNCTId",
     "InvalidQuery",
     "Location",

@@ -20,6 +20,7 @@ from .errors import (
     CTGovDecodeError,
     CTGovError,
     CTGovOfflineCacheMiss,
+    InvalidConfig,
     InvalidQuery,
 )
 from .models import APIVersion, Study
@@ -74,7 +75,7 @@ class ClinicalTrialsClient:
         limiter: RateLimiter | None = None,
     ) -> None:
         if config is not None and not isinstance(config, ClientConfig):
-            raise TypeError("config must be a ClientConfig")
+            raise InvalidConfig("config must be a ClientConfig")
         self.config = config if config is not None else ClientConfig.from_env()
         self._owns_session = session is None
         self._session = session if session is not None else requests.Session()

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from .errors import InvalidConfig
+
 __all__ = [
     "CACHE_DIR_ENV",
     "DEFAULT_BASE_URL",
@@ -51,9 +53,9 @@ def default_cache_dir(part: str = "ctgov") -> Path:
 
 def _positive(name: str, value: float, *, allow_zero: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise TypeError(f"{name} must be a number, got {value!r}")
+        raise InvalidConfig(f"{name} must be a number, got {value!r}")
     if value < 0 or (value == 0 and not allow_zero) or math.isinf(value):
-        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'} and finite, "
+        raise InvalidConfig(f"{name} must be {'>= 0' if allow_zero else '> 0'} and finite, "
                          f"got {value!r}")
 
 
@@ -93,22 +95,28 @@ class ClientConfig:
 
     def __post_init__(self) -> None:
         """Validate values and reject conflicting options."""
-        parts = urlsplit(self.base_url)
+        if not isinstance(self.base_url, str):
+            raise InvalidConfig(f"base_url must be a str, got {type(self.base_url).__name__}")
+        try:
+            parts = urlsplit(self.base_url)
+            parts.port  # noqa: B018 -- validates the port (ValueError when out of range)
+        except ValueError as exc:
+            raise InvalidConfig(f"base_url is not a valid URL: {exc}") from exc
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"base_url must be an absolute http(s) URL, got {self.base_url!r}")
+            raise InvalidConfig(f"base_url must be an absolute http(s) URL, got {self.base_url!r}")
         if parts.query or parts.fragment:
-            raise ValueError("base_url must not carry a query string or fragment")
+            raise InvalidConfig("base_url must not carry a query string or fragment")
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         _positive("connect_timeout", self.connect_timeout)
         _positive("read_timeout", self.read_timeout)
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
-            raise TypeError("max_retries must be an int")
+            raise InvalidConfig("max_retries must be an int")
         if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+            raise InvalidConfig("max_retries must be >= 0")
         _positive("backoff_base", self.backoff_base, allow_zero=True)
         _positive("backoff_cap", self.backoff_cap, allow_zero=True)
         if self.backoff_base > self.backoff_cap:
-            raise ValueError("backoff_base must not exceed backoff_cap")
+            raise InvalidConfig("backoff_base must not exceed backoff_cap")
         _positive("max_retry_after", self.max_retry_after, allow_zero=True)
         _positive("min_interval", self.min_interval, allow_zero=True)
         _positive("cache_ttl", self.cache_ttl, allow_zero=True)
@@ -116,15 +124,15 @@ class ClientConfig:
         _positive("search_deadline", self.search_deadline)
         if (isinstance(self.max_response_bytes, bool)
                 or not isinstance(self.max_response_bytes, int)):
-            raise TypeError("max_response_bytes must be an int")
+            raise InvalidConfig("max_response_bytes must be an int")
         if self.max_response_bytes < 1024:
-            raise ValueError("max_response_bytes must be >= 1024")
+            raise InvalidConfig("max_response_bytes must be >= 1024")
         if self.cache_dir is not None:
             if not self.cache_enabled:
-                raise ValueError("cache_dir given but cache_enabled=False: conflicting options")
+                raise InvalidConfig("cache_dir given but cache_enabled=False: conflicting options")
             object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
         if not self.user_agent.strip():
-            raise ValueError("user_agent must not be empty")
+            raise InvalidConfig("user_agent must not be empty")
 
     @property
     def resolved_cache_dir(self) -> Path:

@@ -23,6 +23,7 @@ __all__ = [
     "CTGovResponseTooLarge",
     "CTGovServerError",
     "CTGovUnavailable",
+    "InvalidConfig",
     "InvalidNCTId",
     "InvalidQuery",
     "error_for_status",
@@ -149,6 +150,13 @@ class CTGovPagingError(CTGovError):
 
 class InvalidNCTId(CTGovError, ValueError):
     """The given string is not a valid NCT identifier."""
+
+
+class InvalidConfig(CTGovError, ValueError, TypeError):
+    """A client setting is invalid (a value out of range, of the wrong type, or conflicting).
+
+    A ``ValueError`` and a ``TypeError`` too, so callers catching either keep working.
+    """
 
 
 class InvalidQuery(CTGovError, ValueError):
