@@ -59,3 +59,15 @@ def test_non_cancer_conditions() -> None:
     assert [m.name for m in found] == ["myasthenia gravis", "sickle cell disease"]
     assert find_non_cancer_conditions("HIV-positive") and not find_non_cancer_conditions("hiv")
     assert find_non_cancer_conditions("multiple myeloma") == []
+
+
+def test_a_place_outside_the_tables_is_said_not_silently_answered_for_the_us() -> None:
+    from therapy_lookup import ask
+
+    answer = ask("is Carvykti approved in Taiwan?", trials=False)
+    q = answer.question
+    assert q.region == "any" and q.region_outside == "Taiwan"
+    assert answer.headline.startswith("Taiwan: not in the tables")
+    assert any("Taiwan" in m for m in q.missing)
+    trial = ask("CAR-T trials for myeloma near Sydney", trials=False).question
+    assert trial.patient.near == "Sydney" and trial.region == "any"

@@ -517,6 +517,11 @@ class _Answering:
         if q.therapy is not None and q.therapy.kind is TherapyKind.PRODUCT:
             brand = self.catalog.products[q.therapy.id].brand_name
         parts.setdefault("therapy_brand", brand)
+        if q.region_outside is not None and status is not None:
+            headline = (
+                f"{q.region_outside}: not in the tables (they hold the US, EU, UK, China, Japan, "
+                f"Korea, India, Canada and Spain). Elsewhere — {headline}"
+            )
         return Answer(
             question=q,
             intent=q.intent,

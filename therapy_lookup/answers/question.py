@@ -117,6 +117,11 @@ class Question(BaseModel):
     region_stated: bool = Field(
         default=False, description="Whether the question named the region (else the US)."
     )
+    region_outside: str | None = Field(
+        default=None,
+        description="A place named whose own approvals the tables do not hold (e.g. 'Taiwan'); "
+        "the answer then covers every agency the tables hold.",
+    )
     patient: PatientFacts = Field(
         default_factory=PatientFacts, description="The patient's stated facts."
     )

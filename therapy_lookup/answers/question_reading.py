@@ -201,7 +201,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     sentences = _sentence_starts(work)
     diagnosis, others = _choose_diagnosis(work, mentions, people, sentences, svc.tree)
     therapy, therapy_text, prior, relapsed_after = _choose_therapy(work, therapies)
-    region, region_stated, near = _choose_region(work, regions)
+    region, region_stated, near, outside = _choose_region(work, regions)
     patient_person = _patient(diagnosis, people, work, sentences)
     age = _patient_age(ages, patient_person)
     sex = _patient_sex(patient_person, people, work)
@@ -220,6 +220,12 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         near=near,
     )
     understood, missing = _explain_reading(intent, diagnosis, therapy, region, region_stated)
+    if outside is not None:
+        missing = (
+            *missing,
+            f"{outside}'s own approvals are not in the tables: this answers for every agency "
+            "they hold (US, EU, UK, China, Japan, Korea, India, Canada, Spain)",
+        )
     return Question(
         text=original,
         intent=intent,
@@ -229,6 +235,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         therapy_text=therapy_text,
         region=region,
         region_stated=region_stated,
+        region_outside=outside,
         patient=patient,
         non_cancer_condition=non_cancer[0].name if non_cancer else None,
         registry_syntax=registry,
@@ -487,17 +494,25 @@ def _pick_ref(refs: tuple[TherapyRef, ...]) -> TherapyRef:
 # -- region and place ---------------------------------------------------------------------------
 def _choose_region(
     text: str, mentions: list[RegionMention]
-) -> tuple[str, bool, str | None]:
+) -> tuple[str, bool, str | None, str | None]:
+    """(region, stated, near, a place outside the tables' regions if one was named)."""
+    outside = next((m.text for m in mentions if m.phrase.kind.uncovered), None)
     specific = [m for m in mentions if m.phrase.region != "any"]
     near: str | None = None
-    places = [m for m in specific if m.phrase.kind in (RegionKind.CITY, RegionKind.STATE)]
+    city_kinds = (RegionKind.CITY, RegionKind.STATE, RegionKind.OTHER_CITY)
+    places = [m for m in mentions if m.phrase.kind in city_kinds]
     if places:
         near = places[0].text
     else:
-        countries = [m for m in specific if m.phrase.kind is RegionKind.COUNTRY]
+        countries = [
+            m
+            for m in mentions
+            if (m.phrase.kind is RegionKind.COUNTRY and m.phrase.region != "any")
+            or m.phrase.kind is RegionKind.OTHER_COUNTRY
+        ]
         first = countries[0] if countries else None
         if first is not None and _NEAR_CUE.search(text[max(0, first.start - 20) : first.start]):
-            near = countries[0].text
+            near = first.text
     if near is None:
         cued = _PLACE_AFTER_CUE.search(text)
         if cued:
@@ -509,14 +524,15 @@ def _choose_region(
             key=lambda m: (m.phrase.kind not in (RegionKind.AGENCY, RegionKind.HEALTH_SYSTEM),
                            m.start),
         )
-        return ranked[0].phrase.region, True, near
+        return ranked[0].phrase.region, True, near, None
     if mentions:
-        return "any", True, near
-    return "US", False, near
+        return "any", True, near, outside
+    return "US", False, near, None
 
 
 def _is_country(near: str, mentions: list[RegionMention]) -> bool:
-    return any(m.text == near and m.phrase.kind is RegionKind.COUNTRY for m in mentions)
+    kinds = (RegionKind.COUNTRY, RegionKind.OTHER_COUNTRY)
+    return any(m.text == near and m.phrase.kind in kinds for m in mentions)
 
 
 # -- the patient --------------------------------------------------------------------------------

@@ -37,11 +37,20 @@ class RegionKind(str, Enum):
     HEALTH_SYSTEM = "health_system"
     CITY = "city"
     STATE = "state"
+    OTHER_COUNTRY = "other_country"
+    """A country whose own approvals the tables do not hold (Australia, Taiwan, …)."""
+    OTHER_CITY = "other_city"
+    """A city in such a country (Sydney, Taipei, …)."""
 
     @property
     def is_place(self) -> bool:
         """Whether the phrase names a place a patient can live in or travel to."""
-        return self in (RegionKind.COUNTRY, RegionKind.CITY, RegionKind.STATE)
+        return self is not RegionKind.AGENCY and self is not RegionKind.HEALTH_SYSTEM
+
+    @property
+    def uncovered(self) -> bool:
+        """Whether the place lies outside every region the tables hold."""
+        return self in (RegionKind.OTHER_COUNTRY, RegionKind.OTHER_CITY)
 
 
 @dataclass(frozen=True)
