@@ -6,6 +6,7 @@ A one-line answer first, then the facts, then sources, as-of date and the discla
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .availability import ApprovalMatch
@@ -23,6 +24,26 @@ def _name(m: ApprovalMatch) -> str:
 
 def _conditions(m: ApprovalMatch) -> str:
     return "; ".join(m.approval.conditions)
+
+
+def _safety(
+    answer: Answer, para: Callable[..., None], blank: Callable[[], None]
+) -> None:
+    if not answer.safety:
+        if answer.intent.value == "safety":
+            blank()
+            para("Safety: no boxed warning, REMS or other safety fact is on record in "
+                 "therapy_lookup's tables for this; the label's Boxed Warning and Warnings and "
+                 "Precautions sections list the risks.")
+        return
+    blank()
+    para("Safety (boxed warnings, REMS and other regulatory safety facts):")
+    for s in answer.safety[:12]:
+        who = ", ".join(s.products) if len(s.products) <= 2 else f"{len(s.products)} products"
+        kind = s.kind.value.replace("_", " ")
+        para(f"- {s.agency.value} {s.date} {kind} ({who}): {s.summary}", "  ")
+    if len(answer.safety) > 12:
+        para(f"  … and {len(answer.safety) - 12} more (see --json)")
 
 
 def answer_text(answer: Answer, *, width: int = 100) -> str:
@@ -63,7 +84,10 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
         )
     if q.missing:
         para("Missing: " + "; ".join(q.missing))
-    if answer.explanation:
+    safety_first = answer.intent.value == "safety"
+    if safety_first:
+        _safety(answer, para, blank)
+    if answer.explanation and not safety_first:
         blank()
         para("How it works: " + answer.explanation)
     av = answer.availability
@@ -126,7 +150,11 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
         for m in av.approved_elsewhere[:8]:
             a = m.approval
             para(f"- {_name(m)} — {a.agency.value} ({a.region}) {a.date}: {a.indication}", "  ")
-    if answer.products:
+    if answer.products and safety_first:
+        blank()
+        brands = list(dict.fromkeys(r.brand or r.generic for r in answer.products))
+        para("Products: " + ", ".join(brands))
+    elif answer.products:
         blank()
         para("Fact table:")
         for r in answer.products[:25]:
@@ -134,12 +162,8 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
             para(f"- {name} — {r.agency} {r.date}, {r.status}: {r.indication}", "  ")
         if len(answer.products) > 25:
             para(f"  … and {len(answer.products) - 25} more rows (see --json)")
-    if answer.safety:
-        blank()
-        para("Safety:")
-        for s in answer.safety[:10]:
-            para(f"- {s.agency.value} {s.date} {s.kind.value.replace('_', ' ')}: {s.summary}",
-                 "  ")
+    if not safety_first:
+        _safety(answer, para, blank)
     if answer.care_team_questions:
         blank()
         para("Worth asking the care team:")

@@ -263,7 +263,12 @@ class _Answering:
         if here:
             status = AvailabilityStatus.APPROVED
             agencies = ", ".join(sorted({r.agency for r in here}))
-            headline = f"Yes: {name} is approved {where} ({agencies}), for the indications below."
+            headline = (
+                f"Yes: {name} is approved {where} ({agencies}); its safety facts on record are "
+                "below."
+                if q.intent is Intent.SAFETY
+                else f"Yes: {name} is approved {where} ({agencies}), for the indications below."
+            )
         elif approved:
             status = AvailabilityStatus.APPROVED_ELSEWHERE
             others = ", ".join(sorted({f"{r.agency} ({r.region})" for r in approved}))
