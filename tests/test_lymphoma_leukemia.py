@@ -92,3 +92,30 @@ def test_lenalidomide_rituximab_is_approved_for_marginal_zone_lymphoma() -> None
     answer = check_availability("marginal zone lymphoma", "Revlimid")
     assert answer.status is A.APPROVED
     assert "revlimid-fda-mzl-r2" in _ids(answer)
+
+
+def test_pi3k_inhibitors_in_follicular_lymphoma_are_withdrawn_in_the_us() -> None:
+    answer = check_availability("follicular lymphoma", "PI3K inhibitor")
+    assert answer.status is not A.APPROVED
+    gone = {m.approval.id: m.approval for m in answer.other_decisions}
+    assert gone["zydelig-fda-fl-3l"].status is ApprovalStatus.WITHDRAWN
+    assert gone["zydelig-fda-fl-3l"].status_date == "2022-05-26"
+    assert gone["copiktra-fda-fl-3l"].status_date == "2022-04-13"
+
+
+def test_idelalisib_cll_stays_approved_with_rituximab_while_sll_was_withdrawn() -> None:
+    answer = check_availability("CLL", "idelalisib")
+    assert answer.status is A.APPROVED
+    assert _ids(answer) == {"zydelig-fda-cll-2l-r"}
+    assert "rituximab" in (answer.approvals[0].approval.line_of_therapy or "")
+    assert {m.approval.id for m in answer.other_decisions} == {"zydelig-fda-sll-3l"}
+
+
+def test_ph_positive_b_all_has_bcr_abl_inhibitors_but_b_all_alone_only_a_subtype() -> None:
+    ph = check_availability("Ph+ B-ALL", "BCR-ABL inhibitor")
+    assert ph.status is A.APPROVED
+    assert {"iclusig-fda-ph-all-1l", "sprycel-fda-ph-all-2l"} <= _ids(ph)
+    first_line = next(m.approval for m in ph.approvals if m.approval.id == "iclusig-fda-ph-all-1l")
+    assert first_line.min_prior_lines == 0
+    assert first_line.approval_type.value == "accelerated"
+    assert check_availability("B-ALL", "ponatinib").status is A.APPROVED_FOR_SUBTYPE
