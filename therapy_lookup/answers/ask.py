@@ -489,15 +489,29 @@ class _Answering:
                 options["near"] = resolve_place(facts.near)
             except TherapyLookupError:
                 place_note = f"'{facts.near}' was not found in the gazetteer: no distances."
-        result = find_trials(
-            q.diagnosis.match,
-            therapy,
-            offline=self.offline,
-            service=self.svc,
-            client=self.client,
-            limit=20,
-            **options,
-        )
+        client = self.client
+        own_client = client is None and not asked
+        if own_client:
+            # Trials the person did not ask for must not hold up the answer: one attempt, a
+            # short deadline; an unreachable registry then says so at once.
+            from ..ctgov import ClientConfig, ClinicalTrialsClient
+
+            client = ClinicalTrialsClient(
+                ClientConfig.from_env(max_retries=0, connect_timeout=3.0, search_deadline=10.0)
+            )
+        try:
+            result = find_trials(
+                q.diagnosis.match,
+                therapy,
+                offline=self.offline,
+                service=self.svc,
+                client=client,
+                limit=20,
+                **options,
+            )
+        finally:
+            if own_client and client is not None:
+                client.close()
         note = place_note if result.registry_reachable else (
             "ClinicalTrials.gov could not be reached"
             + (": showing the cached search." if result.studies else "; no cached search.")
