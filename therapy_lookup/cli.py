@@ -14,17 +14,19 @@ Usage::
 
 Exit status: 0 when something was found, 1 when nothing was found or an error was reported
 (one line on stderr), 2 for usage errors. The text output comes from :mod:`therapy_lookup.render`.
-The registry client is imported only by the commands that search.
+The registry client is imported only by the commands that search; they draw a progress bar
+on stderr for downloads of more than one page when stderr is a terminal (:mod:`.progress`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -44,7 +46,7 @@ from .snapshot_cli import (
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .answers.trials import TrialSearch
-    from .ctgov import GeoFilter
+    from .ctgov import ClinicalTrialsClient, GeoFilter
 
 __all__ = ["main"]
 
@@ -246,32 +248,49 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _Usage("--limit must be at least 1")
 
 
+@contextlib.contextmanager
+def _registry_client(downloads: bool) -> Iterator[ClinicalTrialsClient | None]:
+    """A client drawing a progress bar on stderr when it is a terminal; else None (default)."""
+    from .progress import progress_client
+
+    client = progress_client(sys.stderr) if downloads and sys.stderr is not None else None
+    try:
+        yield client
+    finally:
+        if client is not None:
+            client.close()
+
+
 def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "available":
         _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
         return 0
     if args.command == "ask":
-        answer = ask(
-            " ".join(args.question),
-            region=args.region,
-            trials=not args.no_trials,
-            near=args.near,
-            offline=args.offline,
-        )
+        with _registry_client(not args.no_trials and not args.offline) as client:
+            answer = ask(
+                " ".join(args.question),
+                region=args.region,
+                trials=not args.no_trials,
+                near=args.near,
+                offline=args.offline,
+                client=client,
+            )
         return _emit_answer(answer, args.json, out)
     if args.command == "trials" and args.snapshot is not None:
         return _emit_trials(_snapshot_trials(args), args.json, out)
     if args.command == "trials":
         from .answers.trials import OPEN_STATUSES, find_trials
 
-        result = find_trials(
-            args.diagnosis,
-            args.therapy,
-            statuses=None if args.all_statuses else OPEN_STATUSES,
-            near=_parse_near(args.near) if args.near is not None else None,
-            limit=args.limit,
-            offline=args.offline,
-        )
+        with _registry_client(not args.offline) as client:
+            result = find_trials(
+                args.diagnosis,
+                args.therapy,
+                statuses=None if args.all_statuses else OPEN_STATUSES,
+                near=_parse_near(args.near) if args.near is not None else None,
+                limit=args.limit,
+                offline=args.offline,
+                client=client,
+            )
         return _emit_trials(result, args.json, out)
     if args.command == "snapshot":
         return run_snapshot(args, out)
