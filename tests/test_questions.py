@@ -245,3 +245,10 @@ def test_answer_is_json() -> None:
     answer = ask("Is CAR-T approved for multiple myeloma?", trials=False)
     data = answer.model_dump_json()
     assert '"status":"approved"' in data and '"intent":"availability"' in data
+
+
+def test_side_effects_of_a_bispecific_name_its_boxed_warning() -> None:
+    answer = ask("side effects of tecvayli?", trials=False)
+    assert answer.safety
+    assert all("teclistamab" in s.products for s in answer.safety)
+    assert any("cytokine release syndrome" in s.summary.casefold() for s in answer.safety)
