@@ -120,7 +120,7 @@ def test_counts_are_pinned(catalog: Catalog) -> None:
     assert len(catalog.approvals) == 438
     assert len(catalog.products) == 147
     assert len(catalog.therapy_classes) == 51
-    assert len(catalog.safety) == 24
+    assert len(catalog.safety) == 30
     assert len(catalog.scope) == 6
     by_agency = Counter(a.agency.value for a in catalog.approvals.values())
     assert by_agency == {
