@@ -252,3 +252,31 @@ def test_side_effects_of_a_bispecific_name_its_boxed_warning() -> None:
     assert answer.safety
     assert all("teclistamab" in s.products for s in answer.safety)
     assert any("cytokine release syndrome" in s.summary.casefold() for s in answer.safety)
+
+
+def test_hostile_lengths_and_empty_values_are_typed_errors() -> None:
+    from therapy_lookup import InvalidRegionError, UnknownTherapyError, check_availability
+    from therapy_lookup.trials import find_trials
+
+    with pytest.raises(InvalidInputError, match="limit is 300"):
+        check_availability("DLBCL", "CAR-T " * 100_000)
+    with pytest.raises(InvalidRegionError, match="limit is 100"):
+        check_availability("DLBCL", "CAR-T", region="US" * 1_000)
+    with pytest.raises(InvalidRegionError):
+        ask("Is CAR-T approved for DLBCL?", region="", trials=False)
+    with pytest.raises(InvalidInputError, match="at least one status"):
+        find_trials("DLBCL", "CAR-T", statuses=[], offline=True)
+    with pytest.raises(UnknownTherapyError) as info:
+        check_availability("DLBCL", "x" * 250)
+    assert len(str(info.value)) < 200  # the message does not echo the whole text
+
+
+def test_undecodable_bytes_still_give_json() -> None:
+    from therapy_lookup import resolve
+
+    match = resolve("lipo\udcffsarcoma")
+    if match is not None:
+        match.model_dump_json()
+    answer = ask("Is CAR-T approved for lipo\udcffsarcoma?", trials=False)
+    assert "\ufffd" in answer.question.text
+    answer.model_dump_json()

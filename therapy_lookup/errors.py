@@ -46,7 +46,8 @@ class _NotFound(TherapyLookupError, LookupError):
         """Keep the text and the suggestions and build a one-line message."""
         self.text = text
         self.suggestions = tuple(suggestions)
-        message = f"unknown {self.what} {text!r}"
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        message = f"unknown {self.what} {shown!r}"
         if self.suggestions:
             message += "; did you mean: " + ", ".join(self.suggestions) + "?"
         super().__init__(message)

@@ -687,6 +687,8 @@ def normalise_region(region: str) -> str:
     """Upper-case a region code, or 'any'; raise InvalidRegionError for unknown codes."""
     if not isinstance(region, str):
         raise InvalidRegionError(f"region must be a str, not {type(region).__name__}")
+    if len(region) > 100:
+        raise InvalidRegionError(f"region text is {len(region)} characters long; the limit is 100")
     code = region.strip().upper()
     if code == "ANY":
         return "any"

@@ -21,6 +21,7 @@ from ..knowledge.non_cancer import find_non_cancer_conditions
 from ..knowledge.regions import RegionKind, RegionMention, find_regions
 from ..knowledge.therapies import TherapyKind, TherapyMention, TherapyRef
 from ..resolver import DiagnosisMatch
+from ..resolver.normalise import without_lone_surrogates
 from .availability import AvailabilityService, default_service
 from .patient_facts import Person, find_ages, find_people, find_prior_lines, stated_sex
 from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
@@ -174,7 +175,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     Raises TypeError for a non-string and InvalidInputError (a ValueError) for text longer
     than :data:`MAX_QUESTION_LENGTH`; anything else is read for what it says.
     """
-    original = _validate(text)
+    original = without_lone_surrogates(_validate(text))
     svc = service if service is not None else default_service()
     work = unicodedata.normalize("NFKC", original)
     if len(work) != len(original):

@@ -259,6 +259,8 @@ def find_trials(
     cancer_type, match = svc.resolve_diagnosis(diagnosis)
     ref = svc.resolve_therapy(therapy) if therapy is not None else None
     origin, radius = _origin(near, radius_km)
+    if statuses is not None and not statuses:
+        raise InvalidInputError("statuses must name at least one status, or be None for all")
     wanted = tuple(statuses) if statuses else None
     condition_expr = _any_of(_condition_terms(cancer_type))
     if condition_expr is None:  # pragma: no cover - a type always has a name

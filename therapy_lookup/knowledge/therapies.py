@@ -10,10 +10,17 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import UnknownTherapyError
+from ..errors import InvalidInputError, UnknownTherapyError
 from .catalog import Catalog
 
-__all__ = ["TherapyKind", "TherapyMention", "TherapyRef", "TherapyResolver", "normalise_therapy"]
+__all__ = [
+    "MAX_THERAPY_LENGTH",
+    "TherapyKind",
+    "TherapyMention",
+    "TherapyRef",
+    "TherapyResolver",
+    "normalise_therapy",
+]
 
 _PUNCT = re.compile("[\\s\\-_/.,+()\\[\\]:;?!'\"\u2019\u2018\u00ae\u2122]+")
 _GENERIC_SUFFIXES = frozenset(
@@ -34,6 +41,8 @@ _GENERIC_SUFFIXES = frozenset(
         "s",
     }
 )
+MAX_THERAPY_LENGTH = 300
+"""Longest therapy text accepted, in characters (product and class names are far shorter)."""
 _FUZZY_CUTOFF = 86.0
 _FUZZY_MIN_LENGTH = 5
 
@@ -142,9 +151,16 @@ class TherapyResolver:
         return ranked[:limit]
 
     def resolve(self, text: str) -> TherapyRef:
-        """Return the one therapy ``text`` names; raise UnknownTherapyError if unsure."""
+        """Return the one therapy ``text`` names; raise UnknownTherapyError if unsure.
+
+        Text longer than :data:`MAX_THERAPY_LENGTH` raises InvalidInputError.
+        """
         if not isinstance(text, str):
             raise TypeError(f"therapy must be a str, not {type(text).__name__}")
+        if len(text) > MAX_THERAPY_LENGTH:
+            raise InvalidInputError(
+                f"therapy text is {len(text)} characters long; the limit is {MAX_THERAPY_LENGTH}"
+            )
         if not text.strip():
             raise UnknownTherapyError(text)
         exact = self.lookup(text)

@@ -153,14 +153,25 @@ def cache_key(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def validate_text(text: object) -> str:
-    """Return ``text`` if it is a ``str`` of at most :data:`MAX_QUERY_LENGTH` characters."""
+    """Return ``text`` if it is a ``str`` of at most :data:`MAX_QUERY_LENGTH` characters.
+
+    Lone surrogates (undecodable bytes smuggled in by ``surrogateescape``) become U+FFFD, so
+    every match can be written as JSON.
+    """
     if not isinstance(text, str):
         raise TypeError(f"expected str, got {type(text).__name__}")
     if len(text) > MAX_QUERY_LENGTH:
         raise ValueError(
             f"diagnosis text is {len(text)} characters long; the limit is {MAX_QUERY_LENGTH}"
         )
-    return text
+    return without_lone_surrogates(text)
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each unpaired surrogate replaced by U+FFFD (length kept)."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 _RAW_SPLIT = re.compile(r"[^\w+]+")
