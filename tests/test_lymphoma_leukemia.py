@@ -119,3 +119,25 @@ def test_ph_positive_b_all_has_bcr_abl_inhibitors_but_b_all_alone_only_a_subtype
     assert first_line.min_prior_lines == 0
     assert first_line.approval_type.value == "accelerated"
     assert check_availability("B-ALL", "ponatinib").status is A.APPROVED_FOR_SUBTYPE
+
+
+def test_umbralisib_and_copanlisib_are_withdrawn_not_approved() -> None:
+    mzl = check_availability("marginal zone lymphoma", "umbralisib")
+    assert mzl.status is not A.APPROVED
+    assert {m.approval.id: m.approval.status_date for m in mzl.other_decisions} == {
+        "ukoniq-fda-mzl-2l": "2022-06-01"
+    }
+    fl = check_availability("follicular lymphoma", "copanlisib")
+    assert fl.status is not A.APPROVED
+    assert [m.approval.status for m in fl.other_decisions] == [ApprovalStatus.WITHDRAWN]
+
+
+def test_cll_anti_cd20_lists_rituximab_obinutuzumab_and_ofatumumab() -> None:
+    answer = check_availability("CLL", "anti-CD20")
+    assert answer.status is A.APPROVED
+    wanted = {"rituxan-fda-cll-fc", "gazyva-fda-cll-1l-clb", "arzerra-fda-cll-refractory"}
+    assert wanted <= _ids(answer)
+    by_id = {m.approval.id: m.approval for m in answer.approvals}
+    refractory = by_id["arzerra-fda-cll-refractory"]
+    assert refractory.approval_type.value == "accelerated"
+    assert refractory.min_prior_lines == 2
