@@ -22,7 +22,7 @@ EXAMPLES = ROOT / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 sys.path.insert(0, str(EXAMPLES))
-from refresh_outputs import execute  # noqa: E402
+from refresh_outputs import SEED_BEGIN, SEED_END, execute, seed_block  # noqa: E402
 
 _VOLATILE = [
     (re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?"), "<date>"),
@@ -148,3 +148,13 @@ def test_the_readme_links_every_notebook_and_shows_the_committed_pictures() -> N
     for name in PICTURES.values():
         assert f"](examples/{name})" in readme, name
         assert (EXAMPLES / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_the_readme_shows_the_seed_answers_as_the_quickstart_prints_them() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(SEED_BEGIN), readme.index(SEED_END) + len(SEED_END)
+    committed = nbformat.read(EXAMPLES / "quickstart.ipynb", as_version=4)
+    assert readme[start:end] == seed_block(committed), (
+        "README seed answers differ from quickstart.ipynb; run python examples/refresh_outputs.py"
+    )
+    assert readme[start:end].count("```text") == 2
