@@ -67,10 +67,12 @@ _DRIVER = (
 """The CLI with pages of 10 studies, so a small fake registry gives a multi-page download."""
 
 
-def _run(server: FakeCTGov, cache: Path, *, stderr_terminal: bool) -> tuple[int, str, str]:
+def _run(
+    server: FakeCTGov, cache: Path, command: tuple[str, ...], *, stderr_terminal: bool
+) -> tuple[int, str, str]:
     env = {**os.environ, "THERAPY_LOOKUP_CTGOV_URL": server.url,
            "THERAPY_LOOKUP_CACHE_DIR": str(cache)}
-    args = [sys.executable, "-c", _DRIVER, "trials", "melanoma", "--all-statuses", "--json"]
+    args = [sys.executable, "-c", _DRIVER, *command, "--json"]
     if not stderr_terminal:
         proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT,
                               timeout=120, check=False)
@@ -99,11 +101,19 @@ def _run(server: FakeCTGov, cache: Path, *, stderr_terminal: bool) -> tuple[int,
     return code, answer.read_text(encoding="utf-8"), seen.decode("utf-8", "replace")
 
 
-def test_the_cli_draws_a_bar_on_a_terminal_and_none_when_piped(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "total"),
+    [(("trials", "melanoma", "--all-statuses"), "/29 ["),  # 29 melanoma studies of 200
+     (("ask", "Which melanoma trials are recruiting?"), "/15 [")],  # open ones
+    ids=["trials", "ask"],
+)
+def test_the_cli_draws_a_bar_on_a_terminal_and_none_when_piped(
+    tmp_path: Path, command: tuple[str, ...], total: str
+) -> None:
     with FakeCTGov(n_studies=200) as server:
-        code, out, screen = _run(server, tmp_path / "tty", stderr_terminal=True)
-        assert code == 0 and '"studies"' in out
-        assert "ClinicalTrials.gov:" in screen and "/29 [" in screen  # 29 melanoma studies
-        code, out, err = _run(server, tmp_path / "pipe", stderr_terminal=False)
-    assert code == 0 and '"studies"' in out
+        code, out, screen = _run(server, tmp_path / "tty", command, stderr_terminal=True)
+        assert code == 0 and out.startswith("{"), screen
+        assert "ClinicalTrials.gov:" in screen and total in screen, screen
+        code, out, err = _run(server, tmp_path / "pipe", command, stderr_terminal=False)
+    assert code == 0 and out.startswith("{")
     assert err == ""  # piped: no bar, no carriage returns, nothing
