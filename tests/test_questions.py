@@ -271,6 +271,12 @@ def test_hostile_lengths_and_empty_values_are_typed_errors() -> None:
     assert len(str(info.value)) < 200  # the message does not echo the whole text
 
 
+def test_a_marker_stated_negative_flags_the_approvals_that_need_it() -> None:
+    answer = ask("PD-L1 negative HER2-negative gastric cancer, is Opdivo approved?", trials=False)
+    flagged = [c for c in answer.patient_checks if any("PD-L1 negative" in t for t in c.to_check)]
+    assert flagged  # flagged for checking, never decided: a score may still pass another label
+
+
 def test_undecodable_bytes_still_give_json() -> None:
     from therapy_lookup import resolve
 

@@ -10,6 +10,7 @@ and what it all rests on (sources, as-of date, the disclaimer).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -216,7 +217,7 @@ class _Answering:
         else:
             options = self._options(None)
         why = self._why(availability) if status is not AvailabilityStatus.APPROVED else ()
-        checks = tuple(_patient_checks(availability.approvals, q.patient))
+        checks = tuple(_patient_checks(availability.approvals, q.patient, q.text))
         explanation, source = (None, None)
         if q.intent is Intent.EXPLAIN and q.therapy is not None:
             explanation, source = self._explanation(q.therapy)
@@ -690,10 +691,28 @@ def _headline(
     )
 
 
+# "PD-L1 negative", "HER2-negative", "EGFR wild-type", "no ALK": a marker stated absent. Never
+# decided here (HER2-negative tumours may still be HER2-low; a PD-L1 "negative" by one score may
+# pass another); the approvals that need the marker are flagged for checking.
+_NEGATIVE_MARKER = re.compile(
+    r"\b([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)?)[\s-]*(?:negative|neg|not\s+detected|"
+    r"wild[\s-]*type|wt)\b|\bno\s+([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _negative_markers(text: str) -> dict[str, str]:
+    """The gene of each marker stated absent, with the words that say so."""
+    return {
+        _gene(m.group(1) or m.group(2)): m.group(0) for m in _NEGATIVE_MARKER.finditer(text)
+    }
+
+
 def _patient_checks(
-    matches: Iterable[ApprovalMatch], patient: PatientFacts
+    matches: Iterable[ApprovalMatch], patient: PatientFacts, text: str = ""
 ) -> list[PatientCheck]:
     out = []
+    negative = _negative_markers(text)
     for m in matches:
         a = m.approval
         excluded: list[str] = []
@@ -715,11 +734,18 @@ def _patient_checks(
                 f"the label needs {a.min_prior_lines} prior line(s); {patient.prior_lines} stated"
             )
         to_check: list[str] = []
-        if a.biomarkers and not m.biomarker_stated:
+        genes = {_gene(b) for b in a.biomarkers}
+        said_absent = sorted({negative[g] for g in genes if g in negative})
+        if a.biomarkers and said_absent:
+            to_check.append(
+                "biomarker: " + " or ".join(a.biomarkers)
+                + f" — the question says {'; '.join(repr(s) for s in said_absent)}"
+            )
+        elif a.biomarkers and not m.biomarker_stated:
             to_check.append("biomarker: " + " or ".join(a.biomarkers))
         if a.hla:
             to_check.append("HLA: " + " or ".join(a.hla))
-        if a.min_prior_lines is not None and patient.prior_lines is None:
+        if a.min_prior_lines and patient.prior_lines is None:
             to_check.append(f"at least {a.min_prior_lines} prior line(s)")
         if excluded or to_check:
             p = m.product
