@@ -141,3 +141,13 @@ def test_cll_anti_cd20_lists_rituximab_obinutuzumab_and_ofatumumab() -> None:
     refractory = by_id["arzerra-fda-cll-refractory"]
     assert refractory.approval_type.value == "accelerated"
     assert refractory.min_prior_lines == 2
+
+
+def test_follicular_lymphoma_obinutuzumab_first_line_is_for_advanced_stage_only() -> None:
+    answer = check_availability("follicular lymphoma", "obinutuzumab")
+    assert answer.status is A.APPROVED
+    by_id = {m.approval.id: m.approval for m in answer.approvals}
+    assert set(by_id) == {"gazyva-fda-fl-2l-benda", "gazyva-fda-fl-1l-chemo"}
+    assert [s.value for s in by_id["gazyva-fda-fl-1l-chemo"].stage] == ["advanced"]
+    assert by_id["gazyva-fda-fl-1l-chemo"].min_prior_lines == 0
+    assert by_id["gazyva-fda-fl-2l-benda"].min_prior_lines == 1
