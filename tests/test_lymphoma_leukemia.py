@@ -151,3 +151,12 @@ def test_follicular_lymphoma_obinutuzumab_first_line_is_for_advanced_stage_only(
     assert [s.value for s in by_id["gazyva-fda-fl-1l-chemo"].stage] == ["advanced"]
     assert by_id["gazyva-fda-fl-1l-chemo"].min_prior_lines == 0
     assert by_id["gazyva-fda-fl-2l-benda"].min_prior_lines == 1
+
+
+def test_untreated_dlbcl_rituximab_is_approved_with_chop_from_the_fda_page() -> None:
+    answer = check_availability("diffuse large B-cell lymphoma", "rituximab")
+    assert answer.status is A.APPROVED
+    row = next(m.approval for m in answer.approvals if m.approval.id == "rituxan-fda-dlbcl-1l-chop")
+    assert row.min_prior_lines == 0
+    assert "CHOP" in (row.line_of_therapy or "")
+    assert any("fda.gov" in str(u) for u in row.sources)
