@@ -10,28 +10,37 @@ and what it all rests on (sources, as-of date, the disclaimer).
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import TherapyLookupError
+from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.models import Approval, SafetyFact
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
+from .answer_status import (
+    SOLID,
+    brands,
+    display_type,
+    headline_status,
+    one_line_answer,
+    product_name,
+    ranked,
+    tissue_agnostic,
+)
 from .availability import (
     DISCLAIMER,
     ApprovalMatch,
     Availability,
     AvailabilityService,
     AvailabilityStatus,
-    ProductSummary,
     default_service,
 )
 from .fact_table import FactRow, fact_table
-from .question import Intent, PatientFacts, Question
+from .patient_checks import PatientCheck, patient_checks
+from .question import Intent, Question
 from .question_reading import read_question
 
 if TYPE_CHECKING:
@@ -41,22 +50,6 @@ if TYPE_CHECKING:
 __all__ = ["Answer", "OptionGroup", "PatientCheck", "ask"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-_SOLID = "SOLID"
-
-
-class PatientCheck(BaseModel):
-    """One approval's conditions held against the patient's stated facts."""
-
-    model_config = _FROZEN
-
-    approval_id: str = Field(description="The approval row.")
-    product: str = Field(description="Brand (generic) of the product.")
-    excluded_by: tuple[str, ...] = Field(
-        default=(), description="Stated facts that put the patient outside the label, in words."
-    )
-    to_check: tuple[str, ...] = Field(
-        default=(), description="Conditions the question does not settle (biomarker, HLA, …)."
-    )
 
 
 class OptionGroup(BaseModel):
@@ -187,7 +180,7 @@ class _Answering:
     def answer(self) -> Answer:
         q = self.q
         if q.intent is Intent.NOT_CANCER:
-            return self._finish(None, self._not_cancer_headline())
+            return self._finish(None, self._not_cancerheadline())
         if q.intent is Intent.UNKNOWN:
             return self._finish(None, "I could not tell which cancer or therapy this asks about.")
         if q.intent is Intent.PRODUCT or (
@@ -207,7 +200,7 @@ class _Answering:
         assert q.diagnosis is not None
         therapy: str | TherapyRef = q.therapy if q.therapy is not None else "systemic_therapy"
         availability = self.svc.check(q.diagnosis.match, therapy, q.region)
-        status = _headline_status(availability, self.svc)
+        status = headline_status(availability)
         # What else is approved: the answer itself for options questions; for a therapy that is
         # not approved here, what is (an approved therapy needs no list of alternatives).
         if q.broad_therapy:
@@ -217,7 +210,7 @@ class _Answering:
         else:
             options = self._options(None)
         why = self._why(availability) if status is not AvailabilityStatus.APPROVED else ()
-        checks = tuple(_patient_checks(availability.approvals, q.patient, q.text))
+        checks = tuple(patient_checks(availability.approvals, q.patient, q.text))
         explanation, source = (None, None)
         if q.intent is Intent.EXPLAIN and q.therapy is not None:
             explanation, source = self._explanation(q.therapy)
@@ -226,13 +219,13 @@ class _Answering:
             m for m in availability.other_decisions if m.approval.status.value == "pending"
         )
         safety = availability.safety
-        brands = _brands(
+        shown = brands(
             [m.product for m in availability.approvals]
             + [m.product for g in options for m in g.approvals]
         )
         return self._finish(
             status,
-            _headline(availability, status, q),
+            one_line_answer(availability, status, q),
             availability=availability,
             options=options,
             safety=safety,
@@ -244,7 +237,7 @@ class _Answering:
             care_team_questions=self._care_team(availability, status),
             trials=searched,
             trials_note=note,
-            product_brands=brands,
+            product_brands=shown,
             sources=tuple(
                 dict.fromkeys(
                     [*availability.sources, *(str(a.sources[0]) for a in self.cited)]
@@ -259,7 +252,7 @@ class _Answering:
         rows = tuple(fact_table(q.therapy, catalog=self.catalog))
         approved = [r for r in rows if r.status == "active"]
         here = [r for r in approved if q.region == "any" or r.region == q.region]
-        name = _product_name(product.brand_name, product.generic_name)
+        name = product_name(product.brand_name, product.generic_name)
         where = "anywhere" if q.region == "any" else f"in {region_name(q.region)}"
         if here:
             status = AvailabilityStatus.APPROVED
@@ -301,7 +294,7 @@ class _Answering:
             for r in fact_table(q.therapy, catalog=self.catalog)
             if r.status == "active" and (q.region == "any" or r.region == q.region)
         )
-        brands = tuple(dict.fromkeys(r.brand or r.generic for r in rows))
+        names = tuple(dict.fromkeys(r.brand or r.generic for r in rows))
         where = "anywhere" if q.region == "any" else f"in {region_name(q.region)}"
         if q.intent is Intent.SAFETY or q.intent is Intent.EXPLAIN:
             status = None
@@ -312,8 +305,8 @@ class _Answering:
             )
         elif rows:
             status = AvailabilityStatus.APPROVED
-            headline = f"{len(brands)} {q.therapy.name} products are approved {where}: " + (
-                ", ".join(brands) + "."
+            headline = f"{len(names)} {q.therapy.name} products are approved {where}: " + (
+                ", ".join(names) + "."
             )
         else:
             status = AvailabilityStatus.NOT_APPROVED
@@ -332,7 +325,7 @@ class _Answering:
             safety=safety,
             explanation=explanation if q.intent is not Intent.LIST else None,
             explanation_source=source if q.intent is not Intent.LIST else None,
-            product_brands=brands if status is AvailabilityStatus.APPROVED else (),
+            product_brands=names if status is AvailabilityStatus.APPROVED else (),
             sources=tuple(dict.fromkeys(r.source for r in rows)),
         )
 
@@ -345,8 +338,8 @@ class _Answering:
         if availability is None:
             availability = self.svc.check(q.diagnosis.match, "systemic_therapy", q.region)
         groups: dict[tuple[bool, str], list[ApprovalMatch]] = {}
-        for m in _ranked(availability):
-            groups.setdefault((_agnostic(m), m.product.therapy_class), []).append(m)
+        for m in ranked(availability):
+            groups.setdefault((tissue_agnostic(m), m.product.therapy_class), []).append(m)
         out = []
         for (agnostic, class_id), matches in sorted(
             groups.items(),
@@ -374,7 +367,7 @@ class _Answering:
             products = self.catalog.products_in_class(ref.id)
             rows = [a for p in products for a in self.catalog.approvals_for_product(p.id)]
             active = [a for a in rows if a.status.is_approved]
-            solid = _SOLID in tree and tree.is_a(type_id, _SOLID)
+            solid = SOLID in tree and tree.is_a(type_id, SOLID)
             if solid:
                 here = [
                     a for a in active
@@ -389,7 +382,7 @@ class _Answering:
                         p = self.catalog.products[a.product]
                         out.append(
                             f"The only {ref.name} approved for a solid tumour anywhere: "
-                            f"{_product_name(p.brand_name, p.generic_name)} "
+                            f"{product_name(p.brand_name, p.generic_name)} "
                             f"({a.agency.value}, {a.date}) — {a.indication}."
                         )
             targets = sorted({t for p in products for t in p.targets if any(
@@ -412,7 +405,7 @@ class _Answering:
                 needs = f", with {' or '.join(a.biomarkers)}" if a.biomarkers else ""
                 hla = f", {' or '.join(a.hla)}" if a.hla else ""
                 out.append(
-                    f"Related: {_product_name(summary.brand_name, summary.generic_name)}, a "
+                    f"Related: {product_name(summary.brand_name, summary.generic_name)}, a "
                     f"{summary.therapy_class_name}, is approved for {', '.join(r.covered_types)}"
                     f"{needs}{hla} ({a.agency.value}, {a.date})."
                 )
@@ -421,7 +414,7 @@ class _Answering:
             if a.status.value == "pending":
                 due = f", decision expected {a.decision_due}" if a.decision_due else ""
                 out.append(
-                    f"Pending: {_product_name(m.product.brand_name, m.product.generic_name)} "
+                    f"Pending: {product_name(m.product.brand_name, m.product.generic_name)} "
                     f"filed with {a.agency.value} for {a.indication}{due}."
                 )
         return tuple(out)
@@ -432,7 +425,7 @@ class _Answering:
             cls = self.catalog.therapy_classes[product.therapy_class]
             targets = f" It targets {', '.join(product.targets)}." if product.targets else ""
             text = (
-                f"{_product_name(product.brand_name, product.generic_name)} is a {cls.name}. "
+                f"{product_name(product.brand_name, product.generic_name)} is a {cls.name}. "
                 f"{cls.description}{targets}"
             )
             return text, str(cls.description_source) if cls.description_source else None
@@ -443,7 +436,7 @@ class _Answering:
     def _care_team(
         self, availability: Availability, status: AvailabilityStatus
     ) -> tuple[str, ...]:
-        name = _display_type(availability.cancer_type.name)
+        name = display_type(availability.cancer_type.name)
         out = []
         if status is AvailabilityStatus.APPROVED:
             out.append(
@@ -520,7 +513,7 @@ class _Answering:
         )
         return result, note
 
-    def _not_cancer_headline(self) -> str:
+    def _not_cancerheadline(self) -> str:
         q = self.q
         therapy = f" {q.therapy.name}" if q.therapy else ""
         return (
@@ -553,20 +546,9 @@ class _Answering:
         )
 
 
-# -- helpers ------------------------------------------------------------------------------------
-def _product_name(brand: str | None, generic: str) -> str:
-    return f"{brand} ({generic})" if brand else generic
 
-
-def _brands(products: Iterable[ProductSummary]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.brand_name or p.generic_name for p in products))
-
-
-def _covers_solid(approval: Approval, tree: object) -> bool:
-    from ..knowledge.cancer_types import CancerTypeTree
-
-    assert isinstance(tree, CancerTypeTree)
-    return any(_SOLID in tree and tree.is_a(t, _SOLID) for t in approval.cancer_types)
+def _covers_solid(approval: Approval, tree: CancerTypeTree) -> bool:
+    return any(SOLID in tree and tree.is_a(t, SOLID) for t in approval.cancer_types)
 
 
 def _oncotree_codes(match: DiagnosisMatch, svc: AvailabilityService) -> tuple[str, ...]:
@@ -584,177 +566,3 @@ def _oncotree_codes(match: DiagnosisMatch, svc: AvailabilityService) -> tuple[st
         if coded:  # the highest coded node below OncoTree's tissue level (MNM under MYELOID)
             codes[str(tree[coded[-2] if len(coded) > 1 else coded[-1]].oncotree_code)] = None
     return tuple(sorted(codes))[:8]
-
-
-def _headline_status(availability: Availability, svc: AvailabilityService) -> AvailabilityStatus:
-    """The status, read from the type's own end.
-
-    Tissue-agnostic biomarker approvals alone do not make a broad type 'approved' when its
-    type-specific approvals are for subtypes.
-    """
-    status = availability.status
-    if status is AvailabilityStatus.APPROVED:
-        covers = [m for m in availability.approvals if m.coverage.value == "covers"]
-        subtypes = [m for m in availability.approvals if m.coverage.value == "subtype"]
-        agnostic = all(_agnostic(m) for m in covers)
-        if covers and agnostic and subtypes:
-            status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
-    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE and _biomarker_narrows(availability):
-        return AvailabilityStatus.APPROVED
-    return status
-
-
-def _agnostic(m: ApprovalMatch) -> bool:
-    """A tissue-agnostic approval: any solid tumour with a biomarker."""
-    return _SOLID in m.approval.cancer_types and bool(m.approval.biomarkers)
-
-
-def _ranked(availability: Availability) -> list[ApprovalMatch]:
-    """Approvals in the order a person needs them.
-
-    Those fitting a stated biomarker, then the cancer's own approvals, then its subtypes',
-    then tissue-agnostic biomarker approvals.
-    """
-    stated = {_gene(b) for b in (availability.diagnosis_match.biomarkers
-                                 if availability.diagnosis_match else ())}
-
-    def key(m: ApprovalMatch) -> tuple[bool, bool, bool]:
-        fits = bool(m.biomarker_stated or stated & {_gene(b) for b in m.approval.biomarkers})
-        return (not fits, _agnostic(m), m.coverage.value != "covers")
-
-    return sorted(availability.approvals, key=key)
-
-
-def _biomarker_narrows(availability: Availability) -> bool:
-    """Whether a stated biomarker names the subtype whose approvals require it.
-
-    "EGFR-mutated lung cancer" is read as lung cancer; its EGFR approvals are all NSCLC.
-    """
-    stated = {_gene(b) for b in (availability.diagnosis_match.biomarkers
-                                 if availability.diagnosis_match else ())}
-    return bool(stated) and any(
-        m.coverage.value == "subtype"
-        and (m.biomarker_stated or stated & {_gene(b) for b in m.approval.biomarkers})
-        for m in availability.approvals
-    )
-
-
-def _gene(biomarker: str) -> str:
-    """The gene or protein a biomarker string names ("EGFR exon 19 deletion" → "EGFR")."""
-    head = biomarker.replace("-", " ").split()
-    return head[0].upper() if head else ""
-
-
-def _display_type(name: str) -> str:
-    """A type's name as a sentence needs it: "Lung" → "lung cancer"."""
-    from .question_reading import names_a_cancer
-
-    return name if names_a_cancer(name) else f"{name.lower()} cancer"
-
-
-def _headline(
-    availability: Availability, status: AvailabilityStatus, q: Question
-) -> str:
-    name = _display_type(availability.cancer_type.name)
-    asked = q.therapy is not None and q.therapy.id != "systemic_therapy"
-    therapy = availability.therapy.name if asked else "treatment"
-    where = "anywhere" if availability.region == "any" else f"in {region_name(availability.region)}"
-    products = ", ".join(_brands(m.product for m in _ranked(availability))[:8])
-    if status is AvailabilityStatus.APPROVED and not asked and q.intent is Intent.OPTIONS:
-        count = len(_brands(m.product for m in availability.approvals))
-        return f"Approved for {name} {where}: {count} therapies, among them {products}."
-    if status is AvailabilityStatus.APPROVED:
-        return f"Yes: {therapy} is approved for {name} {where} — {products}."
-    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
-        kinds = sorted(
-            {t for m in availability.approvals if m.coverage.value == "subtype"
-             for t in m.covered_types}
-        )
-        return (
-            f"Only for some kinds of {name} {where}: {', '.join(kinds[:6])}"
-            f"{' …' if len(kinds) > 6 else ''} — {products}."
-        )
-    if status is AvailabilityStatus.APPROVED_ELSEWHERE:
-        others = ", ".join(
-            sorted({f"{m.approval.agency.value} ({m.approval.region})"
-                    for m in availability.approved_elsewhere})
-        )
-        return f"Not {where}, but approved elsewhere for {name}: {others}."
-    product = availability.therapy.kind is TherapyKind.PRODUCT
-    if availability.tables_complete:
-        if product:
-            return f"No: {therapy} is not approved for {name} {where}, or by any other agency."
-        return f"No: no {therapy} is approved for {name} {where}, or by any other agency."
-    return (
-        f"No approval of {therapy} for {name} is on record {where} in therapy_lookup's tables "
-        "(they are not complete for this question)."
-    )
-
-
-# "PD-L1 negative", "HER2-negative", "EGFR wild-type", "no ALK": a marker stated absent. Never
-# decided here (HER2-negative tumours may still be HER2-low; a PD-L1 "negative" by one score may
-# pass another); the approvals that need the marker are flagged for checking.
-_NEGATIVE_MARKER = re.compile(
-    r"\b([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)?)[\s-]*(?:negative|neg|not\s+detected|"
-    r"wild[\s-]*type|wt)\b|\bno\s+([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)?)\b",
-    re.IGNORECASE,
-)
-
-
-def _negative_markers(text: str) -> dict[str, str]:
-    """The gene of each marker stated absent, with the words that say so."""
-    return {
-        _gene(m.group(1) or m.group(2)): m.group(0) for m in _NEGATIVE_MARKER.finditer(text)
-    }
-
-
-def _patient_checks(
-    matches: Iterable[ApprovalMatch], patient: PatientFacts, text: str = ""
-) -> list[PatientCheck]:
-    out = []
-    negative = _negative_markers(text)
-    for m in matches:
-        a = m.approval
-        excluded: list[str] = []
-        if patient.age is not None:
-            if a.min_age is not None and patient.age < a.min_age:
-                excluded.append(
-                    f"the label starts at age {a.min_age}; the patient is {patient.age}"
-                )
-            if a.max_age is not None and patient.age > a.max_age:
-                excluded.append(
-                    f"the label is up to age {a.max_age}; the patient is {patient.age}"
-                )
-        if (
-            patient.prior_lines is not None
-            and a.min_prior_lines is not None
-            and patient.prior_lines < a.min_prior_lines
-        ):
-            excluded.append(
-                f"the label needs {a.min_prior_lines} prior line(s); {patient.prior_lines} stated"
-            )
-        to_check: list[str] = []
-        genes = {_gene(b) for b in a.biomarkers}
-        said_absent = sorted({negative[g] for g in genes if g in negative})
-        if a.biomarkers and said_absent:
-            to_check.append(
-                "biomarker: " + " or ".join(a.biomarkers)
-                + f" — the question says {'; '.join(repr(s) for s in said_absent)}"
-            )
-        elif a.biomarkers and not m.biomarker_stated:
-            to_check.append("biomarker: " + " or ".join(a.biomarkers))
-        if a.hla:
-            to_check.append("HLA: " + " or ".join(a.hla))
-        if a.min_prior_lines and patient.prior_lines is None:
-            to_check.append(f"at least {a.min_prior_lines} prior line(s)")
-        if excluded or to_check:
-            p = m.product
-            out.append(
-                PatientCheck(
-                    approval_id=a.id,
-                    product=_product_name(p.brand_name, p.generic_name),
-                    excluded_by=tuple(excluded),
-                    to_check=tuple(to_check),
-                )
-            )
-    return out

@@ -85,11 +85,6 @@ def find_people(text: str) -> list[Person]:
     for m in _SELF_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        if m.group(0) == "me" and text[max(0, m.start() - 5) : m.start()].casefold().strip() in (
-            "near", "for", "to"
-        ):
-            # "near me", "for me": still the asker
-            pass
         people.append(Person(m.start(), m.end(), "self", None))
     for m in _PRONOUN_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
@@ -103,12 +98,6 @@ def find_people(text: str) -> list[Person]:
         key = antecedent.key if antecedent else ("he" if sex == "M" else "she")
         people.append(Person(m.start(), m.end(), key, sex))
     return sorted(people, key=lambda p: p.start)
-
-
-def owner_before(people: list[Person], offset: int, sentence_start: int) -> Person | None:
-    """The person named last before ``offset`` in the same sentence."""
-    before = [p for p in people if sentence_start <= p.start < offset]
-    return before[-1] if before else None
 
 
 _AGE_PATTERNS = (

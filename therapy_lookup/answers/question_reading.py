@@ -25,6 +25,7 @@ from ..resolver.normalise import without_lone_surrogates
 from .availability import AvailabilityService, default_service
 from .patient_facts import Person, find_ages, find_people, find_prior_lines, stated_sex
 from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
+from .question_intent import question_intent
 
 __all__ = ["MAX_QUESTION_LENGTH", "read_question"]
 
@@ -91,26 +92,6 @@ _PAST_AFTER = re.compile(
 )
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have|'s|\u2019s|'ve|\u2019ve)\s+(?:\w+\s+)?had\b\s*$")
 
-_TRIAL_RE = re.compile(
-    r"\btrials?\b|\bstud(?:y|ies)\b|\brecruiting\b|\benrol(?:l|ls|ling|ment)?\b"
-    r"|\bclinicaltrials\b|\bNCT\d{8}\b|\bphase\s+(?:[1-4]|i{1,3}v?)\b",
-    re.IGNORECASE,
-)
-_SAFETY_RE = re.compile(
-    r"\brisks?\b|\brisky\b|\bside[\s-]*effects?\b|\bsafe\b|\bsafety\b|\bdanger(?:s|ous)?\b"
-    r"|\btoxicit(?:y|ies)\b|\badverse\b|\bcomplications?\b|\bboxed\s+warnings?\b|\bREMS\b"
-    r"|\bcytokine\s+release\b|\bneurotoxicity\b|\bICANS\b|\bCRS\b"
-    r"|\bcause\s+(?:a\s+)?(?:new|second|secondary|another)\s+(?:cancer|malignanc)"
-    r"|\bsecondary\s+(?:cancer|malignanc)|\bhard\s+on\s+the\s+body\b|\bhurt\b",
-    re.IGNORECASE,
-)
-_EXPLAIN_RE = re.compile(
-    r"\bhow\s+(?:does|do|dose|doe|did|would|will|is|are|exactly)\b[^?]*?"
-    r"\b(?:work|works|working|given|administered|done|made|act|acts)\b"
-    r"|\bexplain\b|\bwhat\s+does\b[^?]*\bdo\b|\bmechanism\b|\bhow\s+it\s+works\b",
-    re.IGNORECASE,
-)
-_LIST_RE = re.compile(r"\b(?:which|what|list|all|any|name)\b", re.IGNORECASE)
 _EXAMPLE_CUE = re.compile(r"(?:\blike|\bsuch\s+as|\be\.?g\.?|\bfor\s+example|\bsay)\s*$", re.I)
 _PRIOR_CUE = re.compile(
     r"(?:\bafter|\bfollowing|\bpost|\brefractory\s+to|\bresistant\s+to|\bfailed|\bfailing"
@@ -207,7 +188,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     age = _patient_age(ages, patient_person)
     sex = _patient_sex(patient_person, people, work)
     lines = find_prior_lines(work, named_prior=relapsed_after)
-    intent = _intent(
+    intent = question_intent(
         work, registry, diagnosis, therapy, non_cancer_named=bool(non_cancer)
     )
     if intent is not Intent.TRIALS and near is not None and _is_country(near, regions):
@@ -589,32 +570,6 @@ def _patient_sex(patient: Person | None, people: list[Person], text: str) -> str
 
 
 # -- intent -------------------------------------------------------------------------------------
-def _intent(
-    text: str,
-    registry: bool,
-    diagnosis: DiagnosisMention | None,
-    therapy: TherapyRef | None,
-    *,
-    non_cancer_named: bool,
-) -> Intent:
-    if registry or (_TRIAL_RE.search(text) and not (non_cancer_named and diagnosis is None)):
-        return Intent.TRIALS
-    if non_cancer_named and diagnosis is None:
-        return Intent.NOT_CANCER
-    if _SAFETY_RE.search(text) and (therapy is not None or diagnosis is not None):
-        return Intent.SAFETY
-    if _EXPLAIN_RE.search(text) and (therapy is not None or diagnosis is not None):
-        return Intent.EXPLAIN
-    broad = therapy is None or therapy.id in BROAD_CLASSES
-    if diagnosis is not None:
-        return Intent.OPTIONS if broad else Intent.AVAILABILITY
-    if therapy is None:
-        return Intent.UNKNOWN
-    if therapy.kind is TherapyKind.PRODUCT:
-        return Intent.PRODUCT
-    return Intent.LIST
-
-
 def _explain_reading(
     intent: Intent,
     diagnosis: DiagnosisMention | None,

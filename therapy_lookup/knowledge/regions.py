@@ -43,11 +43,6 @@ class RegionKind(str, Enum):
     """A city in such a country (Sydney, Taipei, …)."""
 
     @property
-    def is_place(self) -> bool:
-        """Whether the phrase names a place a patient can live in or travel to."""
-        return self is not RegionKind.AGENCY and self is not RegionKind.HEALTH_SYSTEM
-
-    @property
     def uncovered(self) -> bool:
         """Whether the place lies outside every region the tables hold."""
         return self in (RegionKind.OTHER_COUNTRY, RegionKind.OTHER_CITY)

@@ -1,0 +1,148 @@
+"""The short answer to an availability question, read from the cancer's own end.
+
+The status (tissue-agnostic biomarker approvals alone do not make a broad type "approved"; a
+stated biomarker that names a subtype does), the order a person needs the approvals in, and the
+one-line headline an answer leads with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..knowledge.regions import region_name
+from ..knowledge.therapies import TherapyKind
+from .availability import ApprovalMatch, Availability, AvailabilityStatus, ProductSummary
+from .question import Intent, Question
+from .question_reading import names_a_cancer
+
+__all__ = [
+    "biomarker_gene",
+    "brands",
+    "display_type",
+    "headline_status",
+    "one_line_answer",
+    "product_name",
+    "ranked",
+    "tissue_agnostic",
+]
+
+SOLID = "SOLID"
+"""Id of the solid-tumour root type, named by tissue-agnostic approvals."""
+
+
+def product_name(brand: str | None, generic: str) -> str:
+    """"Brand (generic)", or the generic name alone."""
+    return f"{brand} ({generic})" if brand else generic
+
+
+def brands(products: Iterable[ProductSummary]) -> tuple[str, ...]:
+    """Brand names (else generic names) of ``products``, once each, in order."""
+    return tuple(dict.fromkeys(p.brand_name or p.generic_name for p in products))
+
+
+
+def headline_status(availability: Availability) -> AvailabilityStatus:
+    """The status, read from the type's own end.
+
+    Tissue-agnostic biomarker approvals alone do not make a broad type 'approved' when its
+    type-specific approvals are for subtypes.
+    """
+    status = availability.status
+    if status is AvailabilityStatus.APPROVED:
+        covers = [m for m in availability.approvals if m.coverage.value == "covers"]
+        subtypes = [m for m in availability.approvals if m.coverage.value == "subtype"]
+        agnostic = all(tissue_agnostic(m) for m in covers)
+        if covers and agnostic and subtypes:
+            status = AvailabilityStatus.APPROVED_FOR_SUBTYPE
+    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE and _biomarker_narrows(availability):
+        return AvailabilityStatus.APPROVED
+    return status
+
+
+def tissue_agnostic(m: ApprovalMatch) -> bool:
+    """A tissue-agnostic approval: any solid tumour with a biomarker."""
+    return SOLID in m.approval.cancer_types and bool(m.approval.biomarkers)
+
+
+def ranked(availability: Availability) -> list[ApprovalMatch]:
+    """Approvals in the order a person needs them.
+
+    Those fitting a stated biomarker, then the cancer's own approvals, then its subtypes',
+    then tissue-agnostic biomarker approvals.
+    """
+    stated = {biomarker_gene(b) for b in (availability.diagnosis_match.biomarkers
+                                 if availability.diagnosis_match else ())}
+
+    def key(m: ApprovalMatch) -> tuple[bool, bool, bool]:
+        genes = {biomarker_gene(b) for b in m.approval.biomarkers}
+        fits = bool(m.biomarker_stated or stated & genes)
+        return (not fits, tissue_agnostic(m), m.coverage.value != "covers")
+
+    return sorted(availability.approvals, key=key)
+
+
+def _biomarker_narrows(availability: Availability) -> bool:
+    """Whether a stated biomarker names the subtype whose approvals require it.
+
+    "EGFR-mutated lung cancer" is read as lung cancer; its EGFR approvals are all NSCLC.
+    """
+    stated = {biomarker_gene(b) for b in (availability.diagnosis_match.biomarkers
+                                 if availability.diagnosis_match else ())}
+    return bool(stated) and any(
+        m.coverage.value == "subtype"
+        and (m.biomarker_stated or stated & {biomarker_gene(b) for b in m.approval.biomarkers})
+        for m in availability.approvals
+    )
+
+
+def biomarker_gene(biomarker: str) -> str:
+    """The gene or protein a biomarker string names ("EGFR exon 19 deletion" → "EGFR")."""
+    head = biomarker.replace("-", " ").split()
+    return head[0].upper() if head else ""
+
+
+def display_type(name: str) -> str:
+    """A type's name as a sentence needs it: "Lung" → "lung cancer"."""
+    return name if names_a_cancer(name) else f"{name.lower()} cancer"
+
+
+def one_line_answer(
+    availability: Availability, status: AvailabilityStatus, q: Question
+) -> str:
+    """The answer in one line: yes / only for some kinds / not here but elsewhere / no."""
+    name = display_type(availability.cancer_type.name)
+    asked = q.therapy is not None and q.therapy.id != "systemic_therapy"
+    therapy = availability.therapy.name if asked else "treatment"
+    where = "anywhere" if availability.region == "any" else f"in {region_name(availability.region)}"
+    products = ", ".join(brands(m.product for m in ranked(availability))[:8])
+    if status is AvailabilityStatus.APPROVED and not asked and q.intent is Intent.OPTIONS:
+        count = len(brands(m.product for m in availability.approvals))
+        return f"Approved for {name} {where}: {count} therapies, among them {products}."
+    if status is AvailabilityStatus.APPROVED:
+        return f"Yes: {therapy} is approved for {name} {where} — {products}."
+    if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
+        kinds = sorted(
+            {t for m in availability.approvals if m.coverage.value == "subtype"
+             for t in m.covered_types}
+        )
+        return (
+            f"Only for some kinds of {name} {where}: {', '.join(kinds[:6])}"
+            f"{' …' if len(kinds) > 6 else ''} — {products}."
+        )
+    if status is AvailabilityStatus.APPROVED_ELSEWHERE:
+        others = ", ".join(
+            sorted({f"{m.approval.agency.value} ({m.approval.region})"
+                    for m in availability.approved_elsewhere})
+        )
+        return f"Not {where}, but approved elsewhere for {name}: {others}."
+    product = availability.therapy.kind is TherapyKind.PRODUCT
+    if availability.tables_complete:
+        if product:
+            return f"No: {therapy} is not approved for {name} {where}, or by any other agency."
+        return f"No: no {therapy} is approved for {name} {where}, or by any other agency."
+    return (
+        f"No approval of {therapy} for {name} is on record {where} in therapy_lookup's tables "
+        "(they are not complete for this question)."
+    )
+
+

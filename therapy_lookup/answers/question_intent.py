@@ -1,0 +1,57 @@
+"""What a question asks for, from its words and what was found in it (intent only)."""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge.therapies import TherapyKind, TherapyRef
+from .question import BROAD_CLASSES, DiagnosisMention, Intent
+
+__all__ = ["question_intent"]
+
+_TRIAL_RE = re.compile(
+    r"\btrials?\b|\bstud(?:y|ies)\b|\brecruiting\b|\benrol(?:l|ls|ling|ment)?\b"
+    r"|\bclinicaltrials\b|\bNCT\d{8}\b|\bphase\s+(?:[1-4]|i{1,3}v?)\b",
+    re.IGNORECASE,
+)
+_SAFETY_RE = re.compile(
+    r"\brisks?\b|\brisky\b|\bside[\s-]*effects?\b|\bsafe\b|\bsafety\b|\bdanger(?:s|ous)?\b"
+    r"|\btoxicit(?:y|ies)\b|\badverse\b|\bcomplications?\b|\bboxed\s+warnings?\b|\bREMS\b"
+    r"|\bcytokine\s+release\b|\bneurotoxicity\b|\bICANS\b|\bCRS\b"
+    r"|\bcause\s+(?:a\s+)?(?:new|second|secondary|another)\s+(?:cancer|malignanc)"
+    r"|\bsecondary\s+(?:cancer|malignanc)|\bhard\s+on\s+the\s+body\b|\bhurt\b",
+    re.IGNORECASE,
+)
+_EXPLAIN_RE = re.compile(
+    r"\bhow\s+(?:does|do|dose|doe|did|would|will|is|are|exactly)\b[^?]*?"
+    r"\b(?:work|works|working|given|administered|done|made|act|acts)\b"
+    r"|\bexplain\b|\bwhat\s+does\b[^?]*\bdo\b|\bmechanism\b|\bhow\s+it\s+works\b",
+    re.IGNORECASE,
+)
+
+
+def question_intent(
+    text: str,
+    registry: bool,
+    diagnosis: DiagnosisMention | None,
+    therapy: TherapyRef | None,
+    *,
+    non_cancer_named: bool,
+) -> Intent:
+    """Trials, not-cancer, safety, explain, options, availability, product, list or unknown."""
+    if registry or (_TRIAL_RE.search(text) and not (non_cancer_named and diagnosis is None)):
+        return Intent.TRIALS
+    if non_cancer_named and diagnosis is None:
+        return Intent.NOT_CANCER
+    if _SAFETY_RE.search(text) and (therapy is not None or diagnosis is not None):
+        return Intent.SAFETY
+    if _EXPLAIN_RE.search(text) and (therapy is not None or diagnosis is not None):
+        return Intent.EXPLAIN
+    broad = therapy is None or therapy.id in BROAD_CLASSES
+    if diagnosis is not None:
+        return Intent.OPTIONS if broad else Intent.AVAILABILITY
+    if therapy is None:
+        return Intent.UNKNOWN
+    if therapy.kind is TherapyKind.PRODUCT:
+        return Intent.PRODUCT
+    return Intent.LIST
