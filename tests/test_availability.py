@@ -225,7 +225,7 @@ def test_leukaemia_answers_list_leukaemias_only() -> None:
     assert answer.cancer_type.id == "LEUKEMIA"
     assert answer.status == "approved_for_subtype"
     covered = {t for a in answer.approvals for t in a.approval.cancer_types}
-    assert {"BLL", "CLLSLL"} <= covered
+    assert {"BLL", "CLL", "SLL"} <= covered
     assert not {"LBCL", "FL", "MCL", "PCM"} & covered
 
 

@@ -108,7 +108,10 @@ def test_idelalisib_cll_stays_approved_with_rituximab_while_sll_was_withdrawn() 
     assert answer.status is A.APPROVED
     assert _ids(answer) == {"zydelig-fda-cll-2l-r"}
     assert "rituximab" in (answer.approvals[0].approval.line_of_therapy or "")
-    assert {m.approval.id for m in answer.other_decisions} == {"zydelig-fda-sll-3l"}
+    assert answer.other_decisions == ()  # the withdrawn indication was for SLL, not CLL
+    sll = check_availability("SLL", "idelalisib")
+    assert sll.status is A.NOT_APPROVED
+    assert {m.approval.id for m in sll.other_decisions} == {"zydelig-fda-sll-3l"}
 
 
 def test_ph_positive_b_all_has_bcr_abl_inhibitors_but_b_all_alone_only_a_subtype() -> None:

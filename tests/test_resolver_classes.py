@@ -97,7 +97,7 @@ def test_the_disease_course_tells_a_shared_abbreviation_apart(
     [
         ("MCL relapsed after BTK inhibitor", "MCL"),
         ("FL after BTKi", "FL"),
-        ("CLL relapsed after venetoclax", "CLLSLL"),
+        ("CLL relapsed after venetoclax", "CLL"),
         ("myeloma after lenalidomide", "PCM"),
     ],
 )

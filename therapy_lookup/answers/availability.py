@@ -193,6 +193,7 @@ class AvailabilityService:
         self._lineages: dict[str, frozenset[str]] = {}
         # Per approval: the types it names, the types at or above them, the types it excludes.
         self._spans: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._kinds: dict[str, frozenset[str]] = {}
         self._active: dict[str, list[tuple[Approval, Product]]] = {}
         self._class_is: dict[tuple[str, str], bool] = {}
         self._summaries: dict[str, ProductSummary] = {}
@@ -301,8 +302,37 @@ class AvailabilityService:
         if not named.isdisjoint(lineage):
             return Coverage.COVERS
         if type_id in above:
-            return Coverage.SUBTYPE
+            # Naming every kind of the type names the type ("CLL or SLL" is CLL/SLL).
+            kinds = self._kinds_of(type_id)
+            return Coverage.COVERS if kinds and kinds <= named else Coverage.SUBTYPE
         return None
+
+    def _kinds_of(self, type_id: str) -> frozenset[str]:
+        """The kinds that together make up ``type_id``, or nothing (cached).
+
+        Only a split the tables made (two or more children, none an OncoTree node: CLL and SLL
+        of CLL/SLL) is known to be whole; OncoTree's children, or one curated child (mCRPC of
+        prostate adenocarcinoma), leave the rest of the type unnamed.
+        """
+        kinds = self._kinds.get(type_id)
+        if kinds is None:
+            children = self.tree.children(type_id)
+            whole = len(children) >= 2 and not any(c.oncotree_code for c in children)
+            kinds = self._kinds[type_id] = frozenset(c.id for c in children if whole)
+        return kinds
+
+    def _kinds_named(self, approval: Approval, type_id: str) -> list[str]:
+        """The types below ``type_id`` that ``approval`` names; all kinds of one type as it."""
+        named = [t for t in approval.cancer_types if self._is_a(t, type_id)]
+        out: list[str] = []
+        for t in named:
+            parent = self.tree[t].parent
+            whole = (
+                parent is not None and parent != type_id and self._is_a(parent, type_id)
+                and bool(self._kinds_of(parent)) and self._kinds_of(parent) <= set(named)
+            )
+            out.append(parent if whole and parent is not None else t)
+        return list(dict.fromkeys(out))
 
     def _products_key(self, therapy: TherapyRef) -> frozenset[str]:
         key = f"{therapy.kind.value}:{therapy.id}"
@@ -486,8 +516,7 @@ class AvailabilityService:
         kinds = Counter(
             self.tree[t].name
             for m in subtypes
-            for t in m.approval.cancer_types
-            if self._is_a(t, cancer_type.id)
+            for t in self._kinds_named(m.approval, cancer_type.id)
         )
         narrower = sorted(kinds, key=lambda name: (-kinds[name], name))
         # When no covering approval names the asked type itself, say which broader type it names.

@@ -87,6 +87,9 @@ _ANTIGEN_LINEAGES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
 _PLASMA = frozenset({"PCM", "SPB", "EP", "MGUS"})
 _B_GROUP_COARSE = frozenset({"MBN", "LNM", "LYMPH", "HEME", "CANCER"})
 _B_GROUP_MEMBERS = ("BLL", "BNHL", "CLLSLL")
+# OncoTree types whose kinds are presentations of one disease (CLL in the blood, SLL in the
+# nodes): the approvals name one or both, but a study for one is a study for the disease.
+_ONE_DISEASE = frozenset({"CLLSLL"})
 # Blood-cancer groups a title may name before the summary says which kinds.
 _HEME_GROUPS = frozenset({"LYMPHOMA", "NHL", "BNHL", "MBN", "LEUKEMIA", "ACUTE_LEUKEMIA",
                           "HEME", "LNM", "LYMPH"})
@@ -402,6 +405,11 @@ def _relate_one(tree: CancerTypeTree, asked: str, text: str, type_id: str) -> Co
         return ConditionRelation(Relation.BROADER, text, type_id, None)
     if tree.is_a(type_id, asked):
         return ConditionRelation(Relation.SUBTYPE, text, type_id, None)
+    asked_type, study_type = tree.get(asked), tree.get(type_id)
+    one = asked_type.parent if asked_type is not None else None
+    if one in _ONE_DISEASE and study_type is not None and study_type.parent == one:
+        # CLL and SLL are one disease: a study for either enrols both.
+        return ConditionRelation(Relation.BROADER, text, one, None)
     if _is_basket(tree, type_id, text):
         return ConditionRelation(Relation.BASKET, text, type_id, False)
     return ConditionRelation(Relation.OTHER, text, type_id, None)
