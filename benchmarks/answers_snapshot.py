@@ -24,8 +24,10 @@ from typing import Any
 import therapy_lookup as tl
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "eval").is_dir()),
+              ROOT.parent / "shared")  # ../shared from the main checkout, ../../ from a worktree
 EVAL_FILES = [
-    *sorted((ROOT.parent / "shared" / "eval").rglob("*.tsv")),
+    *sorted((SHARED / "eval").rglob("*.tsv")),
     *sorted((ROOT / "benchmarks" / "resolver_heldout").glob("*.tsv")),
 ]
 

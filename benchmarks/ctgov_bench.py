@@ -104,13 +104,8 @@ def _median(runs: list[dict[str, Any]], key: str) -> float:
     return statistics.median(float(r[key]) for r in runs)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print one table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--studies", type=int, default=3500)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    n = args.studies
+def rows(n: int = 3500, repeat: int = 5) -> tuple[list[tuple[str, str, str]], bool]:
+    """Measure; return the table rows (figure, value, same-run baseline) and whether all is well."""
     script = ROOT / "tests" / "ctgov" / "fake_server.py"
     server = subprocess.Popen([sys.executable, str(script), "--studies", str(n)],
                               stdout=subprocess.PIPE, text=True,
@@ -122,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             bodies = Path(tmp) / "bodies"
             bodies.mkdir()
             cold, plain, warm, loads = [], [], [], []
-            for i in range(args.repeat):
+            for i in range(repeat):
                 cache = Path(tmp) / f"cache{i}"
                 plain.append(_child("plain", url, cache, bodies))
                 cold.append(_child("cold", url, cache, bodies))
@@ -133,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=10)
     floor, warm_s = _median(loads, "seconds"), _median(warm, "seconds")
-    rows = [
-        ("studies", f"{n} (medians of {args.repeat} fresh processes each)", ""),
+    table = [
+        ("studies", f"{n} (medians of {repeat} fresh processes each)", ""),
         ("cold fetch, rate limit off", f"{_median(cold, 'seconds'):.2f} s",
          f"plain requests + json: {_median(plain, 'seconds'):.2f} s"),
         ("cold fetch requests", f"{int(_median(cold, 'requests'))}",
@@ -149,11 +144,21 @@ def main(argv: list[str] | None = None) -> int:
          f"{_median(loads, 'rss'):.0f} MiB"),
         ("bytes without / with projection", projected, ""),
     ]
-    width = max(len(k) for k, _, _ in rows)
-    vwidth = max(len(v) for _, v, _ in rows[1:])
-    for key, value, base in rows:
-        print(f"{key:<{width}}  {value:<{vwidth}}  {base}")
     ok = all(r["n"] == n for r in cold + warm + plain + loads) and _median(warm, "requests") == 0
+    return table, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--studies", type=int, default=3500)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    table, ok = rows(args.studies, args.repeat)
+    width = max(len(k) for k, _, _ in table)
+    vwidth = max(len(v) for _, v, _ in table[1:])
+    for key, value, base in table:
+        print(f"{key:<{width}}  {value:<{vwidth}}  {base}")
     return 0 if ok else 1
 
 
