@@ -36,7 +36,7 @@ REQUIRED = {
     "SOLID": "CANCER",
     "HEME": "CANCER",
     "LBCL": "MBN",
-    "TFL": "LBCL",
+    "TFL": "DLBCLNOS",  # a DLBCL arising from FL (WHO); the labels decide coverage
     "STS": "SOFT_TISSUE",
     "LYMPH": "HEME",
     "MYELOID": "HEME",

@@ -169,6 +169,17 @@ def test_myeloma_approvals_do_not_reach_smoldering_myeloma(catalog: Catalog) -> 
     assert [a.id for a in rows if "SMM" not in a.excluded_types] == []
 
 
+def test_dlbcl_nos_approvals_name_or_exclude_transformed_fl(catalog: Catalog) -> None:
+    # Transformed FL is a DLBCL (it sits under DLBCL NOS, as WHO and OncoTree file it), but only
+    # labels that say "including DLBCL arising from follicular/indolent lymphoma" cover it: a row
+    # naming DLBCL NOS must name TFL too or leave it out explicitly.
+    assert catalog.cancer_types["TFL"].parent == "DLBCLNOS"
+    rows = [a for a in catalog.approvals.values() if "DLBCLNOS" in a.cancer_types]
+    assert len(rows) > 20
+    undecided = [a.id for a in rows if ("TFL" in a.cancer_types) == ("TFL" in a.excluded_types)]
+    assert undecided == []
+
+
 def test_data_folder_is_packaged() -> None:
     # Sanity: the loader finds the folder (wheel layout is tested in test_wheel.py).
     folder = Path(str(_tables.data_dir()))

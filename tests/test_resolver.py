@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from therapy_lookup import check_availability
 from therapy_lookup.knowledge.cancer_types import CancerTypeTree, load_cancer_types
 from therapy_lookup.knowledge.models import CancerType, CancerTypeName, NameKind
 from therapy_lookup.resolver import (
@@ -68,6 +69,17 @@ def _id(text: str) -> str | None:
 )
 def test_resolves(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+def test_transformed_follicular_lymphoma_is_filed_as_a_dlbcl_in_oncotree() -> None:
+    # No OncoTree node of its own: the nearest one is DLBCL NOS (WHO: "DLBCL arising from FL").
+    match = resolve("DLBCL transformed from follicular lymphoma")
+    assert match is not None and match.cancer_type.id == "TFL"
+    assert (match.oncotree_code, match.oncotree_exact) == ("DLBCLNOS", False)
+    # The labels decide coverage, not the tree: the EU DLBCL label does not name it.
+    kymriah_eu = check_availability("transformed FL", "Kymriah", region="EU")
+    assert kymriah_eu.status.value == "approved_elsewhere"
+    assert check_availability("transformed FL", "Kymriah", region="US").status.value == "approved"
 
 
 @pytest.mark.parametrize(

@@ -279,7 +279,8 @@ class Approval(BaseModel):
         min_length=1, description="Types the indication covers (with all their subtypes)."
     )
     excluded_types: tuple[CancerTypeId, ...] = Field(
-        default=(), description="Subtypes the label explicitly leaves out."
+        default=(),
+        description="Subtypes below a named type that the label does not cover (SMM of myeloma).",
     )
     biomarkers: tuple[str, ...] = Field(
         default=(), description="Required biomarker; any one of the listed values qualifies."
