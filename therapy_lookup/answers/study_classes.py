@@ -31,13 +31,21 @@ __all__ = [
 ]
 
 _SUPPORTIVE = "supportive_care"
+_CELLS = "cell_therapy"
 _DETAIL_CHARS = 4000
 """How much of a long detailed description is read (the start names what is tested)."""
 
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _GREEK = str.maketrans({"\u03b1": " alpha ", "\u03b2": " beta ", "\u03b3": " gamma ",
-                        "\u03b4": " delta "})
+                        "\u03b4": " delta ", "\u03b5": " epsilon ", "\u03b6": " zeta ",
+                        "\u00d7": " x "})
+# A target pair written with a glued "x" ("BCMAxCD3", "CD20xCD3", "CD3xCD20"): the "x" is
+# split off when it follows a digit or comes before a CD marker (after lower-casing).
+_GLUED_X = re.compile(r"x(?:(?<=[0-9]x)(?=[a-z])|(?<=[a-z0-9]x)(?=cd[0-9]))")
+# "x 10^6" and "x10e9" (or with the multiplication sign) are dose multipliers, never a
+# target pair ("5 x 10^6 CD3+ cells").
+_TIMES_TEN = re.compile(r" x (?=10 )")
 
 # Words that, just before a class's name, make it the patient's history or a comparison.
 _HISTORY = frozenset(
@@ -112,9 +120,12 @@ class StudyClassification:
 
 def normalise_study_text(text: str) -> str:
     """Lower-case words with letters and digits split (``CTL-019`` → ``ctl 019``), one space."""
-    folded = text.lower().translate(_GREEK)
+    folded = _GLUED_X.sub(" x ", text.lower().translate(_GREEK))
     folded = _NON_WORD.sub(" ", folded)
-    return f" {_LETTER_DIGIT.sub(' ', folded).strip()} "
+    folded = _LETTER_DIGIT.sub(" ", folded)
+    if " x 10 " in folded:
+        folded = _TIMES_TEN.sub(" times ", folded)
+    return f" {folded.strip()} "
 
 
 @dataclass(frozen=True)
@@ -218,6 +229,7 @@ class StudyClassifier:
         self, hits: Sequence[tuple[str, _Term]]
     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         strong = {c for _, t in hits if not t.weak for c in t.classes}
+        cells = {c for _, t in hits for c in t.classes if self._is_cells(c)}
         classes: list[str] = []
         products: list[str] = []
         evidence: list[str] = []
@@ -225,7 +237,9 @@ class StudyClassifier:
             for class_id in term.classes:
                 if class_id == _SUPPORTIVE:
                     continue
-                if term.weak and self._yields(class_id, strong):
+                if term.weak and (self._yields(class_id, strong)
+                                  or (cells and not self._is_cells(class_id))):
+                    # A bare "bispecific" beside CAR-T names the receptor's two targets.
                     continue
                 if class_id not in classes:
                     classes.append(class_id)
@@ -237,6 +251,11 @@ class StudyClassifier:
         specific = [c for c in classes
                     if not any(o != c and self.catalog.class_is_a(o, c) for o in classes)]
         return tuple(specific), tuple(products), tuple(evidence)
+
+    def _is_cells(self, class_id: str) -> bool:
+        """Whether ``class_id`` gives living cells (CAR-T, TIL, NK cells, …)."""
+        return _CELLS in self.catalog.therapy_classes and self.catalog.class_is_a(
+            class_id, _CELLS)
 
     def _yields(self, class_id: str, strong: set[str]) -> bool:
         """Whether a weak hit of ``class_id`` gives way to a strong hit of a related class."""
