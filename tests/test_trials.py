@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,12 @@ import pytest
 
 from tests.ctgov.fake_server import FakeCTGov
 from therapy_lookup import UnknownDiagnosisError
-from therapy_lookup.ctgov import ClientConfig, ClinicalTrialsClient, OverallStatus
+from therapy_lookup.ctgov import (
+    ClientConfig,
+    ClinicalTrialsClient,
+    OverallStatus,
+    StaleDataWarning,
+)
 from therapy_lookup.trials import find_trials
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +101,35 @@ def test_unreachable_registry_serves_the_cache_and_says_so(tmp_path: Path) -> No
     assert result.from_cache and not result.registry_reachable
     assert "unreachable" in result.message and "cached" in result.message
     assert offline.from_cache and not offline.registry_reachable
+
+
+def test_serving_the_cache_on_an_outage_leaves_global_warning_filters_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with FakeCTGov(n_studies=30) as server, make_client(server.url, tmp_path) as client:
+        find_trials("melanoma", client=client, statuses=None)
+        list(client.search(condition="melanoma"))
+        url = server.url
+    filters_seen: list[list[Any]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        filters_before = list(warnings.filters)
+        with make_client(url, tmp_path) as client:
+            transport = client._transport
+            get = transport.get
+
+            def watched(*args: Any, **kwargs: Any) -> Any:
+                filters_seen.append(list(warnings.filters))  # as other threads see them
+                return get(*args, **kwargs)
+
+            monkeypatch.setattr(transport, "get", watched)
+            result = find_trials("melanoma", client=client, statuses=None, refresh=True)
+            # The answer says it served the cache, without a warning; a direct search warns.
+            assert not [w for w in caught if issubclass(w.category, StaleDataWarning)]
+            list(client.search(condition="melanoma", refresh=True))
+    assert not result.registry_reachable and result.from_cache
+    assert filters_seen and all(f == filters_before for f in filters_seen)
+    assert [w for w in caught if issubclass(w.category, StaleDataWarning)]
 
 
 def test_unreachable_registry_with_nothing_cached(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ inside the HTTP client.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -27,7 +26,7 @@ from ..ctgov import (
     Study,
     escape_essie,
 )
-from ..ctgov.client import SearchResults, StaleDataWarning
+from ..ctgov.client import SearchResults
 from ..errors import InvalidInputError
 from ..knowledge.cancer_types import load_cancer_type_names
 from ..knowledge.catalog import Catalog
@@ -362,26 +361,25 @@ def _search_registry(
             page_size=min(max_studies, _PAGE_SIZE),
             offline=offline,
             refresh=refresh,
+            warn_stale=False,  # the answer itself says the registry was unreachable
         )
 
     results: SearchResults | None = None
     received: tuple[Study, ...] = ()
     reachable = True
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", StaleDataWarning)
+        try:
+            results = search(offline=offline, refresh=refresh)
+            received = tuple(results)
+        except CTGovOfflineCacheMiss:
+            reachable, results = False, None
+        except REGISTRY_UNREACHABLE:  # connection errors, 5xx, 429, outage pages
+            reachable = False
             try:
-                results = search(offline=offline, refresh=refresh)
+                results = search(offline=True)
                 received = tuple(results)
             except CTGovOfflineCacheMiss:
-                reachable, results = False, None
-            except REGISTRY_UNREACHABLE:  # connection errors, 5xx, 429, outage pages
-                reachable = False
-                try:
-                    results = search(offline=True)
-                    received = tuple(results)
-                except CTGovOfflineCacheMiss:
-                    results = None
+                results = None
     finally:
         if own_client:
             trials_client.close()

@@ -212,6 +212,7 @@ class ClinicalTrialsClient:
         limit: int | None = None,
         refresh: bool = False,
         offline: bool = False,
+        warn_stale: bool = True,
     ) -> SearchResults:
         """Search studies; returns a lazy :class:`SearchResults` iterator of :class:`Study`.
 
@@ -220,7 +221,9 @@ class ClinicalTrialsClient:
         structure; pass :class:`EssieExpr` for trusted expressions. ``age`` is the
         patient's age (years, or ``"6 months"``), ``sex`` the patient's sex. Pages follow
         ``nextPageToken`` with identical parameters; a failure after the first page raises
-        :class:`CTGovPagingError` carrying ``received``.
+        :class:`CTGovPagingError` carrying ``received``. When the registry is unreachable
+        and a cached search is served, :class:`StaleDataWarning` is emitted unless
+        ``warn_stale=False`` (callers that report ``results.unreachable`` themselves).
         """
         if isinstance(page_size, bool) or not isinstance(page_size, int) or not (
             1 <= page_size <= MAX_PAGE_SIZE
@@ -242,7 +245,7 @@ class ClinicalTrialsClient:
             return self._pager.run(results, params, size, limit, refresh=refresh,
                                    offline=offline)
 
-        return SearchResults(pages)
+        return SearchResults(pages, warn_stale=warn_stale)
 
     # -- registry data version -------------------------------------------------------
     def _fresh_version(self, results: SearchResults, deadline: float) -> str | None:

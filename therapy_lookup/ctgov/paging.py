@@ -330,9 +330,10 @@ class Pager:
     def _fallback(self, results: SearchResults, cache: ResponseCache,
                   base: Mapping[str, str], size: int, limit: int | None, manifest: Manifest,
                   exc: CTGovError) -> Iterator[Study]:
-        warnings.warn(
-            f"ClinicalTrials.gov unreachable ({exc}); serving the cached search from "
-            f"{utc(manifest.started):%Y-%m-%d %H:%M UTC}", StaleDataWarning, stacklevel=4)
+        if results.warn_stale:
+            warnings.warn(
+                f"ClinicalTrials.gov unreachable ({exc}); serving the cached search from "
+                f"{utc(manifest.started):%Y-%m-%d %H:%M UTC}", StaleDataWarning, stacklevel=4)
         stale = (cache.now() - manifest.started >= self.config.cache_ttl
                  or self._outdated(manifest))
         served = yield from self._serve_cached(results, cache, base, size, limit, manifest,

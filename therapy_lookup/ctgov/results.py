@@ -43,7 +43,9 @@ class SearchResults(Iterator[Study]):
     (HTTP requests including retries and data-version checks), ``from_cache`` (every page
     came from the cache), ``stale`` (the cached search was older than the TTL),
     ``unreachable`` (served from cache because the registry could not be reached),
-    ``cached_at`` (when the cached search was fetched), ``data_version`` (the registry's
+    ``cached_at`` (when the cached search was fetched), ``warn_stale`` (whether serving a
+    cached search on an outage also emits :class:`StaleDataWarning`), ``data_version`` (the
+    registry's
     ``dataTimestamp`` the pages belong to, when known), ``complete`` (iteration ended
     normally) and ``page_info`` (one :class:`ResponseInfo` per page).
 
@@ -53,13 +55,15 @@ class SearchResults(Iterator[Study]):
     instead of mixing in older cached pages.
     """
 
-    def __init__(self, pages: Callable[[SearchResults], Iterator[Study]]) -> None:
+    def __init__(self, pages: Callable[[SearchResults], Iterator[Study]], *,
+                 warn_stale: bool = True) -> None:
         self.total_count: int | None = None
         self.received = 0
         self.pages = 0
         self.from_cache = False
         self.stale = False
         self.unreachable = False
+        self.warn_stale = warn_stale
         self.cached_at: dt.datetime | None = None
         self.data_version: str | None = None
         self.complete = False
