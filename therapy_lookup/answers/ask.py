@@ -149,7 +149,7 @@ def ask(
     svc = service if service is not None else default_service()
     read = read_question(question, service=svc)
     if region is not None:
-        from .availability import normalise_region
+        from ..knowledge.regions import normalise_region
 
         read = read.model_copy(update={"region": normalise_region(region), "region_stated": True})
     if near is not None:

@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ..errors import InvalidRegionError, UnknownDiagnosisError
+from ..errors import UnknownDiagnosisError
 from ..knowledge.biomarkers import load_biomarkers
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import (
     AGENCY_REGION,
-    REGIONS,
     Agency,
     Approval,
     CancerType,
     CoverageScope,
     Product,
-    SafetyFact,
     Stage,
 )
 from ..knowledge.oncotree import OncoTreeNode
+from ..knowledge.regions import normalise_region
 from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
 from ..resolver import DiagnosisMatch, DiagnosisResolver, default_resolver
+from .availability_models import (
+    DISCLAIMER,
+    ApprovalMatch,
+    Availability,
+    AvailabilityStatus,
+    Coverage,
+    ProductSummary,
+    RelatedApproval,
+    RelatedReason,
+)
+from .availability_summary import stage_note, summary_text, unique
+from .label_coverage import LabelCoverage
+from .stages import stage_conflicts, stages_named
 
 __all__ = [
     "DISCLAIMER",
@@ -45,130 +52,6 @@ __all__ = [
     "check_availability",
     "default_service",
 ]
-
-DISCLAIMER = (
-    "Not medical advice. therapy_lookup reports regulatory facts from public sources with the "
-    "date each was checked; approvals change, and whether a treatment suits a patient is a "
-    "question for their care team."
-)
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-_T = TypeVar("_T")
-
-
-class AvailabilityStatus(str, Enum):
-    """The short answer."""
-
-    APPROVED = "approved"
-    """Approved in the region for the asked cancer type (or a broader type covering it)."""
-    APPROVED_FOR_SUBTYPE = "approved_for_subtype"
-    """Approved in the region, but only for some subtypes of the asked (broader) type."""
-    APPROVED_ELSEWHERE = "approved_elsewhere"
-    """Not approved in the region, but approved by another agency."""
-    NOT_APPROVED = "not_approved"
-    """No approval on record, by any agency, for this type or its subtypes."""
-
-
-class Coverage(str, Enum):
-    """How an approval relates to the asked cancer type."""
-
-    COVERS = "covers"
-    """The approval covers the asked type (it names it or a broader type)."""
-    SUBTYPE = "subtype"
-    """The approval covers only a subtype of the asked type."""
-
-
-class ProductSummary(BaseModel):
-    """The names and class of a product, as shown in answers."""
-
-    model_config = _FROZEN
-
-    id: str = Field(description="Product id.")
-    brand_name: str | None = Field(description="Brand name, if any.")
-    generic_name: str = Field(description="Generic (INN) name.")
-    therapy_class: str = Field(description="Therapy class id.")
-    therapy_class_name: str = Field(description="Therapy class display name.")
-
-
-class ApprovalMatch(BaseModel):
-    """An approval row that answers the question, with how it relates to the asked type."""
-
-    model_config = _FROZEN
-
-    approval: Approval = Field(description="The approval row, with its conditions.")
-    product: ProductSummary = Field(description="The product approved.")
-    coverage: Coverage = Field(description="Whether it covers the asked type or a subtype.")
-    covered_types: tuple[str, ...] = Field(description="Names of the types the approval covers.")
-    biomarker_stated: bool | None = Field(
-        description="None when no biomarker is required; else whether the diagnosis text "
-        "named one of the required biomarkers."
-    )
-    stage_stated: bool | None = Field(
-        default=None,
-        description="None when the label names no stage; else whether the diagnosis text "
-        "named one of the label's stages (e.g. extensive-stage).",
-    )
-
-
-class RelatedReason(str, Enum):
-    """Why a related approval is shown."""
-
-    SAME_CLASS_RELATED_TYPE = "same_class_related_type"
-    """The asked therapy class, approved for a related cancer type."""
-    BROADER_CLASS_SAME_TYPE = "broader_class_same_type"
-    """Another therapy of the broader class (e.g. another cell therapy) for this type."""
-    BROADER_CLASS_RELATED_TYPE = "broader_class_related_type"
-    """Another therapy of the broader class, approved for a related cancer type."""
-    OTHER_CLASS_SAME_TYPE = "other_class_same_type"
-    """A therapy of another class approved for this type."""
-    OTHER_STAGE = "other_stage"
-    """The asked therapy, approved for this type, but only at another stage than the one stated."""
-
-
-class RelatedApproval(BaseModel):
-    """An approval worth knowing about that does not answer the question itself."""
-
-    model_config = _FROZEN
-
-    approval: Approval = Field(description="The approval row.")
-    product: ProductSummary = Field(description="The product approved.")
-    reason: RelatedReason = Field(description="Why it is shown.")
-    covered_types: tuple[str, ...] = Field(description="Names of the types the approval covers.")
-
-
-class Availability(BaseModel):
-    """The answer to "is therapy X available for cancer Y in region R?"."""
-
-    model_config = _FROZEN
-
-    diagnosis_text: str = Field(description="The diagnosis as asked.")
-    cancer_type: CancerType = Field(description="The cancer type the diagnosis resolved to.")
-    diagnosis_match: DiagnosisMatch | None = Field(
-        description="How the text was resolved (None when a cancer type was passed)."
-    )
-    therapy: TherapyRef = Field(description="The therapy class or product asked about.")
-    region: str = Field(description="Region code asked about, or 'any'.")
-    status: AvailabilityStatus = Field(description="The short answer.")
-    products: tuple[ProductSummary, ...] = Field(description="Approved products that answer.")
-    approvals: tuple[ApprovalMatch, ...] = Field(description="Approval rows that answer.")
-    approved_elsewhere: tuple[ApprovalMatch, ...] = Field(
-        description="Active approvals by agencies outside the region."
-    )
-    other_decisions: tuple[ApprovalMatch, ...] = Field(
-        description="Withdrawn, refused (CRL) or pending filings for this question."
-    )
-    related: tuple[RelatedApproval, ...] = Field(description="Related approvals in the region.")
-    safety: tuple[SafetyFact, ...] = Field(description="Safety facts on the products answered.")
-    tables_complete: bool = Field(
-        description="Whether the tables aim to hold every approval for this therapy, type and "
-        "region; when False, other approvals may exist and 'not approved' is not a 'no'."
-    )
-    coverage_note: str = Field(description="What the tables cover for this question.")
-    as_of: dt.date = Field(description="The tables' as-of date.")
-    sources: tuple[str, ...] = Field(description="Sources of the rows the answer rests on.")
-    summary: str = Field(description="The answer in one paragraph of plain language.")
-    disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
-
 
 class AvailabilityService:
     """Availability answers over an injectable catalog and resolvers.
@@ -190,10 +73,7 @@ class AvailabilityService:
         self._given_diagnoses = diagnoses
         self._diagnoses: DiagnosisResolver | None = None
         self.therapies = therapies if therapies is not None else TherapyResolver(catalog)
-        self._lineages: dict[str, frozenset[str]] = {}
-        # Per approval: the types it names, the types at or above them, the types it excludes.
-        self._spans: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
-        self._kinds: dict[str, frozenset[str]] = {}
+        self.labels = LabelCoverage(catalog.cancer_types)
         self._active: dict[str, list[tuple[Approval, Product]]] = {}
         self._class_is: dict[tuple[str, str], bool] = {}
         self._summaries: dict[str, ProductSummary] = {}
@@ -278,61 +158,11 @@ class AvailabilityService:
     # -- matching ---------------------------------------------------------------------------
     def _is_a(self, type_id: str, other_id: str) -> bool:
         """Cached ``tree.is_a``: whether ``type_id`` is ``other_id`` or below it."""
-        lineage = self._lineages.get(type_id)
-        if lineage is None:
-            lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
-        return other_id in lineage
-
-    def _span(self, approval: Approval) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        span = self._spans.get(approval.id)
-        if span is None:
-            above = frozenset(x for t in approval.cancer_types for x in self.tree.lineage(t))
-            span = (frozenset(approval.cancer_types), above, frozenset(approval.excluded_types))
-            self._spans[approval.id] = span
-        return span
+        return self.labels.is_a(type_id, other_id)
 
     def coverage(self, approval: Approval, type_id: str) -> Coverage | None:
         """How ``approval`` relates to cancer type ``type_id``, or None if it does not."""
-        named, above, excluded = self._span(approval)
-        lineage = self._lineages.get(type_id)
-        if lineage is None:
-            lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
-        if excluded and not excluded.isdisjoint(lineage):
-            return None
-        if not named.isdisjoint(lineage):
-            return Coverage.COVERS
-        if type_id in above:
-            # Naming every kind of the type names the type ("CLL or SLL" is CLL/SLL).
-            kinds = self._kinds_of(type_id)
-            return Coverage.COVERS if kinds and kinds <= named else Coverage.SUBTYPE
-        return None
-
-    def _kinds_of(self, type_id: str) -> frozenset[str]:
-        """The kinds that together make up ``type_id``, or nothing (cached).
-
-        Only a split the tables made (two or more children, none an OncoTree node: CLL and SLL
-        of CLL/SLL) is known to be whole; OncoTree's children, or one curated child (mCRPC of
-        prostate adenocarcinoma), leave the rest of the type unnamed.
-        """
-        kinds = self._kinds.get(type_id)
-        if kinds is None:
-            children = self.tree.children(type_id)
-            whole = len(children) >= 2 and not any(c.oncotree_code for c in children)
-            kinds = self._kinds[type_id] = frozenset(c.id for c in children if whole)
-        return kinds
-
-    def _kinds_named(self, approval: Approval, type_id: str) -> list[str]:
-        """The types below ``type_id`` that ``approval`` names; all kinds of one type as it."""
-        named = [t for t in approval.cancer_types if self._is_a(t, type_id)]
-        out: list[str] = []
-        for t in named:
-            parent = self.tree[t].parent
-            whole = (
-                parent is not None and parent != type_id and self._is_a(parent, type_id)
-                and bool(self._kinds_of(parent)) and self._kinds_of(parent) <= set(named)
-            )
-            out.append(parent if whole and parent is not None else t)
-        return list(dict.fromkeys(out))
+        return self.labels.coverage(approval, type_id)
 
     def _products_key(self, therapy: TherapyRef) -> frozenset[str]:
         key = f"{therapy.kind.value}:{therapy.id}"
@@ -473,7 +303,7 @@ class AvailabilityService:
         else:
             answer = []
             status = AvailabilityStatus.NOT_APPROVED
-        products = _unique(m.product for m in answer)
+        products = unique(m.product for m in answer)
         related = [
             RelatedApproval(
                 approval=m.approval,
@@ -485,9 +315,9 @@ class AvailabilityService:
         ]
         shown_ids = {m.approval.id for m in (*answer, *other_stage)}
         related += self._related(cancer_type, ref, region_code, shown_ids)
-        safety = _unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
+        safety = unique(fact for p in products for fact in self.catalog.safety_for_product(p.id))
         shown = [*answer, *_sorted_matches(elsewhere), *_sorted_matches(inactive)]
-        sources = _unique(str(url) for m in shown for url in m.approval.sources)
+        sources = unique(str(url) for m in shown for url in m.approval.sources)
         scopes = self.scopes(ref, cancer_type.id, region_code)
         result = dict(
             diagnosis_text=diagnosis if isinstance(diagnosis, str) else cancer_type.name,
@@ -516,7 +346,7 @@ class AvailabilityService:
         kinds = Counter(
             self.tree[t].name
             for m in subtypes
-            for t in self._kinds_named(m.approval, cancer_type.id)
+            for t in self.labels.kinds_named(m.approval, cancer_type.id)
         )
         narrower = sorted(kinds, key=lambda name: (-kinds[name], name))
         # When no covering approval names the asked type itself, say which broader type it names.
@@ -536,8 +366,8 @@ class AvailabilityService:
         holds_all = match is not None and bool(match.alternatives) and all(
             self._is_a(a.cancer_type_id, cancer_type.id) for a in match.alternatives
         )
-        summary = _summary(result, narrower, broader, holds_all=holds_all)
-        summary = _stage_note(summary, result, covers, other_stage, stages)
+        summary = summary_text(result, narrower, broader, holds_all=holds_all)
+        summary = stage_note(summary, result, covers, other_stage, stages)
         return Availability(summary=summary, **result)
 
     def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
@@ -646,201 +476,9 @@ class AvailabilityService:
         return out
 
 
-_STAGE_PATTERNS: tuple[tuple[Stage, re.Pattern[str]], ...] = tuple(
-    (stage, re.compile(pattern, re.IGNORECASE))
-    for stage, pattern in (
-        (Stage.EXTENSIVE, r"\bextensive[\s-]+(?:stage|disease)\b|\bes[\s-]?sclc\b"),
-        (Stage.LIMITED, r"\blimited[\s-]+(?:stage|disease)\b|\bls[\s-]?sclc\b"),
-        (Stage.EARLY, r"\bearly[\s-]+stage\b"),
-        (Stage.RESECTABLE, r"(?<![\w-])(?:resectable|resected|operable)\b"),
-        (Stage.UNRESECTABLE, r"\b(?:unresectable|inoperable|non[\s-]?resectable)\b"),
-        (Stage.LOCALLY_ADVANCED, r"\blocally[\s-]+advanced\b"),
-        (Stage.ADVANCED, r"(?<!locally )(?<!locally-)\badvanced\b"),
-        (Stage.METASTATIC, r"\bmetasta(?:tic|si[sz]ed|ses|sis)\b|\bmets\b|\bstage\s*(?:iv|4)\b"),
-    )
-)
-
-
-def stages_named(text: str) -> frozenset[Stage]:
-    """The disease stages a diagnosis text names ("extensive-stage SCLC" → extensive-stage)."""
-    return frozenset(stage for stage, pattern in _STAGE_PATTERNS if pattern.search(text))
-
-
-def stage_conflicts(label: Sequence[Stage], stated: frozenset[Stage]) -> bool:
-    """Whether a label's stages exclude every stage the text states (limited vs extensive).
-
-    Stages on the same side (early: early, limited-stage, resectable; late: the others) never
-    conflict: "metastatic SCLC" still matches an extensive-stage label.
-    """
-    if not label or not stated or set(label) & stated:
-        return False
-    if all(s.is_early for s in stated):
-        return not any(s.is_early for s in label)
-    if not any(s.is_early for s in stated):
-        return all(s.is_early for s in label)
-    return False
-
-
-def _stage_note(
-    summary: str,
-    r: dict[str, object],
-    covers: Sequence[ApprovalMatch],
-    other_stage: Sequence[ApprovalMatch],
-    stated: frozenset[Stage],
-) -> str:
-    """Say what the stage conditions mean: labels for some stages only, or for another stage."""
-    head, sep, tail = summary.rpartition(" Tables as of ")
-    if not sep:
-        return summary
-    ref, ct, region, status = r["therapy"], r["cancer_type"], str(r["region"]), r["status"]
-    assert isinstance(ref, TherapyRef) and isinstance(ct, CancerType)
-    if covers and not stated and all(m.approval.stage for m in covers):
-        some = " or ".join(sorted({s.value for m in covers for s in m.approval.stage}))
-        head += f" Only for some stages: {some} (see conditions)."
-    elif other_stage and not covers:
-        named = " or ".join(sorted({s.value for m in other_stage for s in m.approval.stage}))
-        asked = " or ".join(sorted(s.value for s in stated))
-        names = ", ".join(_display(p) for p in _unique(m.product for m in other_stage))
-        core = (
-            f"{ref.name} is approved {_where(region)} for {ct.name} only at another stage "
-            f"({named})"
-        )
-        if status is AvailabilityStatus.NOT_APPROVED:
-            head = f"Not for {asked} disease: {core}: {names}."
-        else:
-            head += f" {core[0].upper()}{core[1:]}, not for {asked} disease: {names}."
-    return f"{head}{sep}{tail}"
-
-
-def normalise_region(region: str) -> str:
-    """Upper-case a region code, or 'any'; raise InvalidRegionError for unknown codes."""
-    if not isinstance(region, str):
-        raise InvalidRegionError(f"region must be a str, not {type(region).__name__}")
-    if len(region) > 100:
-        raise InvalidRegionError(f"region text is {len(region)} characters long; the limit is 100")
-    code = region.strip().upper()
-    if code == "ANY":
-        return "any"
-    if code == "GB":
-        code = "UK"
-    if code not in REGIONS:
-        from ..knowledge.regions import region_for
-
-        named = region_for(region)  # a country, agency or health system: "Japan", "NHS"
-        if named is not None:
-            return named
-        known = ", ".join(sorted(REGIONS))
-        raise InvalidRegionError(f"unknown region {region!r}; use one of {known} or 'any'")
-    return code
-
-
 def _sorted_matches(matches: Iterable[ApprovalMatch]) -> list[ApprovalMatch]:
     return sorted(matches, key=lambda m: (m.product.id, m.approval.date, m.approval.id))
 
-
-def _unique(items: Iterable[_T]) -> list[_T]:
-    out: list[_T] = []
-    seen: set[object] = set()
-    for item in items:
-        key = getattr(item, "id", item)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
-def _display(p: ProductSummary) -> str:
-    return f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
-
-
-def _where(region: str) -> str:
-    return "by any agency" if region == "any" else f"in region {region}"
-
-
-def _summary(
-    r: dict[str, object],
-    narrower: list[str],
-    broader: Sequence[str] = (),
-    *,
-    holds_all: bool = False,
-) -> str:
-    """One paragraph of plain language for an answer."""
-    status = r["status"]
-    ref = r["therapy"]
-    ct = r["cancer_type"]
-    region = str(r["region"])
-    assert isinstance(ref, TherapyRef) and isinstance(ct, CancerType)
-    approvals = r["approvals"]
-    elsewhere = r["approved_elsewhere"]
-    assert isinstance(approvals, tuple) and isinstance(elsewhere, tuple)
-    complete = bool(r["tables_complete"])
-    what = ref.name
-    if status is AvailabilityStatus.APPROVED:
-        covering = [m for m in approvals if m.coverage is Coverage.COVERS]
-        names = ", ".join(_display(p) for p in _unique(m.product for m in covering))
-        if all(m.approval.biomarkers for m in covering):
-            needs = sorted({b for m in covering for b in m.approval.biomarkers})
-            lead = "Yes, but only with a biomarker" if complete else "Yes, with a biomarker"
-            text = (
-                f"{lead}: {what} is approved {_where(region)} for "
-                f"{ct.name} whose tumour has {' or '.join(needs)}: {names}."
-            )
-        elif broader:
-            text = (
-                f"Yes: {what} is approved {_where(region)} for {' and '.join(broader)}, "
-                f"which includes {ct.name}: {names}. The approval names the broader type, "
-                f"not {ct.name} itself: check the label's wording."
-            )
-            if any(m.approval.biomarkers for m in covering):
-                text += " Some approvals require a biomarker (see conditions)."
-        else:
-            text = f"Yes: {what} is approved {_where(region)} for {ct.name}: {names}."
-            if any(m.approval.biomarkers for m in covering):
-                text += " Some approvals require a biomarker (see conditions)."
-        if narrower:
-            text += f" Also approved for some kinds of it: {', '.join(narrower)}."
-    elif status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
-        text = (
-            f"Only for some kinds of {ct.name}: {what} is approved {_where(region)} for "
-            f"{', '.join(narrower)}."
-        )
-        agnostic = [m for m in approvals if m.coverage is Coverage.COVERS]
-        if agnostic:
-            needs = sorted({b for m in agnostic for b in m.approval.biomarkers})
-            names = ", ".join(_display(p) for p in _unique(m.product for m in agnostic))
-            text += (
-                f" Whatever the kind, some approvals depend on a biomarker: {names}, for "
-                f"tumours with {' or '.join(needs)}."
-            )
-    elif status is AvailabilityStatus.APPROVED_ELSEWHERE:
-        agencies = sorted({m.approval.agency.value for m in elsewhere})
-        text = (
-            f"Not {_where(region)}: {what} is not approved there for {ct.name}, but it is "
-            f"approved by {', '.join(agencies)}."
-        )
-    elif complete:
-        text = (
-            f"No: no approval of {what} for {ct.name} is on record, by any agency, in "
-            f"therapy_lookup's tables."
-        )
-    else:
-        text = (
-            f"Not on record: therapy_lookup's tables hold no approval of {what} for {ct.name}, "
-            "but they do not cover this question completely, so this is not a 'no'."
-        )
-    if not complete and status is not AvailabilityStatus.NOT_APPROVED:
-        text += " Other approvals may exist: the tables are not complete for this question."
-    match = r.get("diagnosis_match")
-    if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:
-        others = ", ".join(a.name for a in match.alternatives)
-        if holds_all:
-            lead = f"The text names several cancers ({others}); this answer is about {ct.name}"
-            lead += ", the type that holds them all"
-        else:
-            lead = f"The text names several cancers; this answer is about {ct.name} only"
-            lead += f" (ask again for {others})" if others else ""
-        text = f"{lead}. {text}"
-    return f"{text} Tables as of {r['as_of']}."
 
 
 @lru_cache(maxsize=1)

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..knowledge.catalog import Catalog, load_catalog
 from ..knowledge.models import Approval, Product
+from ..knowledge.regions import normalise_region
 from ..knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
-from .availability import normalise_region
 
 __all__ = ["FactRow", "fact_table"]
 

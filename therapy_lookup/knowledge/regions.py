@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from ..errors import DataError, RecordError
+from ..errors import DataError, InvalidRegionError, RecordError
 from .models import REGIONS
 from .tables import read_csv_rows, table_files
 
@@ -24,6 +24,7 @@ __all__ = [
     "RegionPhrase",
     "find_regions",
     "load_region_phrases",
+    "normalise_region",
     "region_for",
     "region_name",
 ]
@@ -171,3 +172,23 @@ _NAMES = {
 def region_name(code: str) -> str:
     """A region code as a sentence says it: "US" → "the US", "JP" → "Japan"."""
     return _NAMES.get(code, code)
+
+
+def normalise_region(region: str) -> str:
+    """Upper-case a region code, or 'any'; raise InvalidRegionError for unknown codes."""
+    if not isinstance(region, str):
+        raise InvalidRegionError(f"region must be a str, not {type(region).__name__}")
+    if len(region) > 100:
+        raise InvalidRegionError(f"region text is {len(region)} characters long; the limit is 100")
+    code = region.strip().upper()
+    if code == "ANY":
+        return "any"
+    if code == "GB":
+        code = "UK"
+    if code not in REGIONS:
+        named = region_for(region)  # a country, agency or health system: "Japan", "NHS"
+        if named is not None:
+            return named
+        known = ", ".join(sorted(REGIONS))
+        raise InvalidRegionError(f"unknown region {region!r}; use one of {known} or 'any'")
+    return code
