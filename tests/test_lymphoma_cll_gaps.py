@@ -78,3 +78,61 @@ def test_ofatumumab_has_four_cll_indications_none_for_sll() -> None:
         "arzerra-fda-cll-relapsed-fc",
     }
     assert check_availability("SLL", "Arzerra").status is not A.APPROVED
+
+
+def test_dasatinib_has_a_first_line_paediatric_ph_positive_all_indication() -> None:
+    answer = check_availability("Ph+ ALL", "dasatinib")
+    assert answer.status is A.APPROVED
+    rows = {m.approval.id: m.approval for m in answer.approvals}
+    peds = rows["sprycel-fda-ph-all-peds-1l"]
+    assert (peds.min_prior_lines, peds.min_age, peds.max_age) == (0, 1, 17)
+    assert rows["sprycel-fda-ph-all-2l"].min_age == 18
+
+
+def test_liposomal_vincristine_was_withdrawn_in_2022() -> None:
+    answer = check_availability("B-ALL", "Marqibo")
+    assert answer.status is A.NOT_APPROVED
+    (decision,) = answer.other_decisions
+    row = decision.approval
+    assert (row.status.value, row.status_date, row.approval_type.value) == (
+        "withdrawn",
+        "2022-05-02",
+        "accelerated",
+    )
+    # Ph-positive B-ALL was never in the label.
+    assert not check_availability("Ph+ ALL", "Marqibo").other_decisions
+
+
+@pytest.mark.parametrize("diagnosis", ["B-ALL", "acute lymphoblastic leukaemia", "T-ALL"])
+def test_asparaginases_are_approved_for_all(diagnosis: str) -> None:
+    answer = check_availability(diagnosis, "asparaginase")
+    assert answer.status is A.APPROVED
+    assert _ids(answer) == {
+        "oncaspar-fda-all-1l",
+        "oncaspar-fda-all-hypersensitivity",
+        "asparlas-fda-all-peds",
+        "rylaze-fda-all-lbl-hypersensitivity",
+    }
+
+
+def test_asparlas_is_for_patients_up_to_21() -> None:
+    (match,) = check_availability("B-ALL", "Asparlas").approvals
+    assert (match.approval.min_age, match.approval.max_age) == (0, 21)
+
+
+def test_revumenib_needs_a_kmt2a_rearrangement() -> None:
+    kmt2a = check_availability("KMT2A-rearranged B-ALL", "revumenib")
+    assert kmt2a.status is A.APPROVED
+    assert _ids(kmt2a) == {"revuforj-fda-kmt2a-acute-leukemia"}
+    assert check_availability("B-ALL", "menin inhibitor").status is A.APPROVED_FOR_SUBTYPE
+
+
+def test_alemtuzumab_cll_approval_was_converted_and_stands(catalog: Catalog) -> None:
+    row = catalog.approvals["campath-fda-b-cll"]
+    assert (row.approval_type.value, row.converted_on, row.status.value) == (
+        "accelerated",
+        "2007-09-19",
+        "active",
+    )
+    assert check_availability("CLL", "Campath").status is A.APPROVED
+    assert check_availability("SLL", "Campath").status is not A.APPROVED
