@@ -9,6 +9,9 @@ Answers say what they rest on (sources, as-of date) and are not medical advice.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .answers.availability import (
     DISCLAIMER,
@@ -23,7 +26,6 @@ from .answers.availability import (
     check_availability,
 )
 from .answers.fact_table import FactRow, fact_table
-from .answers.questions import Answer, Intent, PatientFacts, Question, ask, read_question
 from .errors import (
     DataError,
     InvalidInputError,
@@ -56,6 +58,31 @@ from .resolver import (
     resolve_many,
     search_diagnoses,
 )
+
+if TYPE_CHECKING:
+    from .answers.questions import Answer, Intent, PatientFacts, Question, ask, read_question
+
+_LAZY = {
+    name: ".answers.questions"
+    for name in ("Answer", "Intent", "PatientFacts", "Question", "ask", "read_question")
+}
+"""Names imported on first use: the question layer is not needed to answer, e.g., from the CLI."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name of :data:`_LAZY` when it is first asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported ones included."""
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DISCLAIMER",

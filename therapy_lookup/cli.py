@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ._version import __version__
 from .answers.availability import Availability, check_availability
 from .answers.fact_table import fact_table
-from .answers.questions import Answer, Intent, ask
 from .errors import TherapyLookupError
 from .export import to_csv
 from .resolver import resolve, search_diagnoses
@@ -45,6 +44,7 @@ from .snapshot_cli import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .answers.questions import Answer
     from .answers.trials import TrialSearch
     from .ctgov import ClinicalTrialsClient, GeoFilter
 
@@ -148,6 +148,8 @@ def _emit(answer: Availability, as_json: bool, out: TextIO) -> None:
 
 
 def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> int:
+    from .answers.questions import Intent
+
     if as_json:
         raw = {"trials": {"studies": {"__all__": {"raw"}}}}
         out.write(answer.model_dump_json(indent=2, exclude=raw))
@@ -266,6 +268,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> int:
         _emit(check_availability(args.diagnosis, args.therapy, args.region), args.json, out)
         return 0
     if args.command == "ask":
+        from .answers.questions import ask  # the question layer, only for questions
+
         with _registry_client(not args.no_trials and not args.offline) as client:
             answer = ask(
                 " ".join(args.question),

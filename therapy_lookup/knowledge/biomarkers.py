@@ -102,6 +102,7 @@ class BiomarkerTable:
                 if i not in self.by_id
             ]
         ranks: set[str] = set()
+        compiled: list[re.Pattern[str]] = []
         for p in self.patterns:
             if p.rank in ranks:
                 errors.append(_ref(PATTERNS_TABLE, p.rank, "duplicate rank"))
@@ -111,12 +112,14 @@ class BiomarkerTable:
                 for i in p.biomarkers
                 if i not in self.by_id
             ]
-            try:
-                re.compile(p.pattern)
+            try:  # compiled once, as the resolver applies them
+                compiled.append(re.compile(p.pattern, re.IGNORECASE))
             except re.error as exc:
                 errors.append(_ref(PATTERNS_TABLE, p.rank, f"bad pattern: {exc}"))
         if errors:
             raise DataError(errors)
+        self.compiled: tuple[re.Pattern[str], ...] = tuple(compiled)
+        """The patterns' regular expressions, case-insensitive, in the order of ``patterns``."""
         self._closure: dict[str, frozenset[str]] = {i: self._reach(i) for i in self.by_id}
 
     def _reach(self, start: str) -> frozenset[str]:

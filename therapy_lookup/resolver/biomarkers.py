@@ -38,7 +38,7 @@ def _compiled() -> _Compiled:
     for i, row in enumerate(table.patterns):
         displays = tuple(table.by_id[b].display for b in row.biomarkers)
         negative = any(_NEGATIVE_DISPLAY.search(d) for d in displays)
-        patterns.append(_Pattern(re.compile(row.pattern, re.IGNORECASE), displays, negative))
+        patterns.append(_Pattern(table.compiled[i], displays, negative))
         for t in row.triggers:
             if t not in by_trigger:
                 by_prefix.setdefault(t[:3], []).append(t)

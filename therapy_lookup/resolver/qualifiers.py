@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .lexicon import NOTE_LINKS, NOTE_WORDS
@@ -72,13 +73,18 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\bajcc\s*(?:v(?:ersion)?\s*)?\d+\b", "staging system", "ajcc"),
 ]
 _QUALIFIERS = [
-    (frozenset(stems.split()), re.compile(pattern, re.IGNORECASE), label)
-    for pattern, label, stems in _QUALIFIER_PATTERNS
+    (frozenset(stems.split()), pattern, label) for pattern, label, stems in _QUALIFIER_PATTERNS
 ]
 _QUALIFIER_BY_STEM: dict[str, list[int]] = {}
 for _i, _qualifier in enumerate(_QUALIFIERS):
     for _stem in _qualifier[0]:
         _QUALIFIER_BY_STEM.setdefault(_stem, []).append(_i)
+
+@functools.cache
+def _compiled(i: int) -> re.Pattern[str]:
+    """Qualifier pattern ``i``, compiled when a text first holds one of its stems."""
+    return re.compile(_QUALIFIERS[i][1], re.IGNORECASE)
+
 
 def take_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
     """Return the qualifiers named in ``text`` and the text without them."""
@@ -88,8 +94,8 @@ def take_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
     candidates = sorted({i for stem in stems for i in _QUALIFIER_BY_STEM.get(stem, ())})
     found: list[str] = []
     for i in candidates:
-        _, pattern, label = _QUALIFIERS[i]
-        matches = list(pattern.finditer(text))
+        label = _QUALIFIERS[i][2]
+        matches = list(_compiled(i).finditer(text))
         if not matches:
             continue
         pieces: list[str] = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-# Texts that name a cancer without saying the person has it.
-_NOT_A_DIAGNOSIS = re.compile(
+# Texts that name a cancer without saying the person has it (compiled on first use: only
+# texts with a word of _NOT_A_DIAGNOSIS_HINT are tried).
+_NOT_A_DIAGNOSIS = (
     r"\bfamily\s+(?:history|hx)\b|\bno\s+(?:evidence|history|signs?|sign)\s+of\b"
     r"|\bnegative\s+for\b|\brule[sd]?\s+out\b|\br\s*/\s*o\b|\b(?:risk|fear)\s+of\b|\bat\s+risk\b"
     r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
@@ -18,8 +20,7 @@ _NOT_A_DIAGNOSIS = re.compile(
     # a relative's past cancer is family history ("sister had breast cancer"); "my dad has" or
     # "was diagnosed with" is a caregiver asking about the patient and stays a diagnosis
     r"|\b(?:sister|brother|mother|father|mom|mum|dad|aunt|uncle|grandmother|grandfather|grandma"
-    r"|grandpa|cousin|sibling|parent)s?\s+(?:had|passed\s+away)\b",
-    re.IGNORECASE,
+    r"|grandpa|cousin|sibling|parent)s?\s+(?:had|passed\s+away)\b"
 )
 # ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
 # borderline): only a specific type named by the label counts (DFSP, LAMN), not a tissue.
@@ -33,13 +34,14 @@ _NOT_A_DIAGNOSIS_HINT = re.compile(
 )
 # Where a cancer has spread to is not what it is: "bone metastases from prostate cancer" is
 # prostate cancer; "C78.0 Secondary malignant neoplasm of lung" names no primary at all.
+# Compiled on first use: only texts that pass _may_name_a_site are tried.
 _MET_ORGAN = (
     r"(?:brain|lungs?|liver|hepatic|bones?|osseous|skeletal|adrenals?(?:\s+glands?)?|"
     r"lymph\s+nodes?|nodal|nodes?|skin|peritoneum|peritoneal|pleura|pleural|spine|spinal|cns|"
     r"leptomeninges|leptomeningeal|meninges|ovary|ovaries|kidneys?|pulmonary|cerebral|distant)"
 )
 _MET_ORGANS = rf"{_MET_ORGAN}(?:\s*(?:,|/|and|&|or)\s*(?:the\s+)?{_MET_ORGAN})*"
-_METASTATIC_SITE = re.compile(
+_METASTATIC_SITE = (
     r"\b(?:secondary(?:\s+and\s+unspecified)?|metastatic)\s+(?:malignant\s+|carcinoid\s+|"
     r"neuroendocrine\s+)?(?:neoplasms?|"
     r"cancers?|carcinomas?|tumou?rs?|malignanc(?:y|ies))(?:\s*,)?\s+(?:of|in|to)\s+"
@@ -51,9 +53,14 @@ _METASTATIC_SITE = re.compile(
     r"|\b(?:metastatic|metastas[ie]s|metastasized|metastasised|mets|met|spread|spreading|"
     r"secondaries)\s+(?:to|in|into|of)\s+(?:the\s+|his\s+|her\s+|my\s+)?"
     rf"(?P<to>{_MET_ORGANS})\b"
-    rf"|\b(?P<before>{_MET_ORGANS})\s+(?:metastas[ie]s|mets|secondaries|deposits)\b",
-    re.IGNORECASE,
+    rf"|\b(?P<before>{_MET_ORGANS})\s+(?:metastas[ie]s|mets|secondaries|deposits)\b"
 )
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled case-insensitive, once, when first needed."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _may_name_a_site(folded: str) -> bool:
@@ -80,7 +87,7 @@ def strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
             found.append(value)
         return " "
 
-    rest = _METASTATIC_SITE.sub(cut, text)
+    rest = _compiled(_METASTATIC_SITE).sub(cut, text)
     return tuple(found), rest
 
 
@@ -88,7 +95,7 @@ def names_no_diagnosis(query: str) -> bool:
     """Whether the text names a cancer without saying the person has it."""
     return (
         _NOT_A_DIAGNOSIS_HINT.search(query.casefold()) is not None
-        and _NOT_A_DIAGNOSIS.search(query) is not None
+        and _compiled(_NOT_A_DIAGNOSIS).search(query) is not None
     )
 
 
