@@ -35,6 +35,7 @@ from typing import Any
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
 from ..knowledge.models import CancerTypeName
 from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
+from . import index_store
 from .biomarkers import take_biomarkers
 from .containment import Containment
 from .fuzzy import MAX_FUZZY_TOKENS, FuzzyMatching
@@ -81,19 +82,33 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
         names: Iterable[CancerTypeName] = (),
         *,
         cache_size: int = 4096,
+        stored_index: bool = False,
     ) -> None:
         """Index ``tree`` (preferred names, ids, OncoTree codes) and ``names``.
 
         ``cache_size`` bounds the answers remembered between calls (two caches of that many
         entries, emptied when full; 0 turns them off). :meth:`resolve_many` keeps its own
-        batch-sized caches, dropped when it returns.
+        batch-sized caches, dropped when it returns. ``stored_index`` loads the index from the
+        cache folder when one built from the same tree, names and code is there, and stores
+        it there once built (:mod:`.index_store`); the answers are the same either way.
         """
         self._tree = tree
         self._names = tuple(names)
         self._imported: frozenset[str] = frozenset()
         self._cache_size = cache_size
-        self._build()
+        if stored_index:
+            self._build_or_load()
+        else:
+            self._build()
         self._reset_caches()
+
+    def _build_or_load(self) -> None:
+        key = index_store.fingerprint(self._tree, self._names, self._imported)
+        state = index_store.load(key)
+        if state is not None and self._adopt(state):
+            return
+        self._build()
+        index_store.save(key, self._state())
 
     def _reset_caches(self) -> None:
         self._cache: dict[str, DiagnosisMatch | None] = {}
@@ -490,7 +505,7 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
 @functools.lru_cache(maxsize=1)
 def default_resolver() -> DiagnosisResolver:
     """Return the resolver over the packaged cancer type tables (built once)."""
-    return DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    return DiagnosisResolver(load_cancer_types(), load_cancer_type_names(), stored_index=True)
 
 
 def resolve(text: str) -> DiagnosisMatch | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.models import CancerTypeName, NameKind
@@ -148,6 +148,75 @@ class NameIndex:
         self._own_code = {tid: bool(self._tree[tid].oncotree_code) for tid in self._tree}
         self._main = {tid: self._tree.main_type(tid).id for tid in self._tree}
 
+    def _state(self) -> dict[str, Any]:
+        """What :meth:`_build` made, as plain JSON data (entries once, buckets as indexes)."""
+        entries: dict[Entry, int] = {}
+
+        def refs(bucket: tuple[Entry, ...]) -> list[int]:
+            return [entries.setdefault(e, len(entries)) for e in bucket]
+
+        exact = {k: refs(v) for k, v in self._exact.items()}
+        keyed = {k: refs(v) for k, v in self._keyed.items()}
+        return {
+            "entries": [[e.type_id, e.name, e.method.value, e.case_sensitive] for e in entries],
+            "exact": exact,
+            "keyed": keyed,
+            "first": self._first_token_span,
+            "names_of": self._names_of,
+            "vocab": self._vocab,
+            "vocab_set": sorted(self._vocab_set),
+            "sorted_names": self._sorted_names,
+            "choices": self._choices,
+            "depth": self._depth,
+            "codes": self._codes,
+            "own_code": self._own_code,
+            "main": self._main,
+        }
+
+    def _adopt(self, state: dict[str, Any]) -> bool:
+        """Take what :meth:`_build` would make from :meth:`_state`'s data; False if malformed.
+
+        Every value is checked for its type and every type id against the tree, so a damaged
+        file is refused (and the index built) rather than half read.
+        """
+        try:
+            tree = self._tree
+            made = []
+            for type_id, name, method, case_sensitive in state["entries"]:
+                if type_id not in tree or not isinstance(name, str) or not isinstance(
+                    case_sensitive, bool
+                ):
+                    return False
+                made.append(Entry(type_id, name, MatchMethod(method), case_sensitive))
+            pick = made.__getitem__
+            exact = {k: tuple(map(pick, v)) for k, v in state["exact"].items()}
+            keyed = {k: tuple(map(pick, v)) for k, v in state["keyed"].items()}
+            first = {k: _int(v) for k, v in state["first"].items()}
+            names_of = {k: _strs(v) for k, v in state["names_of"].items()}
+            vocab = {k: list(_strs(v)) for k, v in state["vocab"].items()}
+            vocab_set = frozenset(_strs(state["vocab_set"]))
+            sorted_names = list(_strs(state["sorted_names"]))
+            choices = list(_strs(state["choices"]))
+            ids = set(tree)
+            depth = {k: _int(v) for k, v in state["depth"].items()}
+            codes: dict[str, str | None] = dict(state["codes"])
+            if not set(map(type, codes.values())) <= {str, type(None)}:
+                return False
+            own_code = {k: bool(v) for k, v in state["own_code"].items()}
+            main = dict(zip(state["main"], _strs(state["main"].values()), strict=True))
+            if not (set(depth) == set(codes) == set(own_code) == set(main) == ids) or not (
+                set(main.values()) <= ids
+            ) or any(not bucket for bucket in (*exact.values(), *keyed.values())):
+                return False
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return False
+        self._exact, self._keyed, self._first_token_span = exact, keyed, first
+        self._names_of, self._vocab, self._vocab_set = names_of, vocab, vocab_set
+        self._sorted_names, self._choices = sorted_names, choices
+        self._choice_lengths = [len(k) for k in choices]
+        self._depth, self._codes, self._own_code, self._main = depth, codes, own_code, main
+        return True
+
     def _lookup_tokens(self, tokens: Sequence[str], raw: Sequence[str]) -> Hit | None:
         if not tokens:
             return None
@@ -250,6 +319,20 @@ class NameIndex:
         if spans is None:
             spans = memo[key] = self._ngrams(tokens, raw)
         return spans
+
+def _strs(values: Iterable[object]) -> tuple[str, ...]:
+    """``values`` as a tuple, which must hold strings only (JSON object keys always are)."""
+    out = tuple(values)
+    if not set(map(type, out)) <= {str}:
+        raise TypeError("expected strings")
+    return out  # type: ignore[return-value]
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected int, got {type(value).__name__}")
+    return value
+
 
 def _was_typed(entry: Entry, typed: set[str], typed_folded: set[str]) -> bool:
     """Whether an abbreviation or code was typed as such (not made by spelling correction).
