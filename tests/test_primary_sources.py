@@ -23,17 +23,10 @@ AWAITING_A_PRIMARY_SOURCE = frozenset(
         "abecma-mhlw-mm-3l",
         "abecma-mhlw-mm-4l",
         "breyanzi-mhlw-lbcl-2l",
-        "gilotrif-fda-nsclc-squamous-2l",
-        "hepzato-fda-um-crl-2013",
-        "hetronifly-mhra-sclc-1l",
-        "inati-cel-nmpa-b-all",
         "kymriah-ec-dlbcl-3l",
-        "kymriah-hc-b-all",
-        "lorbrena-fda-nsclc-alk-post-alk-tki",
         "odronextamab-fda-dlbcl-crl",
         "retevmo-fda-ret-fusion-solid",
         "retevmo-fda-ret-fusion-solid-peds",
-        "yescarta-ec-dlbcl-pmbcl-3l",
     }
 )
 
