@@ -62,12 +62,15 @@ def test_sonrotoclax_is_a_bcl2_inhibitor_for_mcl() -> None:
     assert "beqalzi-fda-mcl-3l" in _ids(answer)
 
 
-def test_tazemetostat_in_follicular_lymphoma_states_its_ezh2_condition() -> None:
+def test_tazemetostat_in_follicular_lymphoma_was_withdrawn_with_its_ezh2_condition() -> None:
     answer = check_availability("follicular lymphoma with an EZH2 mutation", "tazemetostat")
-    assert answer.status is A.APPROVED
-    rows = {m.approval.id: m for m in answer.approvals}
-    assert rows["tazverik-fda-fl-ezh2"].biomarker_stated is True
-    assert rows["tazverik-fda-fl-ezh2"].approval.biomarkers == ("EZH2 mutation",)
+    assert answer.status is A.NOT_APPROVED and not answer.approvals
+    rows = {m.approval.id: m.approval for m in answer.other_decisions}
+    assert set(rows) == {"tazverik-fda-fl-ezh2", "tazverik-fda-fl-no-alternative"}
+    assert {(r.status, r.status_date) for r in rows.values()} == {
+        (ApprovalStatus.WITHDRAWN, "2026-03-09")
+    }
+    assert rows["tazverik-fda-fl-ezh2"].biomarkers == ("EZH2 mutation",)
 
 
 def test_dlbcl_has_antibody_drug_conjugates_first_line_and_later() -> None:
