@@ -97,6 +97,11 @@ def test_a_negated_biomarker_is_not_read_as_present(text: str) -> None:
         ("KRAS G12C NSCLC, no prior therapy", ("KRAS G12C",)),
         ("HER2-negative breast cancer", ("HER2 negative",)),
         ("NSCLC, no EGFR or ALK alterations, PD-L1 TPS 60%", ("PD-L1 TPS >=50%",)),
+        # A measured value or a stated status is not part of the negated list before it.
+        ("NSCLC: no ALK, no EGFR, PD-L1 TPS 60%", ("PD-L1 TPS >=50%",)),
+        ("lung cancer no EGFR, ALK or ROS1, PD-L1 80%", ("PD-L1 TPS >=50%",)),
+        ("NSCLC without EGFR, HER2 positive", ("HER2 positive",)),
+        ("NSCLC without EGFR or ALK; KRAS G12C", ("KRAS G12C",)),
     ],
 )
 def test_a_negation_negates_only_what_it_is_next_to(text: str, kept: tuple[str, ...]) -> None:
@@ -110,6 +115,32 @@ def test_a_negated_biomarker_still_gives_the_diagnosis_but_states_nothing(text: 
     answer = tl.check_availability(text, "sotorasib")
     assert answer.cancer_type.id == "NSCLC"
     assert [m.biomarker_stated for m in answer.approvals] == [False]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("melanoma BRAF negative", "MEL"),
+        ("BRAF negative melanoma", "MEL"),
+        ("NSCLC ALK negative", "NSCLC"),
+        ("NSCLC no EGFR", "NSCLC"),
+        ("NSCLC not ALK", "NSCLC"),
+        ("NSCLC no EGFR mutation", "NSCLC"),
+        ("NSCLC with no EGFR or ALK genomic tumor aberrations", "NSCLC"),
+        ("NSCLC without EGFR or ALK; KRAS G12C", "NSCLC"),
+        ("NSCLC: no ALK, no EGFR, PD-L1 TPS 60%", "NSCLC"),
+        # A negation of anything but a gene still means what it says.
+        ("NSCLC without metastases", "NSCLC"),
+    ],
+)
+def test_a_negated_gene_leaves_the_diagnosis_whole(text: str, expected: str) -> None:
+    match = tl.resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize("text", ["no evidence of cancer", "no cancer", "no ALK"])
+def test_a_negation_with_no_cancer_left_still_names_none(text: str) -> None:
+    assert tl.resolve(text) is None
 
 
 @pytest.mark.parametrize(

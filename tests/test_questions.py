@@ -286,3 +286,45 @@ def test_undecodable_bytes_still_give_json() -> None:
     answer = ask("Is CAR-T approved for lipo\udcffsarcoma?", trials=False)
     assert "\ufffd" in answer.question.text
     answer.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is pembrolizumab approved for NSCLC with no EGFR or ALK, PD-L1 TPS 60%?",
+        "My dad has NSCLC, PD-L1 TPS 60%, no EGFR. Is Keytruda approved?",
+    ],
+)
+def test_biomarkers_stated_beside_the_diagnosis_count_as_stated(question: str) -> None:
+    answer = ask(question, trials=False, offline=True)
+    assert answer.question.diagnosis is not None
+    assert answer.question.diagnosis.match.biomarkers == ("PD-L1 TPS >=50%",)
+    checks = {c.approval_id: c.to_check for c in answer.patient_checks}
+    # The first-line TPS >= 50 % label needs nothing more checked: the question says 60 %.
+    assert "keytruda-fda-nsclc-1l-tps50" not in checks
+    assert any("MSI-H" in item for item in checks["keytruda-fda-msi-h-solid"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is a BCMA CAR-T approved for myeloma?",
+        "Is an EGFR inhibitor approved for lung cancer?",
+        "Is CD19 CAR-T approved for DLBCL in Japan?",
+        "Are HER2-directed drugs approved for breast cancer?",
+    ],
+)
+def test_a_therapy_target_is_not_a_fact_about_the_tumour(question: str) -> None:
+    answer = ask(question, trials=False, offline=True)
+    assert answer.question.diagnosis is not None
+    assert answer.question.diagnosis.match.biomarkers == ()
+
+
+def test_another_cancers_biomarkers_stay_with_it() -> None:
+    answer = ask(
+        "I had HER2 positive breast cancer. Now I have NSCLC. Is pembrolizumab approved?",
+        trials=False, offline=True,
+    )
+    assert answer.question.diagnosis is not None
+    assert answer.question.diagnosis.match.cancer_type.id == "NSCLC"
+    assert "HER2 positive" not in answer.question.diagnosis.match.biomarkers

@@ -25,6 +25,7 @@ from ..resolver.normalise import without_lone_surrogates
 from .availability import AvailabilityService, default_service
 from .patient_facts import Person, find_ages, find_people, find_prior_lines, stated_sex
 from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
+from .question_biomarkers import with_stated_biomarkers
 from .question_intent import question_intent
 
 __all__ = ["MAX_QUESTION_LENGTH", "read_question"]
@@ -182,6 +183,10 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     mentions = _find_diagnoses(work, blocked, svc)
     sentences = _sentence_starts(work)
     diagnosis, others = _choose_diagnosis(work, mentions, people, sentences, svc.tree)
+    if diagnosis is not None:
+        begin = _sentence_of(diagnosis.start, sentences)
+        end = min((s for s in sentences if s > begin), default=len(work))
+        diagnosis = with_stated_biomarkers(work, diagnosis, therapies, others, (begin, end))
     therapy, therapy_text, prior, relapsed_after = _choose_therapy(work, therapies)
     region, region_stated, near, outside = _choose_region(work, regions)
     patient_person = _patient(diagnosis, people, work, sentences)

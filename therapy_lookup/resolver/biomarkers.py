@@ -67,6 +67,66 @@ _NEGATED_AFTER = re.compile(
 )
 
 
+# A mention that states its own value or status ("PD-L1 TPS 60%", "HER2 positive") is not part
+# of a negated list before it; only a negation right before it negates it ("no PD-L1 60%").
+_OWN_STATUS = re.compile(
+    r"\d\s*%|[<>≥≤]=?\s*\d|\b(?:tps|cps|ic|tc)\b|\+|\bpos(?:itive)?\b|\bhigh\b",
+    re.IGNORECASE,
+)
+# Words that may follow a gene in a negated mention ("no EGFR or ALK genomic aberrations").
+_ALTERATION_WORDS = (
+    r"(?:genomic|tumou?r|driver|actionable|targetable|known|sensitizing|sensitising|"
+    r"mutations?|mutated|mutant|alterations?|altered|aberrations?|fusions?|rearrangements?|"
+    r"rearranged|amplifications?|amplified|translocations?|variants?|expression|"
+    r"over-?expression|gene|genes|status)"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _negated_genes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for negated mentions of bare genes, from the biomarker table's gene names.
+
+    The first finds a negation with what it negates, up to the end of its clause ("no ALK",
+    "without EGFR or ALK alterations", a bare "no" left where a mention was cut); the second
+    a gene negated after it ("ALK negative"). Both only ever remove what is negated.
+    """
+    genes: set[str] = set()
+    for b in load_biomarkers().by_id.values():
+        first = b.display.split()[0]
+        if not first.startswith("PD-"):
+            first = first.split("-")[0]
+        if re.fullmatch(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9]", first):
+            genes.add(first)
+    # "ROS1", "ROS-1", "ROS 1"; "PD-L1", "PDL1"
+    forms = sorted(
+        (re.sub(r"(?<=[A-Za-z])-?(?=\d)", r"[\\s-]?", re.escape(g).replace(r"\-", "-?"))
+         for g in genes),
+        key=len, reverse=True,
+    )
+    gene = rf"(?:{'|'.join(forms)})"
+    item = rf"(?:{gene}(?:\s+{_ALTERATION_WORDS})*|{_ALTERATION_WORDS})"
+    sep = r"(?:\s*(?:,|/|\bor\b|\bnor\b|\band\b)\s*|\s+)"
+    clause = (
+        rf"\b(?:no|not|without|negative\s+for|absence\s+of|lack\s+of)\b\s*"
+        rf"(?:{sep})?(?:{item}(?:{sep}{item})*)?(?:{sep})?(?=\s*(?:$|[;:.()]|,|\band\b))"
+    )
+    after = rf"\b{gene}\b{_NEGATED_AFTER.pattern}"
+    return re.compile(clause, re.IGNORECASE), re.compile(after, re.IGNORECASE)
+
+
+def _cut_negated_genes(text: str) -> str:
+    """Take out negated mentions of genes that no biomarker pattern read, and bare negations."""
+    if _MAY_NEGATE.search(text) is None:
+        return text
+    clause, after = _negated_genes()
+    text = after.sub(" ", text)
+    return clause.sub(" ", text)
+
+
+_MAY_NEGATE = re.compile(r"\b(?:no|not|without|negative|neg|absence|lack|absent|undetected)\b",
+                         re.IGNORECASE)
+
+
 def extract_biomarkers(text: str) -> tuple[str, ...]:
     """Return the canonical biomarker strings ``text`` says the tumour has (rank order).
 
@@ -95,7 +155,7 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
             if word == trigger or (len(trigger) >= 3 and word.startswith(trigger)):
                 hits.add(trigger)
     if not hits:
-        return (), text
+        return (), _cut_negated_genes(text)
     candidates = sorted({i for t in hits for i in compiled.by_trigger[t]})
     found: list[str] = []
     for i in candidates:
@@ -113,8 +173,11 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
                 after = _NEGATED_AFTER.match(text, stop)
                 if after is not None:
                     stop = after.end()  # "-negative" would read as a negation of the diagnosis
-                elif before is None and _NEGATED_LIST.search(text, end, start) is None:
-                    stated = True
+                elif before is None and (
+                    _OWN_STATUS.search(m.group(0)) is not None
+                    or _NEGATED_LIST.search(text, end, start) is None
+                ):
+                    stated = True  # "no EGFR, PD-L1 TPS 60%": a measured value is not negated
                 # a negation before stays: it may negate more ("no EGFR, ALK or ROS1")
             else:
                 stated = True
@@ -132,4 +195,4 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
         if bare != text:
             text = bare
             found.append("BRCA mutation")
-    return tuple(found), text
+    return tuple(found), _cut_negated_genes(text)
