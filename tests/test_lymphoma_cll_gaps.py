@@ -136,3 +136,26 @@ def test_alemtuzumab_cll_approval_was_converted_and_stands(catalog: Catalog) -> 
     )
     assert check_availability("CLL", "Campath").status is A.APPROVED
     assert check_availability("SLL", "Campath").status is not A.APPROVED
+
+
+def test_pembrolizumab_is_an_accelerated_approval_for_pmbcl_only() -> None:
+    answer = check_availability("PMBCL", "checkpoint inhibitor")
+    assert answer.status is A.APPROVED
+    (match,) = answer.approvals
+    assert (match.approval.id, match.approval.approval_type.value) == (
+        "keytruda-fda-pmbcl-rr",
+        "accelerated",
+    )
+    assert check_availability("large B-cell lymphoma", "pembrolizumab").status is (
+        A.APPROVED_FOR_SUBTYPE
+    )
+
+
+def test_brentuximab_with_r2_covers_dlbcl_transformed_fl_and_hgbl_but_not_pmbcl() -> None:
+    for diagnosis in ("DLBCL", "transformed follicular lymphoma", "high-grade B-cell lymphoma"):
+        answer = check_availability(diagnosis, "Adcetris")
+        assert _ids(answer) == {"adcetris-fda-lbcl-3l-r2"}, diagnosis
+    row = check_availability("DLBCL", "Adcetris").approvals[0].approval
+    assert (row.min_prior_lines, row.date) == (2, "2025-02-11")
+    assert "CAR T-cell" in (row.population or "")
+    assert check_availability("PMBCL", "Adcetris").status is not A.APPROVED
