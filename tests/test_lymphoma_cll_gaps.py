@@ -159,3 +159,13 @@ def test_brentuximab_with_r2_covers_dlbcl_transformed_fl_and_hgbl_but_not_pmbcl(
     assert (row.min_prior_lines, row.date) == (2, "2025-02-11")
     assert "CAR T-cell" in (row.population or "")
     assert check_availability("PMBCL", "Adcetris").status is not A.APPROVED
+
+
+def test_acalabrutinib_with_venetoclax_is_a_first_line_fixed_duration_option() -> None:
+    for diagnosis in ("CLL", "SLL"):
+        ids = _ids(check_availability(diagnosis, "Calquence"))
+        assert {"calquence-fda-cll-sll", "calquence-fda-cll-sll-1l-venetoclax"} <= ids, diagnosis
+    row = check_availability("CLL", "acalabrutinib").approvals
+    combo = next(m.approval for m in row if m.approval.id == "calquence-fda-cll-sll-1l-venetoclax")
+    assert (combo.date, combo.min_prior_lines) == ("2026-02-20", 0)
+    assert "venetoclax" in combo.indication
