@@ -67,6 +67,16 @@ _OBSERVATIONAL = re.compile(r"\b(?:registry|observational|real world|cohort stud
 _OBSERVATIONAL_SUMMARY = re.compile(
     r"\b(?:is|be) an? (?:\w+ ){0,3}(?:observational|non interventional|retrospective) "
     r"(?:\w+ ){0,3}(?:study|registry|cohort|analysis|survey)\b"
+    # "This prospective, observational study will …" (no word "study" before the design).
+    r"|\bthis (?:(?!study\b)\w+ ){0,3}(?:observational|non interventional) "
+    r"(?:\w+ ){0,2}(?:study|registry|cohort)\b"
+)
+# A summary whose stated aim is the long-term follow-up of patients an earlier protocol treated
+# ("the primary objective of the present study is to evaluate the long-term observation …").
+_FOLLOW_UP_AIM = re.compile(
+    r"\b(?:aim|purpose|objective|goal)s? of (?:this|the|the present) (?:\w+ ){0,2}"
+    r"(?:study|trial|protocol) (?:is|are) to (?:\w+ ){0,2}(?:the )?long term "
+    r"(?:follow up|observation)\b"
 )
 # TIL described in plain words: lymphocytes (or "tumor-fighting" / white blood cells) taken
 # from the patient's tumour and grown in the laboratory (normalised text).
@@ -315,6 +325,9 @@ class StudyClassifier:
         kind = str(getattr(study.study_type, "value", study.study_type or ""))
         primary = _primary_purpose(study)
         if _FOLLOW_UP.search(title):
+            return StudyPurpose.FOLLOW_UP
+        head = (study.brief_summary or "")[:600]
+        if "long" in head and _FOLLOW_UP_AIM.search(normalise_study_text(head)):
             return StudyPurpose.FOLLOW_UP
         if kind == "OBSERVATIONAL":
             return StudyPurpose.OBSERVATIONAL

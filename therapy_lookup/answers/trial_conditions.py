@@ -43,6 +43,9 @@ _SOLID_WORDS = re.compile(r"tumou?r|carcinoma|metasta|epithelial|resectable|sarc
                           re.IGNORECASE)
 # "Cancer that has spread to other parts of the body": metastases, so a solid tumour.
 _SPREAD_WORDS = re.compile(r"\b(?:metasta\w*|spread (?:to|beyond|outside))", re.IGNORECASE)
+# The word after a site that names it as where a cancer spread ("brain metastases"), not
+# "metastasized (to)", which follows the cancer itself.
+_SITE_OF_SPREAD = re.compile(r"metastas(?!iz)|marrow")
 _BASKET_TITLE = re.compile(r"\b(?:advanced|metasta\w*|refractory|relapsed|recurrent|solid|"
                            r"malignan\w*|cancers|tumou?rs|neoplasms)\b", re.IGNORECASE)
 _OPEN_LIST = re.compile(r"\b(?:other|another|any)\s+(?:[\w-]+\s+){0,3}(?:cancers?|tumou?rs?|"
@@ -210,9 +213,15 @@ class _NameIndex:
                 phrase = " ".join(tokens[i:i + n])
                 found = self.by_name.get(phrase)
                 if found is not None:
-                    # "brain metastases" names where a cancer spread, not the cancer.
-                    after = tokens[i + n] if i + n < len(tokens) else ""
-                    if not after.startswith(("metasta", "marrow")):
+                    # "brain metastases" and "metastasized to the brain" name where a cancer
+                    # spread, not the cancer ("melanoma metastasized to …" is the cancer).
+                    after = tokens[i + n: i + n + 2]
+                    before = tokens[max(0, i - 3):i]
+                    site = bool(after) and (_SITE_OF_SPREAD.match(after[0]) is not None
+                                            or (after[0] == "metastatic" and after[1:] != ["to"]))
+                    spread_to = "to" in before[-2:] and any(
+                        w.startswith(("metasta", "spread")) for w in before)
+                    if not (site or spread_to):
                         out.append((phrase, found))
                     i += n
                     break
