@@ -39,6 +39,7 @@ _SPELLING_RE = re.compile(
 _SPELLING_HINT = (
     "ae", "oe", "our", "centre", "isation", "smould", "otherwise", "elsewhere", "overlapping"
 )
+_SPELLING_HINT_RE = re.compile("|".join(_SPELLING_HINT))  # any of them, in one scan
 _APOSTROPHE = re.compile(r"(\w)['\u2019`\u00b4]s\b|(\w)s['\u2019`\u00b4](?=\s|$)")
 _SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
 _SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
@@ -82,7 +83,7 @@ def _fold(text: str) -> str:
         text = text.replace("&", " and ").replace("w/", "with ")
     if "'" in text or "\u2019" in text or "`" in text or "\u00b4" in text:
         text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
-    if any(h in text for h in _SPELLING_HINT):
+    if _SPELLING_HINT_RE.search(text) is not None:
         text = _SPELLING_RE.sub(lambda m: _SPELLING.get(m.group(0), " "), text)
     if "+" in text:
         text = _SIGN_PLUS.sub(" positive ", text)
@@ -167,9 +168,12 @@ def validate_text(text: object) -> str:
     return without_lone_surrogates(text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def without_lone_surrogates(text: str) -> str:
     """``text`` with each unpaired surrogate replaced by U+FFFD (length kept)."""
-    if not any("\ud800" <= c <= "\udfff" for c in text):
+    if text.isascii() or _SURROGATE.search(text) is None:
         return text
     return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
@@ -185,7 +189,7 @@ def raw_token_list(text: str) -> list[str]:
 @functools.lru_cache(maxsize=8192)
 def raw_tokens_of(text: str) -> tuple[str, ...]:
     """The words of ``text`` as typed (case kept; ``+`` kept), remembered."""
-    return tuple(t for t in _RAW_SPLIT.split(text) if t)
+    return tuple(filter(None, _RAW_SPLIT.split(text)))
 
 
 WORD_RE = re.compile(r"[a-z0-9]+")

@@ -117,6 +117,36 @@ def take_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
 _NOTE_TOKEN = re.compile(r"[\s,;:()\[\]/.-]*([A-Za-z]+|(?:19|20)\d\d)[\s,;:()\[\]/.-]*$")
 
 
+_NOTE_SEPARATORS = ",;:()[]/.-"
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NOTE_OR_LINK = NOTE_WORDS | NOTE_LINKS
+
+
+def _may_end_in_a_note(text: str) -> bool:
+    """False when :func:`take_trailing_note` surely finds no note (most texts), cheaply.
+
+    Its first step reads the last word before trailing separators (whitespace and
+    :data:`_NOTE_SEPARATORS`): a run of ASCII letters, or a year. A text ending otherwise
+    (``"…!"``, ``"…é"``), or in letters that are neither a note word nor a link word, has no note.
+    Digits are left to the full reading.
+    """
+    rest = text
+    while True:
+        stripped = rest.rstrip().rstrip(_NOTE_SEPARATORS)
+        if stripped == rest:
+            break
+        rest = stripped
+    if not rest:
+        return True
+    last = rest[-1]
+    if last not in _ASCII_LETTERS:
+        return last.isdigit()
+    start = len(rest) - 1
+    while start and rest[start - 1] in _ASCII_LETTERS:
+        start -= 1
+    return rest[start:].lower() in _NOTE_OR_LINK
+
+
 def take_trailing_note(text: str) -> tuple[tuple[str, ...], str]:
     """Take a note off the end of ``text`` ("… (dx)", "…, biopsy proven", "… 2019").
 
@@ -124,6 +154,13 @@ def take_trailing_note(text: str) -> tuple[tuple[str, ...], str]:
     something that is not a note. Returns the qualifiers the note holds ("suspected") and the
     text without it; text without a note comes back as it is.
     """
+    if not _may_end_in_a_note(text):
+        return (), text
+    return _read_trailing_note(text)
+
+
+def _read_trailing_note(text: str) -> tuple[tuple[str, ...], str]:
+    """:func:`take_trailing_note` without the shortcut."""
     end = len(text)
     cut = end
     noted = False

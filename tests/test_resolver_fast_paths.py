@@ -1,0 +1,40 @@
+"""The resolver's shortcuts answer as the full readings they skip (issue 15: no answer changes)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from therapy_lookup.resolver import qualifiers
+from therapy_lookup.resolver.normalise import without_lone_surrogates
+
+# Letters, digits of two scripts, whitespace of several kinds, the note separators, note and
+# link words, and characters that case-fold or fold oddly.
+PIECES = [
+    *"abcdXYZ \u00e9 \u017f \u212a\u00b2\u0662\u0661\u0669", "\u2028", "\u00a0", "\n", "\t",
+    *",;:()[]/.-!?", " biopsy", " in", " the", " 2019", " 1999", " \u0662\u0660\u0661\u0669", " dx",
+    "Dx", " DX", " ago", " of", "20", "19",
+]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(TEXTS)
+def test_no_note_shortcut_is_the_full_reading(text: str) -> None:
+    if not qualifiers._may_end_in_a_note(text):
+        assert qualifiers._read_trailing_note(text) == ((), text)
+    assert qualifiers.take_trailing_note(text) == qualifiers._read_trailing_note(text)
+
+
+def test_the_shortcut_is_taken_and_notes_still_read() -> None:
+    assert not qualifiers._may_end_in_a_note("liposarcoma!")
+    assert not qualifiers._may_end_in_a_note("stage IV liposarcoma")
+    assert qualifiers._may_end_in_a_note("liposarcoma (dx 2019)")
+    assert qualifiers.take_trailing_note("DLBCL, biopsy proven") == ((), "DLBCL")
+    assert qualifiers.take_trailing_note("DLBCL, suspected")[1] == "DLBCL"
+
+
+@given(st.text(max_size=20))
+def test_surrogate_shortcut(text: str) -> None:
+    expected = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    assert without_lone_surrogates(text) == expected
+    assert without_lone_surrogates("a\udc80b") == "a\ufffdb"
