@@ -38,3 +38,39 @@ def test_surrogate_shortcut(text: str) -> None:
     expected = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
     assert without_lone_surrogates(text) == expected
     assert without_lone_surrogates("a\udc80b") == "a\ufffdb"
+
+
+def test_a_batch_leaves_the_collector_as_it_found_it() -> None:
+    import gc
+
+    from therapy_lookup.resolver import default_resolver
+
+    texts = [f"liposarcoma {i}" for i in range(1500)]  # long enough to pause the collector
+    assert gc.isenabled()
+    default_resolver().resolve_many(texts)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        default_resolver().resolve_many(texts)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_remembered_biomarker_subtypes_answer_as_fresh_ones() -> None:
+    from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
+    from therapy_lookup.resolver import DiagnosisResolver
+
+    texts = ["Ph+ B-ALL", "B-ALL Ph+", "Ph+ B-ALL!", "NSCLC EGFR exon 19", "NSCLC KRAS G12C",
+             "B-ALL", "Ph-negative B-ALL", "HER2+ breast cancer", "HER2+ breast cancer?"]
+    warm = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    first = [warm.resolve(t) for t in texts]
+    warm.clear_cache()
+    assert warm._subtype_memo == {}
+    again = [warm.resolve(t) for t in texts]
+    fresh = []
+    for t in texts:  # every answer from an empty memo
+        one = DiagnosisResolver(load_cancer_types(), load_cancer_type_names(), cache_size=0)
+        fresh.append(one.resolve(t))
+    assert first == again == fresh
+    assert first[0] is not None and first[0].cancer_type.id == "BLLBCRABL1"  # a subtype found

@@ -16,6 +16,7 @@ from .normalise import tokens_of
 
 _MAX_TOKENS = 8
 _MAX_TYPES = 3
+_MEMO_SIZE = 4096
 
 
 class Substitution(NameIndex):
@@ -56,19 +57,35 @@ class Substitution(NameIndex):
         type_id = answers.pop()
         return Hit(type_id, self._tree[type_id].name, MatchMethod.SYNONYM, 90.0)
 
+    _subtype_memo: dict[tuple[str, tuple[str, ...]], str | None]
+    """:meth:`_biomarker_subtype`'s narrower type by (type, biomarkers): set up by the resolver."""
+
     def _biomarker_subtype(self, hit: Hit, biomarkers: Sequence[str]) -> Hit:
         """The subtype a biomarker defines, when a name says so ("Ph+ B-ALL"); else ``hit``."""
-        texts = [
-            order
-            for marker in biomarkers
-            for name in self._names_of.get(hit.type_id, ())
-            for order in (
-                [*tokens_of(marker), *name.split()], [*name.split(), *tokens_of(marker)]
-            )
-        ]
-        narrower = self._narrower(texts, hit.type_id)
-        if narrower is None or narrower == hit.type_id:
+        key = (hit.type_id, tuple(biomarkers))
+        memo = self._subtype_memo
+        narrower = memo.get(key, hit.type_id)
+        if narrower == hit.type_id:  # not remembered (a remembered subtype is never the type)
+            narrower = self._biomarker_narrower(hit.type_id, biomarkers)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = narrower
+        if narrower is None:
             return hit
         return Hit(
             narrower, self._tree[narrower].name, MatchMethod.SYNONYM, min(hit.score, 95.0)
         )
+
+    def _biomarker_narrower(self, type_id: str, biomarkers: Sequence[str]) -> str | None:
+        """The type strictly below ``type_id`` that ``biomarkers`` with a name of it name."""
+        hit_type = type_id
+        texts = [
+            order
+            for marker in biomarkers
+            for name in self._names_of.get(hit_type, ())
+            for order in (
+                [*tokens_of(marker), *name.split()], [*name.split(), *tokens_of(marker)]
+            )
+        ]
+        narrower = self._narrower(texts, hit_type)
+        return None if narrower is None or narrower == hit_type else narrower
