@@ -120,3 +120,35 @@ def test_a_biomarker_that_defines_a_subtype_narrows_to_it(text: str) -> None:
 def test_sega_is_a_circumscribed_glioma_not_an_idh_mutant_astrocytoma(text: str) -> None:
     assert _id(text) in {"ENCG", None}
     assert _id(text) != "ASTR"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A leading ICD-O-3 morphology code: the label after it says what it does.
+        ("8500/3 Infiltrating duct carcinoma, NOS", "IDC"),
+        ("8140/3 Adenocarcinoma, NOS", "ADNOS"),
+        ("9732/3 Multiple myeloma", "PCM"),
+        # A trailing NOS adds nothing to a name known without it; a name known with it stays.
+        ("Infiltrating duct carcinoma NOS", "IDC"),
+        ("Sarcoma, NOS", "SARCNOS"),
+        ("DLBCL, not otherwise specified", "DLBCLNOS"),
+        # "<organ> gland" is the organ, in any word order.
+        ("Malignant neoplasm of pineal gland", "PINT"),
+        ("cancer of the pineal gland", "PINT"),
+        ("Thymus gland tumours", "THYMUS"),
+        ("adrenal gland cancer", "ADRENAL_GLAND"),
+        # A cystadenocarcinoma is a carcinoma of its kind (TCGA, ICD-O).
+        ("Ovarian serous cystadenocarcinoma", "SOC"),
+        ("mucinous cystadenocarcinoma of ovary", "MOV"),
+        # Lymphoblastic leukaemias are acute: "chronic lymphoblastic" means chronic lymphocytic.
+        ("Chronic lymphoblastic leukemia", "CLL"),
+    ],
+)
+def test_code_prefixes_nos_glands_and_cystadenocarcinomas(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize("text", ["8500/3", "8000/0 Neoplasm, benign", "NOS", "8000/1 Tumor"])
+def test_a_code_or_nos_alone_still_names_nothing(text: str) -> None:
+    assert _id(text) is None

@@ -55,7 +55,7 @@ from .normalise import (
     validate_text,
 )
 from .qualifiers import take_qualifiers, take_trailing_note
-from .rewrites import by_lineage, rewritings
+from .rewrites import by_lineage, rewritings, without_nos
 from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_sites
 from .substitution import Substitution
 
@@ -343,6 +343,8 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
                 or hit.type_id == labelled.type_id
             ):
                 hit = labelled
+            if hit is None and (plain := without_nos(stripped)) is not None:
+                hit = self._resolve_rest(plain, rests)  # NOS adds nothing to a name known without
         if hit is None:
             return None
         if biomarkers:
@@ -440,6 +442,10 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
         hit = self._substituted(base_tokens, text)
         if hit is not None:
             return hit
+        for tokens, _ in variants[1:]:  # "cancer of the pineal gland" → "pineal gland cancer"
+            hit = self._substituted(tokens, " ".join(tokens))
+            if hit is not None:
+                return hit
         hit = self._listed(text)
         if hit is not None:
             return hit

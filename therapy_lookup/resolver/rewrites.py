@@ -35,6 +35,12 @@ _HEAD_OF = re.compile(
     r"(?P<site>.+)$"
 )
 _GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant neoplasm)$")
+# "…, NOS" / "… not otherwise specified": the name without it, when that is the name known.
+_NOS_TAIL = re.compile(r"[\s,]+(?:nos|not\s+otherwise\s+specified)[\s.]*$", re.IGNORECASE)
+# "thymus gland", "pineal gland", "adrenal glands": the organ's own word names it.
+_GLAND = re.compile(r"(?<=[a-z]) glands?\b")
+# "serous cystadenocarcinoma" (ICD-O and TCGA) is a serous carcinoma.
+_CYSTADENO = re.compile(r"\bcystadenocarcinomas?\b")
 
 
 def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
@@ -75,7 +81,19 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(norm[: -len("cancer")] + "carcinoma", base)
     if norm.startswith("malignant "):
         add(norm[len("malignant "):], base)
+    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma")):
+        for tokens, _ in list(out):
+            text_now = " ".join(tokens)
+            changed = pattern.sub(replacement, text_now).strip()
+            if changed and changed != text_now:
+                add(changed, base)
     return out or [([], [])]
+
+
+def without_nos(text: str) -> str | None:
+    """``text`` without a trailing "NOS" ("Lobular carcinoma, NOS"), or None if it has none."""
+    stripped = _NOS_TAIL.sub("", text)
+    return stripped if stripped != text and stripped.strip() else None
 
 
 def by_lineage(tokens: list[str], tree: CancerTypeTree) -> Hit | None:
