@@ -85,13 +85,6 @@ def list_fields(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _cell_to_value(raw: str | None, is_list: bool) -> Any:
-    text = (raw or "").strip()
-    if is_list:
-        return tuple(part.strip() for part in text.split(LIST_SEPARATOR)) if text else ()
-    return text or None
-
-
 def _value_to_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -112,29 +105,47 @@ def parse_rows(
     """Validate every row of ``files`` as ``model``; bad rows are appended to ``errors``."""
     lists = list_fields(model)
     expected = list(model.model_fields)
+    fields = [(name, i, name in lists) for i, name in enumerate(expected)]
+    key_at = expected.index(key) if key in expected else None
+    width = len(expected)
     out: list[M] = []
     for file in files:
-        header, rows = read_csv_rows(file)
+        header, rows = _cell_rows(file)
         if header != expected:
             errors.append(
                 RecordError(file.name, 1, "header", f"header is {header}, expected {expected}")
             )
             continue
-        for lineno, row in enumerate(rows, start=2):
-            if None in row:
-                errors.append(RecordError(file.name, lineno, row.get(key) or "?", "too many cells"))
+        for lineno, cells in enumerate(rows, start=2):
+            ident = (cells[key_at] if key_at is not None and key_at < len(cells) else "") or "?"
+            if len(cells) > width:
+                errors.append(RecordError(file.name, lineno, ident, "too many cells"))
                 continue
-            data = {name: _cell_to_value(row.get(name), name in lists) for name in expected}
-            data = {k: v for k, v in data.items() if v is not None}
+            # Each cell stripped (a missing cell reads as empty); a list cell split on "|",
+            # its parts stripped; empty scalars are left out, empty lists kept as ().
+            data: dict[str, Any] = {}
+            for name, i, is_list in fields:
+                text = cells[i].strip() if i < len(cells) else ""
+                if is_list:
+                    data[name] = (
+                        tuple(part.strip() for part in text.split(LIST_SEPARATOR)) if text else ()
+                    )
+                elif text:
+                    data[name] = text
             try:
                 out.append(model.model_validate(data))
             except ValidationError as exc:
                 for err in exc.errors():
                     loc = ".".join(str(p) for p in err["loc"])
-                    errors.append(
-                        RecordError(file.name, lineno, row.get(key) or "?", f"{loc}: {err['msg']}")
-                    )
+                    errors.append(RecordError(file.name, lineno, ident, f"{loc}: {err['msg']}"))
     return out
+
+
+def _cell_rows(file: Traversable) -> tuple[list[str], list[list[str]]]:
+    """:func:`read_csv_rows` as lists of cells: the header, then every non-empty row."""
+    reader = csv.reader(io.StringIO(file.read_text(encoding="utf-8"), newline=""))
+    header = next(reader, [])
+    return header, [row for row in reader if row]
 
 
 def dump_csv(model: type[BaseModel], rows: Sequence[dict[str, Any]]) -> str:
