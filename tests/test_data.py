@@ -262,3 +262,12 @@ def test_checkpoint_inhibitor_rows_answer_with_their_source(
     row = matches[approval_id]
     assert row.sources and set(map(str, row.sources)) <= set(map(str, answer.sources))
     assert row.checked_on == dt.date(2026, 12, 3)
+
+
+def test_the_root_therapy_class_is_the_one_the_code_names(catalog: Catalog) -> None:
+    from therapy_lookup.knowledge.models import ANY_THERAPY
+
+    # Anticancer classes sit under it; supportive care (not a cancer treatment) stands apart.
+    roots = sorted(c.id for c in catalog.therapy_classes.values() if c.parent is None)
+    assert roots == sorted({ANY_THERAPY, "supportive_care"})
+    assert catalog.class_is_a("car_t", ANY_THERAPY)

@@ -72,8 +72,7 @@ def format_availability(answer: Availability) -> str:
         lines.append(title)
         for m in matches:
             a = getattr(m, "approval")  # noqa: B009 - ApprovalMatch and RelatedApproval
-            p = getattr(m, "product")  # noqa: B009
-            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            name = getattr(m, "product").display_name  # noqa: B009
             head = f"  - {name} — {a.agency.value} {a.date}, {a.approval_type.value}"
             if a.status.value != "active":
                 head += f", {a.status.value}" + (f" {a.status_date}" if a.status_date else "")
@@ -99,7 +98,7 @@ def format_availability(answer: Availability) -> str:
         lines.append("Related:")
         for r in answer.related[:15]:
             p = r.product
-            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            name = p.display_name
             needs = f" with {' or '.join(r.approval.biomarkers)}" if r.approval.biomarkers else ""
             lines.append(
                 f"  - {name} [{p.therapy_class_name}] for {', '.join(r.covered_types)}{needs} — "

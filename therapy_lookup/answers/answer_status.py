@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..knowledge.models import ANY_THERAPY
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind
 from .availability import ApprovalMatch, Availability, AvailabilityStatus, ProductSummary
@@ -111,7 +112,7 @@ def one_line_answer(
 ) -> str:
     """The answer in one line: yes / only for some kinds / not here but elsewhere / no."""
     name = display_type(availability.cancer_type.name)
-    asked = q.therapy is not None and q.therapy.id != "systemic_therapy"
+    asked = q.therapy is not None and q.therapy.id != ANY_THERAPY
     therapy = availability.therapy.name if asked else "treatment"
     where = "anywhere" if availability.region == "any" else f"in {region_name(availability.region)}"
     products = ", ".join(brands(m.product for m in ranked(availability))[:8])

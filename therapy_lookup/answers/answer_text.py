@@ -18,8 +18,7 @@ __all__ = ["answer_text"]
 
 
 def _name(m: ApprovalMatch) -> str:
-    p = m.product
-    return f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+    return m.product.display_name
 
 
 def _conditions(m: ApprovalMatch) -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import TherapyLookupError
 from ..knowledge.cancer_types import CancerTypeTree
-from ..knowledge.models import Approval, SafetyFact
+from ..knowledge.models import ANY_THERAPY, Approval, SafetyFact
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
@@ -198,7 +198,7 @@ class _Answering:
     def _for_diagnosis(self) -> Answer:
         q = self.q
         assert q.diagnosis is not None
-        therapy: str | TherapyRef = q.therapy if q.therapy is not None else "systemic_therapy"
+        therapy: str | TherapyRef = q.therapy if q.therapy is not None else ANY_THERAPY
         availability = self.svc.check(q.diagnosis.match, therapy, q.region)
         status = headline_status(availability)
         # What else is approved: the answer itself for options questions; for a therapy that is
@@ -336,7 +336,7 @@ class _Answering:
         if q.diagnosis is None:
             return ()
         if availability is None:
-            availability = self.svc.check(q.diagnosis.match, "systemic_therapy", q.region)
+            availability = self.svc.check(q.diagnosis.match, ANY_THERAPY, q.region)
         groups: dict[tuple[bool, str], list[ApprovalMatch]] = {}
         for m in ranked(availability):
             groups.setdefault((tissue_agnostic(m), m.product.therapy_class), []).append(m)
@@ -363,7 +363,7 @@ class _Answering:
         type_id = availability.cancer_type.id
         out: list[str] = []
         cited = self.cited
-        if ref.kind is TherapyKind.CLASS and ref.id not in ("systemic_therapy",):
+        if ref.kind is TherapyKind.CLASS and ref.id not in (ANY_THERAPY,):
             products = self.catalog.products_in_class(ref.id)
             rows = [a for p in products for a in self.catalog.approvals_for_product(p.id)]
             active = [a for a in rows if a.status.is_approved]
@@ -465,7 +465,7 @@ class _Answering:
         from .trials import find_trials
 
         therapy = None if q.broad_therapy and q.therapy is None else q.therapy
-        if therapy is not None and therapy.id == "systemic_therapy":
+        if therapy is not None and therapy.id == ANY_THERAPY:
             therapy = None
         facts = q.patient
         options: dict[str, Any] = {

@@ -7,7 +7,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..knowledge.models import Approval, CancerType, SafetyFact
+from ..knowledge.models import Approval, CancerType, SafetyFact, brand_with_generic
 from ..knowledge.therapies import TherapyRef
 from ..resolver import DiagnosisMatch
 
@@ -63,6 +63,11 @@ class ProductSummary(BaseModel):
     generic_name: str = Field(description="Generic (INN) name.")
     therapy_class: str = Field(description="Therapy class id.")
     therapy_class_name: str = Field(description="Therapy class display name.")
+
+    @property
+    def display_name(self) -> str:
+        """"Brand (generic)", or the generic name alone."""
+        return brand_with_generic(self.brand_name, self.generic_name)
 
 
 class ApprovalMatch(BaseModel):

@@ -61,7 +61,7 @@ def unique(items: Iterable[_T]) -> list[_T]:
 
 def display_name(p: ProductSummary) -> str:
     """'Brand (generic)', or the generic name alone."""
-    return f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+    return p.display_name
 
 
 def where(region: str) -> str:

@@ -6,6 +6,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..knowledge.models import ANY_THERAPY
 from ..knowledge.therapies import TherapyRef
 from ..resolver import DiagnosisMatch
 
@@ -20,7 +21,7 @@ __all__ = [
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
-BROAD_CLASSES = frozenset({"systemic_therapy", "immunotherapy", "targeted_therapy"})
+BROAD_CLASSES = frozenset({ANY_THERAPY, "immunotherapy", "targeted_therapy"})
 """Therapy classes that ask for options rather than for one therapy ("what treatments …")."""
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import InvalidInputError
 from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge.models import ANY_THERAPY
 from ..knowledge.non_cancer import find_non_cancer_conditions
 from ..knowledge.regions import RegionKind, RegionMention, find_regions
 from ..knowledge.therapies import TherapyKind, TherapyMention, TherapyRef
@@ -463,7 +464,7 @@ def _choose_therapy(
     pool = main or examples
     specific = [a for a in pool if a[1].id not in BROAD_CLASSES]
     m, ref, _ = (specific or pool)[0]
-    if ref.id == "systemic_therapy" and not specific:
+    if ref.id == ANY_THERAPY and not specific:
         return None, m.text, prior, relapsed_after
     return ref, m.text, prior, relapsed_after
 

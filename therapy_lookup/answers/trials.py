@@ -30,7 +30,7 @@ from ..ctgov.client import SearchResults
 from ..errors import InvalidInputError
 from ..knowledge.cancer_types import load_cancer_type_names
 from ..knowledge.catalog import Catalog
-from ..knowledge.models import CancerType, NameKind
+from ..knowledge.models import ANY_THERAPY, CancerType, NameKind
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
 from .availability import DISCLAIMER, AvailabilityService, default_service
@@ -152,7 +152,7 @@ def _intervention_terms(therapy: TherapyRef, catalog: Catalog) -> list[str]:
         product = catalog.products[therapy.id]
         names = [product.generic_name, product.brand_name, *product.synonyms[:2]]
         return list(dict.fromkeys(n for n in names if n))
-    if therapy.id == "systemic_therapy":
+    if therapy.id == ANY_THERAPY:
         return []
     therapy_class = catalog.therapy_classes[therapy.id]
     terms = list(therapy_class.registry_terms) or [therapy_class.name]
@@ -496,7 +496,7 @@ class _Checker:
         names = ", ".join(self.catalog.therapy_classes[c].name for c in found.therapy_classes)
         tested = f"tests {names}" if names else "tests no therapy the catalog knows"
         ref = self.therapy
-        if ref is None or ref.id == "systemic_therapy":
+        if ref is None or ref.id == ANY_THERAPY:
             return (tested if names else "", 1.0)
         if ref.kind is TherapyKind.PRODUCT:
             if ref.id in found.products:

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 __all__ = [
     "AGENCY_REGION",
+    "ANY_THERAPY",
     "REGIONS",
     "Agency",
     "Approval",
@@ -32,11 +33,21 @@ __all__ = [
     "SafetyKind",
     "Stage",
     "TherapyClass",
+    "brand_with_generic",
 ]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 _CANCER_ID_RE = re.compile(r"^[A-Z0-9]+(?:_[A-Z0-9]+)*$")
 _PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+# The root of data/therapy_classes.csv: any anticancer treatment ("what is approved for …?").
+ANY_THERAPY = "systemic_therapy"
+
+
+def brand_with_generic(brand_name: str | None, generic_name: str) -> str:
+    """How answers name a product: "Brand (generic)", or the generic name alone."""
+    return f"{brand_name} ({generic_name})" if brand_name else generic_name
 
 
 def _check_id(value: str) -> str:
@@ -264,6 +275,11 @@ class Product(BaseModel):
     notes: str | None = Field(default=None, description="Anything else worth knowing.")
     sources: tuple[HttpUrl, ...] = Field(min_length=1, description="Where the facts come from.")
     checked_on: dt.date = Field(description="When the facts were last checked.")
+
+    @property
+    def display_name(self) -> str:
+        """"Brand (generic)", or the generic name alone."""
+        return brand_with_generic(self.brand_name, self.generic_name)
 
 
 class Approval(BaseModel):

@@ -112,8 +112,7 @@ class TherapyResolver:
         if kind is TherapyKind.CLASS:
             name = self.catalog.therapy_classes[ident].name
         else:
-            p = self.catalog.products[ident]
-            name = f"{p.brand_name} ({p.generic_name})" if p.brand_name else p.generic_name
+            name = self.catalog.products[ident].display_name
         return TherapyRef(kind=kind, id=ident, name=name, matched_name=matched, score=score)
 
     def _exact(self, key: str) -> list[TherapyRef]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError, TherapyLookupError
 from ..knowledge.catalog import Catalog, load_catalog
+from ..knowledge.models import ANY_THERAPY
 from ..knowledge.therapies import TherapyKind, TherapyResolver
 from ..resolver import DiagnosisResolver, default_resolver
 
@@ -184,7 +185,7 @@ def _patients_table(
                         therapy_of[therapy] = (None, ref.id)
                     else:
                         therapy_of[therapy] = (
-                            None if ref.id == "systemic_therapy" else ref.id, None
+                            None if ref.id == ANY_THERAPY else ref.id, None
                         )
             known = therapy_of[therapy]
             if known is None:

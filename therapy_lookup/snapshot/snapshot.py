@@ -12,7 +12,7 @@ from ..answers.availability import AvailabilityService, default_service
 from ..answers.trials import TrialSearch, find_trials
 from ..ctgov import OverallStatus, Study
 from ..knowledge.catalog import Catalog
-from ..knowledge.models import CancerType
+from ..knowledge.models import ANY_THERAPY, CancerType
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisResolver
 from . import store
@@ -157,7 +157,7 @@ class _SnapshotSource:
         if therapy is not None and therapy.kind is TherapyKind.PRODUCT:
             where.append("list_contains(products, $therapy)")
             params["therapy"] = therapy.id
-        elif therapy is not None and therapy.id != "systemic_therapy":
+        elif therapy is not None and therapy.id != ANY_THERAPY:
             where.append("list_contains(therapy_lineage, $therapy)")
             params["therapy"] = therapy.id
         rows = self.snap._con.execute(
