@@ -261,7 +261,7 @@ def test_checkpoint_inhibitor_rows_answer_with_their_source(
     assert approval_id in matches
     row = matches[approval_id]
     assert row.sources and set(map(str, row.sources)) <= set(map(str, answer.sources))
-    assert row.checked_on == dt.date(2026, 12, 3)
+    assert row.checked_on >= dt.date(2026, 12, 3)  # re-checked rows carry a later day
 
 
 def test_the_root_therapy_class_is_the_one_the_code_names(catalog: Catalog) -> None:
