@@ -279,7 +279,7 @@ def test_hostile_condition_text_never_changes_the_query(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Condition text (a type's names, here hostile ones) is sent as quoted phrases only.
-    monkeypatch.setattr(trials, "_condition_terms", lambda _type: [name, "DLBCL", name + " 2"])
+    monkeypatch.setattr(trials, "condition_terms", lambda _type: [name, "DLBCL", name + " 2"])
     records = [record(1, "Axi-cel in DLBCL", ["DLBCL"])]
     result, requests = search(records, tmp_path, "DLBCL", "CAR-T")
     params = requests[-1].params

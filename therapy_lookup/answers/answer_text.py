@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .availability import ApprovalMatch
 
 if TYPE_CHECKING:
-    from .ask import Answer
+    from .answer_models import Answer
 
 __all__ = ["answer_text"]
 

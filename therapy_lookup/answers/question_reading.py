@@ -19,15 +19,17 @@ from ..errors import InvalidInputError
 from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.models import ANY_THERAPY
 from ..knowledge.non_cancer import find_non_cancer_conditions
-from ..knowledge.regions import RegionKind, RegionMention, find_regions
+from ..knowledge.regions import RegionMention, find_regions
 from ..knowledge.therapies import TherapyKind, TherapyMention, TherapyRef
 from ..resolver import DiagnosisMatch
 from ..resolver.normalise import without_lone_surrogates
 from .availability import AvailabilityService, default_service
-from .patient_facts import Person, find_ages, find_people, find_prior_lines, stated_sex
+from .patient_facts import Person, find_ages, find_people, find_prior_lines
 from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
 from .question_biomarkers import with_stated_biomarkers
 from .question_intent import question_intent
+from .question_patient import patient_age, patient_sex, the_patient
+from .question_region import choose_region, is_country
 
 __all__ = ["MAX_QUESTION_LENGTH", "read_question"]
 
@@ -114,18 +116,6 @@ _RELAPSE_CUE = re.compile(
 )
 _REGISTRY_FIELD = re.compile(r"AREA\[(\w+)\]\s*", re.IGNORECASE)
 _REGISTRY_OPERATOR = re.compile(r"\b(?:AND|OR|NOT)\b|\bRANGE\[[^\]]*\]|\bEXPANSION\[[^\]]*\]")
-_NEAR_CUE = re.compile(
-    r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
-    r"live\s+near|lives\s+near|living\s+near|outside(?:\s+of)?|in\s+the\s+area\s+of|in)\s+$",
-    re.IGNORECASE,
-)
-_PLACE_AFTER_CUE = re.compile(
-    r"\b(?:near|around|close\s+to|(?:we|i|he|she|they)\s+(?:live|lives)\s+(?:in|near)|"
-    r"(?:lives|living|based)\s+(?:in|near))\s+"
-    r"((?:[A-Z][\w.'\u2019-]+)(?:\s+[A-Z][\w.'\u2019-]+){0,2})"
-)
-
-
 @dataclass(frozen=True)
 class _Token:
     start: int
@@ -189,15 +179,15 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         end = min((s for s in sentences if s > begin), default=len(work))
         diagnosis = with_stated_biomarkers(work, diagnosis, therapies, others, (begin, end))
     therapy, therapy_text, prior, relapsed_after = _choose_therapy(work, therapies)
-    region, region_stated, near, outside = _choose_region(work, regions)
-    patient_person = _patient(diagnosis, people, work, sentences)
-    age = _patient_age(ages, patient_person)
-    sex = _patient_sex(patient_person, people, work)
+    region, region_stated, near, outside = choose_region(work, regions)
+    patient_person = the_patient(diagnosis, people, work, sentences)
+    age = patient_age(ages, patient_person)
+    sex = patient_sex(patient_person, people, work)
     lines = find_prior_lines(work, named_prior=relapsed_after)
     intent = question_intent(
         work, registry, diagnosis, therapy, non_cancer_named=bool(non_cancer)
     )
-    if intent is not Intent.TRIALS and near is not None and _is_country(near, regions):
+    if intent is not Intent.TRIALS and near is not None and is_country(near, regions):
         near = None  # "in Italy" sets the region; it is a place to travel to only for trials
     patient = PatientFacts(
         person=patient_person.key if patient_person else None,
@@ -477,102 +467,6 @@ def _in_question_sentence(text: str, offset: int) -> bool:
 def _pick_ref(refs: tuple[TherapyRef, ...]) -> TherapyRef:
     products = [r for r in refs if r.kind is TherapyKind.PRODUCT]
     return products[0] if len(products) == 1 and len(refs) > 1 else refs[0]
-
-
-# -- region and place ---------------------------------------------------------------------------
-def _choose_region(
-    text: str, mentions: list[RegionMention]
-) -> tuple[str, bool, str | None, str | None]:
-    """(region, stated, near, a place outside the tables' regions if one was named)."""
-    outside = next((m.text for m in mentions if m.phrase.kind.uncovered), None)
-    specific = [m for m in mentions if m.phrase.region != "any"]
-    near: str | None = None
-    city_kinds = (RegionKind.CITY, RegionKind.STATE, RegionKind.OTHER_CITY)
-    places = [m for m in mentions if m.phrase.kind in city_kinds]
-    if places:
-        near = places[0].text
-    else:
-        countries = [
-            m
-            for m in mentions
-            if (m.phrase.kind is RegionKind.COUNTRY and m.phrase.region != "any")
-            or m.phrase.kind is RegionKind.OTHER_COUNTRY
-        ]
-        first = countries[0] if countries else None
-        if first is not None and _NEAR_CUE.search(text[max(0, first.start - 20) : first.start]):
-            near = first.text
-    if near is None:
-        cued = _PLACE_AFTER_CUE.search(text)
-        if cued:
-            near = cued.group(1)
-    if specific:
-        # An agency or health system names the region outright; else the first place named.
-        ranked = sorted(
-            specific,
-            key=lambda m: (m.phrase.kind not in (RegionKind.AGENCY, RegionKind.HEALTH_SYSTEM),
-                           m.start),
-        )
-        return ranked[0].phrase.region, True, near, None
-    if mentions:
-        return "any", True, near, outside
-    return "US", False, near, None
-
-
-def _is_country(near: str, mentions: list[RegionMention]) -> bool:
-    kinds = (RegionKind.COUNTRY, RegionKind.OTHER_COUNTRY)
-    return any(m.text == near and m.phrase.kind in kinds for m in mentions)
-
-
-# -- the patient --------------------------------------------------------------------------------
-def _patient(
-    diagnosis: DiagnosisMention | None, people: list[Person], text: str, sentences: list[int]
-) -> Person | None:
-    by_key = {p.key: p for p in people}
-    if diagnosis is not None and diagnosis.person is not None:
-        return by_key.get(diagnosis.person)
-    relations = [p for p in people if p.key != "self"]
-    keys = {p.key for p in relations}
-    if len(keys) == 1 and not any(
-        p.key == "self" and not _asker_only(text, p) for p in people
-    ):
-        return relations[0]
-    selves = [p for p in people if p.key == "self" and not _asker_only(text, p)]
-    if selves and not relations:
-        return selves[0]
-    return None
-
-
-def _asker_only(text: str, person: Person) -> bool:
-    """'Can you tell me', 'near me', 'I'm terrified': the asker, not necessarily the patient."""
-    around = text[max(0, person.start - 12) : person.end + 12].casefold()
-    return bool(re.search(r"\b(?:tell|show|help|give|near|for|to)\s+me\b|i'?m\s+(?:terrified|"
-                          r"scared|worried|looking|wondering|asking)", around))
-
-
-def _patient_age(
-    ages: list[tuple[int, int, Person | None]], patient: Person | None
-) -> int | None:
-    if patient is not None:
-        own = [age for _, age, p in ages if p is not None and p.key == patient.key]
-        if own:
-            return own[0]
-        unowned = [age for _, age, p in ages if p is None]
-        return unowned[0] if unowned else None
-    return ages[0][1] if len(ages) == 1 and ages[0][2] is None else (
-        ages[0][1] if len({(p.key if p else None) for _, _, p in ages}) == 1 and ages else None
-    )
-
-
-def _patient_sex(patient: Person | None, people: list[Person], text: str) -> str | None:
-    if patient is None:
-        # No person named: a clinical shorthand ("62F with NSCLC") is the patient's.
-        return stated_sex(text) if not people else None
-    if patient.key == "self":
-        return stated_sex(text)
-    if patient.sex is not None:
-        return patient.sex
-    pronouns = [p.sex for p in people if p.key == patient.key and p.sex is not None]
-    return pronouns[0] if pronouns else None
 
 
 # -- intent -------------------------------------------------------------------------------------

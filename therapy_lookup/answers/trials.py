@@ -12,32 +12,29 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..ctgov import (
     REGISTRY_UNREACHABLE,
     ClinicalTrialsClient,
-    CTGovError,
     CTGovOfflineCacheMiss,
     EssieExpr,
     GeoFilter,
     OverallStatus,
     Phase,
     Study,
-    escape_essie,
 )
 from ..ctgov.client import SearchResults
 from ..errors import InvalidInputError
-from ..knowledge.cancer_types import load_cancer_type_names
 from ..knowledge.catalog import Catalog
-from ..knowledge.models import ANY_THERAPY, CancerType, NameKind
+from ..knowledge.models import ANY_THERAPY, CancerType
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
-from .availability import DISCLAIMER, AvailabilityService, default_service
+from .availability import AvailabilityService, default_service
 from .study_classes import StudyClassification, StudyClassifier, StudyPurpose
-from .trial_conditions import ConditionRelation, Relation, relate_study
-from .trial_eligibility import EligibilityCheck, PatientFacts, check_eligibility
-from .trial_sites import NearestSite, Place, nearest_site, resolve_place
+from .trial_conditions import Relation, relate_study
+from .trial_eligibility import PatientFacts, check_eligibility
+from .trial_models import Rejection, TrialMatch, TrialSearch
+from .trial_query import any_of, condition_terms, intervention_query, intervention_terms
+from .trial_sites import Place, nearest_site, resolve_place
 
 __all__ = [
     "OPEN_STATUSES",
@@ -58,67 +55,12 @@ OPEN_STATUSES: tuple[OverallStatus, ...] = (
 MAX_STUDIES = 5000
 """At most this many registry records are read and checked per search (pages of 1,000)."""
 _PAGE_SIZE = 1000
-_MAX_SYNONYMS = 3
-_MAX_INTERVENTION_TERMS = 8
 _RELATION_WEIGHT = {
     Relation.SAME: 1.0,
     Relation.SUBTYPE: 0.85,
     Relation.BROADER: 0.8,
     Relation.BASKET: 0.6,
 }
-
-
-class TrialMatch(BaseModel):
-    """A study that fits: what it tests, how its cancer relates, eligibility, distance, why."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    study: Study = Field(description="The registry record.")
-    therapy_classes: tuple[str, ...] = Field(description="Therapy class ids the study tests.")
-    condition_relation: ConditionRelation = Field(description="Its cancer vs the asked one.")
-    eligibility: EligibilityCheck = Field(description="Age/sex limits and criteria flags.")
-    distance_km: float | None = Field(description="Distance to the nearest open site, if known.")
-    nearest_site: NearestSite | None = Field(description="That site, if known.")
-    score: float = Field(description="Relevance, 0-1 (higher first).")
-    reasons: tuple[str, ...] = Field(description="Why it fits, in plain words.")
-
-
-class Rejection(BaseModel):
-    """A study the registry returned that does not fit, and why."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    study: Study = Field(description="The registry record.")
-    therapy_classes: tuple[str, ...] = Field(description="Therapy class ids the study tests.")
-    reasons: tuple[str, ...] = Field(description="Why it does not fit, in plain words.")
-
-
-class TrialSearch(BaseModel):
-    """Studies found for a diagnosis (and a therapy), checked one by one, with provenance."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    cancer_type: CancerType = Field(description="The cancer type searched for.")
-    diagnosis_match: DiagnosisMatch | None = Field(description="How the diagnosis was read.")
-    therapy: TherapyRef | None = Field(description="The therapy searched for, if any.")
-    condition: str = Field(description="The condition query sent to the registry.")
-    intervention: str | None = Field(description="The intervention query sent, if any.")
-    matches: tuple[TrialMatch, ...] = Field(
-        default=(), description="Studies that fit, best first (relevance, then distance)."
-    )
-    rejected: tuple[Rejection, ...] = Field(
-        default=(), description="Studies that do not fit, with why (only when asked)."
-    )
-    studies: tuple[Study, ...] = Field(description="The matching studies, best first.")
-    checked: int = Field(default=0, description="How many registry records were checked.")
-    total_count: int | None = Field(description="How many studies the registry reports.")
-    registry_reachable: bool = Field(description="Whether ClinicalTrials.gov answered.")
-    from_cache: bool = Field(description="Whether the studies came from the local cache.")
-    stale: bool = Field(description="Whether cached studies were older than the cache TTL.")
-    cached_at: dt.datetime | None = Field(description="When the cached copy was fetched.")
-    complete: bool = Field(description="Whether every study the query matched was checked.")
-    message: str = Field(description="What the result rests on, in one sentence.")
-    disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")
 
 
 class StudySource(Protocol):
@@ -139,67 +81,6 @@ class StudySource(Protocol):
 
     def describe(self, fit: int, checked: int) -> str:
         """One sentence: how many studies fit, of how many checked, from which data."""
-
-
-def intervention_query(therapy: TherapyRef, service: AvailabilityService) -> str | None:
-    """Return the intervention words to search for a class or product (None for 'any')."""
-    terms = _intervention_terms(therapy, service.catalog)
-    return terms[0] if terms else None
-
-
-def _intervention_terms(therapy: TherapyRef, catalog: Catalog) -> list[str]:
-    if therapy.kind is TherapyKind.PRODUCT:
-        product = catalog.products[therapy.id]
-        names = [product.generic_name, product.brand_name, *product.synonyms[:2]]
-        return list(dict.fromkeys(n for n in names if n))
-    if therapy.id == ANY_THERAPY:
-        return []
-    therapy_class = catalog.therapy_classes[therapy.id]
-    terms = list(therapy_class.registry_terms) or [therapy_class.name]
-    terms += [t for t in therapy_class.study_terms if not t.startswith("~")]
-    # A class with narrower classes (checkpoint inhibitors) also asks for theirs.
-    for other in catalog.therapy_classes.values():
-        if other.parent == therapy.id:
-            terms += list(other.registry_terms[:1]) + list(other.study_terms[:2])
-    return list(dict.fromkeys(terms))[:_MAX_INTERVENTION_TERMS]
-
-
-def _condition_text(cancer_type: CancerType) -> str:
-    name = cancer_type.name
-    for suffix in (", NOS", " NOS"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return name
-
-
-@lru_cache(maxsize=1)
-def _names_by_type() -> dict[str, list[tuple[NameKind, str]]]:
-    out: dict[str, list[tuple[NameKind, str]]] = {}
-    for entry in load_cancer_type_names():
-        out.setdefault(entry.cancer_type, []).append((entry.kind, entry.name))
-    return out
-
-
-def _condition_terms(cancer_type: CancerType) -> list[str]:
-    """The type's name and its best synonyms: upper-case abbreviations, then short synonyms."""
-    names = _names_by_type().get(cancer_type.id, [])
-    abbreviations = [n for k, n in names if k is NameKind.ABBREVIATION
-                     and len(n) >= 3 and sum(c.isupper() for c in n) >= 2]
-    synonyms = sorted((n for k, n in names if k is NameKind.SYNONYM), key=len)
-    terms = [_condition_text(cancer_type), *abbreviations[:1], *synonyms]
-    return list(dict.fromkeys(terms))[: 1 + _MAX_SYNONYMS]
-
-
-def _any_of(terms: Sequence[str]) -> EssieExpr | None:
-    """``"a" OR "b"``: every term escaped into a literal phrase, so text never adds syntax."""
-    phrases = []
-    for term in terms:
-        try:
-            phrases.append(escape_essie(term))
-        except CTGovError:
-            continue
-    phrases = list(dict.fromkeys(phrases))
-    return EssieExpr(" OR ".join(phrases)) if phrases else None
 
 
 @lru_cache(maxsize=4)
@@ -261,10 +142,10 @@ def find_trials(
     if statuses is not None and not statuses:
         raise InvalidInputError("statuses must name at least one status, or be None for all")
     wanted = tuple(statuses) if statuses else None
-    condition_expr = _any_of(_condition_terms(cancer_type))
+    condition_expr = any_of(condition_terms(cancer_type))
     if condition_expr is None:  # pragma: no cover - a type always has a name
         raise InvalidInputError(f"nothing to search for {cancer_type.name!r}")
-    intervention_expr = _any_of(_intervention_terms(ref, svc.catalog)) if ref else None
+    intervention_expr = any_of(intervention_terms(ref, svc.catalog)) if ref else None
     geo = GeoFilter(origin.lat, origin.lon, radius, "km") if origin and radius else None
     results: SearchResults | None = None
     if source is not None:  # a registry snapshot: zero requests

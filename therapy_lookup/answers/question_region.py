@@ -1,0 +1,64 @@
+"""Which regulatory region a question asks about, and the place the patient is near."""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge.regions import RegionKind, RegionMention
+
+__all__ = ["choose_region", "is_country"]
+
+_NEAR_CUE = re.compile(
+    r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
+    r"live\s+near|lives\s+near|living\s+near|outside(?:\s+of)?|in\s+the\s+area\s+of|in)\s+$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER_CUE = re.compile(
+    r"\b(?:near|around|close\s+to|(?:we|i|he|she|they)\s+(?:live|lives)\s+(?:in|near)|"
+    r"(?:lives|living|based)\s+(?:in|near))\s+"
+    r"((?:[A-Z][\w.'\u2019-]+)(?:\s+[A-Z][\w.'\u2019-]+){0,2})"
+)
+
+
+def choose_region(
+    text: str, mentions: list[RegionMention]
+) -> tuple[str, bool, str | None, str | None]:
+    """(region, stated, near, a place outside the tables' regions if one was named)."""
+    outside = next((m.text for m in mentions if m.phrase.kind.uncovered), None)
+    specific = [m for m in mentions if m.phrase.region != "any"]
+    near: str | None = None
+    city_kinds = (RegionKind.CITY, RegionKind.STATE, RegionKind.OTHER_CITY)
+    places = [m for m in mentions if m.phrase.kind in city_kinds]
+    if places:
+        near = places[0].text
+    else:
+        countries = [
+            m
+            for m in mentions
+            if (m.phrase.kind is RegionKind.COUNTRY and m.phrase.region != "any")
+            or m.phrase.kind is RegionKind.OTHER_COUNTRY
+        ]
+        first = countries[0] if countries else None
+        if first is not None and _NEAR_CUE.search(text[max(0, first.start - 20) : first.start]):
+            near = first.text
+    if near is None:
+        cued = _PLACE_AFTER_CUE.search(text)
+        if cued:
+            near = cued.group(1)
+    if specific:
+        # An agency or health system names the region outright; else the first place named.
+        ranked = sorted(
+            specific,
+            key=lambda m: (m.phrase.kind not in (RegionKind.AGENCY, RegionKind.HEALTH_SYSTEM),
+                           m.start),
+        )
+        return ranked[0].phrase.region, True, near, None
+    if mentions:
+        return "any", True, near, outside
+    return "US", False, near, None
+
+
+def is_country(near: str, mentions: list[RegionMention]) -> bool:
+    """Whether the place ``near`` was named as a country (a region, not a place to travel to)."""
+    kinds = (RegionKind.COUNTRY, RegionKind.OTHER_COUNTRY)
+    return any(m.text == near and m.phrase.kind in kinds for m in mentions)
