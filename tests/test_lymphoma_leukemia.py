@@ -131,7 +131,7 @@ def test_umbralisib_and_copanlisib_are_withdrawn_not_approved() -> None:
     mzl = check_availability("marginal zone lymphoma", "umbralisib")
     assert mzl.status is not A.APPROVED
     assert {m.approval.id: m.approval.status_date for m in mzl.other_decisions} == {
-        "ukoniq-fda-mzl-2l": "2022-06-01"
+        "ukoniq-fda-mzl-2l": "2022-05-31"
     }
     fl = check_availability("follicular lymphoma", "copanlisib")
     assert fl.status is not A.APPROVED
