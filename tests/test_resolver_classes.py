@@ -152,3 +152,20 @@ def test_code_prefixes_nos_glands_and_cystadenocarcinomas(text: str, expected: s
 @pytest.mark.parametrize("text", ["8500/3", "8000/0 Neoplasm, benign", "NOS", "8000/1 Tumor"])
 def test_a_code_or_nos_alone_still_names_nothing(text: str) -> None:
     assert _id(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A site with a histology filed under unknown primary: the site's own type of it.
+        ("Lung neuroendocrine cancer", "LNET"),
+        ("small intestine neuroendocrine cancer", "GINET"),
+        ("neuroendocrine cancer of the small intestine", "GINET"),
+        ("stomach neuroendocrine tumour", "GINETES"),
+        ("Cervix squamous cancer", "CESC"),
+        # … and the site alone where it has no such type.
+        ("breast neuroendocrine tumour", "BREAST"),
+    ],
+)
+def test_a_site_and_a_histology_name_the_sites_type_of_it(text: str, expected: str) -> None:
+    assert _id(text) == expected

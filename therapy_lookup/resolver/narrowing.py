@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 
 from .index import Hit, NameIndex
-from .lexicon import ANY_ORGAN, CONJUNCTIONS, ORGAN_WORDS, TOP_GROUPS, TRANSFORMED
+from .lexicon import ANY_ORGAN, CONJUNCTIONS, GENERIC_HEADS, ORGAN_WORDS, TOP_GROUPS, TRANSFORMED
 from .normalise import tokens_of
 
 
@@ -75,6 +75,11 @@ class Narrowing(NameIndex):
             nos = [h for h in hits if self._main[h.type_id] == "OTHER"]
             if nos and len(nos) < len(hits):
                 hits = [h for h in hits if h not in nos]
+                # … and where the site has its own type of that histology, that is the answer
+                # ("lung neuroendocrine cancer" is a lung NET, not lung cancer at large).
+                own = self._site_histology(hits, nos)
+                if own is not None:
+                    hits = [own]
         if len(hits) > 1 and sites and len(sites) < len(hits):
             # An organ named as a site is where it is ("T-cell lymphoma of the skin") unless
             # the other type belongs to another organ ("papillary carcinoma of the kidney" is
@@ -94,6 +99,34 @@ class Narrowing(NameIndex):
             drop = clash if clash else sites
             hits = [h for h in hits if h.type_id not in drop]
         return hits
+
+    def _site_histology(self, sites: Sequence[Hit], histologies: Sequence[Hit]) -> Hit | None:
+        """The one type of a named site whose name carries a histology's own words, if any.
+
+        The histology is filed under unknown primary ("Neuroendocrine Tumor, NOS"); its own
+        words are its name's less the generic heads ("neuroendocrine"). The site's types are
+        searched first, then those of its main type (small bowel → bowel's GI NETs); of those
+        named with the words, the shallowest, and only if it is one.
+        """
+        if len(sites) != 1 or len(histologies) != 1:
+            return None
+        site, histology = sites[0], histologies[0]
+        words = set(tokens_of(histology.name)) - GENERIC_HEADS - {"nos", "of", "the"}
+        if not words:
+            return None
+        for root in dict.fromkeys((site.type_id, self._main[site.type_id])):
+            found = [
+                t for t in self._tree.descendants(root)
+                if t.id != root and words <= set(tokens_of(t.name))
+            ]
+            if found:
+                top = min(self._depth[t.id] for t in found)
+                shallowest = [t for t in found if self._depth[t.id] == top]
+                if len(shallowest) == 1:
+                    t = shallowest[0]
+                    return Hit(t.id, t.name, site.method, min(site.score, histology.score))
+                return None
+        return None
 
     def _several(self, hits: Sequence[Hit]) -> Hit:
         """Several cancers named: their closest common type if still specific, else the first.
