@@ -169,3 +169,17 @@ def test_a_code_or_nos_alone_still_names_nothing(text: str) -> None:
 )
 def test_a_site_and_a_histology_name_the_sites_type_of_it(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8530/3 Inflammatory carcinoma", "IBC"),  # ICD-O-3 terms
+        ("8522/3 Infiltrating duct and lobular carcinoma", "MDLC"),
+        ("HNPCC", "COADREAD"),  # hereditary non-polyposis colorectal cancer
+        ("Mediastinal germ cell tumours", "EGCT"),  # germ cell tumours by site
+        ("Testicular Germ Cell Tumors", "TESTIS"),
+    ],
+)
+def test_icd_o_terms_and_germ_cell_tumours_by_site(text: str, expected: str) -> None:
+    assert _id(text) == expected
