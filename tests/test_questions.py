@@ -328,3 +328,22 @@ def test_another_cancers_biomarkers_stay_with_it() -> None:
     assert answer.question.diagnosis is not None
     assert answer.question.diagnosis.match.cancer_type.id == "NSCLC"
     assert "HER2 positive" not in answer.question.diagnosis.match.biomarkers
+
+
+def test_a_broad_type_is_answered_by_its_own_kinds_most_approved_first() -> None:
+    answer = ask("What is approved for lung cancer?", trials=False, offline=True)
+    assert answer.headline.startswith(
+        "Only for some kinds of lung cancer in the US: Non-Small Cell Lung Cancer, "
+        "Small Cell Lung Cancer"
+    )
+    # A label naming tumours of several organs lists only the asked organ's kind of it.
+    assert "Bladder" not in answer.headline
+    assert answer.availability is not None
+    assert answer.availability.subtypes[:2] == (
+        "Non-Small Cell Lung Cancer", "Small Cell Lung Cancer",
+    )
+
+
+def test_kinds_whose_names_hold_commas_are_listed_with_semicolons() -> None:
+    answer = ask("Is CAR-T approved for lymphoma?", trials=False, offline=True)
+    assert "Diffuse Large B-Cell Lymphoma, NOS; " in answer.headline

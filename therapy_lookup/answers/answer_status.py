@@ -13,6 +13,7 @@ from ..knowledge.models import ANY_THERAPY
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind
 from .availability import ApprovalMatch, Availability, AvailabilityStatus, ProductSummary
+from .availability_summary import join_names
 from .question import Intent, Question
 from .question_reading import names_a_cancer
 
@@ -122,12 +123,9 @@ def one_line_answer(
     if status is AvailabilityStatus.APPROVED:
         return f"Yes: {therapy} is approved for {name} {where} — {products}."
     if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
-        kinds = sorted(
-            {t for m in availability.approvals if m.coverage.value == "subtype"
-             for t in m.covered_types}
-        )
+        kinds = list(availability.subtypes)  # kinds of the asked type, most approvals first
         return (
-            f"Only for some kinds of {name} {where}: {', '.join(kinds[:6])}"
+            f"Only for some kinds of {name} {where}: {join_names(kinds[:6])}"
             f"{' …' if len(kinds) > 6 else ''} — {products}."
         )
     if status is AvailabilityStatus.APPROVED_ELSEWHERE:

@@ -368,7 +368,7 @@ class AvailabilityService:
         )
         summary = summary_text(result, narrower, broader, holds_all=holds_all)
         summary = stage_note(summary, result, covers, other_stage, stages)
-        return Availability(summary=summary, **result)
+        return Availability(summary=summary, subtypes=tuple(narrower), **result)
 
     def scopes(self, therapy: TherapyRef, type_id: str, region: str) -> list[CoverageScope]:
         """The coverage scopes that make the tables complete for this question (may be none)."""

@@ -146,5 +146,10 @@ class Availability(BaseModel):
     coverage_note: str = Field(description="What the tables cover for this question.")
     as_of: dt.date = Field(description="The tables' as-of date.")
     sources: tuple[str, ...] = Field(description="Sources of the rows the answer rests on.")
+    subtypes: tuple[str, ...] = Field(
+        default=(),
+        description="Kinds of the asked type that approvals name, those most approvals name "
+        "first (NSCLC and SCLC before rarer lung tumours).",
+    )
     summary: str = Field(description="The answer in one paragraph of plain language.")
     disclaimer: str = Field(default=DISCLAIMER, description="Not medical advice.")

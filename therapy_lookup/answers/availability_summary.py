@@ -10,7 +10,7 @@ from ..knowledge.therapies import TherapyRef
 from ..resolver import DiagnosisMatch
 from .availability_models import ApprovalMatch, AvailabilityStatus, Coverage, ProductSummary
 
-__all__ = ["display_name", "stage_note", "summary_text", "unique", "where"]
+__all__ = ["display_name", "join_names", "stage_note", "summary_text", "unique", "where"]
 
 _T = TypeVar("_T")
 
@@ -57,6 +57,11 @@ def unique(items: Iterable[_T]) -> list[_T]:
             seen.add(key)
             out.append(item)
     return out
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Names in a list: "; " between them when a name has a comma of its own ("DLBCL, NOS")."""
+    return ("; " if any("," in n for n in names) else ", ").join(names)
 
 
 def display_name(p: ProductSummary) -> str:
@@ -110,11 +115,11 @@ def summary_text(
             if any(m.approval.biomarkers for m in covering):
                 text += " Some approvals require a biomarker (see conditions)."
         if narrower:
-            text += f" Also approved for some kinds of it: {', '.join(narrower)}."
+            text += f" Also approved for some kinds of it: {join_names(narrower)}."
     elif status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
         text = (
             f"Only for some kinds of {ct.name}: {what} is approved {where(region)} for "
-            f"{', '.join(narrower)}."
+            f"{join_names(narrower)}."
         )
         agnostic = [m for m in approvals if m.coverage is Coverage.COVERS]
         if agnostic:
