@@ -74,3 +74,22 @@ def test_remembered_biomarker_subtypes_answer_as_fresh_ones() -> None:
         fresh.append(one.resolve(t))
     assert first == again == fresh
     assert first[0] is not None and first[0].cancer_type.id == "BLLBCRABL1"  # a subtype found
+
+
+NO_DIAGNOSIS_WORDS = ["family history of", "Family Hx", "no evidence of", "NO SIGNS OF",
+                      "negative for", "R/O", "risk of", "screening", "without any cancer",
+                      "F HX", "died of", "mature cystic teratoma", "NON MALIGNANT",
+                      "personal history of", "sister had", "breast cancer", "lung", "no",
+                      "had", ",", "-", "\u0131", "\u017f"]
+
+
+@given(st.lists(st.sampled_from(NO_DIAGNOSIS_WORDS), max_size=5).map(" ".join))
+def test_no_diagnosis_ascii_path_is_the_case_insensitive_reading(text: str) -> None:
+    import re
+
+    from therapy_lookup.resolver import screening
+
+    hint = screening._NOT_A_DIAGNOSIS_HINT
+    full = re.compile(screening._NOT_A_DIAGNOSIS, re.IGNORECASE)
+    expected = hint.search(text.casefold()) is not None and full.search(text) is not None
+    assert screening.names_no_diagnosis(text) is expected

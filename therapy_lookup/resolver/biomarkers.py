@@ -145,11 +145,13 @@ _BARE_BRCA = re.compile(r"\bbrca\b", re.IGNORECASE)
 
 def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
     """Return the biomarkers named in ``text`` and the text without them."""
-    if "anti" in text.casefold():
+    folded = text.casefold()
+    if "anti" in folded:
         text = _ANTI.sub("anti_", text)  # "anti-CD38" names a drug class, not a biomarker
+        folded = text.casefold()
     compiled = _compiled()
     hits: set[str] = set()
-    words = WORD_RE.findall(text.casefold())
+    words = WORD_RE.findall(folded)
     for word in words:
         for trigger in compiled.by_prefix.get(word[:3], ()):
             if word == trigger or (len(trigger) >= 3 and word.startswith(trigger)):

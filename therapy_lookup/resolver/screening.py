@@ -91,8 +91,26 @@ def strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(found), rest
 
 
+# Both patterns without IGNORECASE, for ASCII text: case-folded, it holds only lowercase
+# letters, and the patterns' letters are all lowercase ASCII, so matching case-insensitively
+# changes nothing there (only non-ASCII characters such as U+0131 fold onto ASCII letters).
+# Two to three times faster.
+_NOT_A_DIAGNOSIS_HINT_ASCII = re.compile(_NOT_A_DIAGNOSIS_HINT.pattern)
+
+
+@functools.cache
+def _not_a_diagnosis_ascii() -> re.Pattern[str]:
+    return re.compile(_NOT_A_DIAGNOSIS)
+
+
 def names_no_diagnosis(query: str) -> bool:
     """Whether the text names a cancer without saying the person has it."""
+    if query.isascii():
+        folded = query.casefold()
+        return (
+            _NOT_A_DIAGNOSIS_HINT_ASCII.search(folded) is not None
+            and _not_a_diagnosis_ascii().search(folded) is not None
+        )
     return (
         _NOT_A_DIAGNOSIS_HINT.search(query.casefold()) is not None
         and _compiled(_NOT_A_DIAGNOSIS).search(query) is not None
