@@ -93,3 +93,38 @@ def test_no_diagnosis_ascii_path_is_the_case_insensitive_reading(text: str) -> N
     full = re.compile(screening._NOT_A_DIAGNOSIS, re.IGNORECASE)
     expected = hint.search(text.casefold()) is not None and full.search(text) is not None
     assert screening.names_no_diagnosis(text) is expected
+
+
+def _patterns() -> list[str]:
+    from therapy_lookup.knowledge.biomarkers import load_biomarkers
+
+    return [p for _, p, _ in qualifiers._QUALIFIERS] + [
+        p.pattern for p in load_biomarkers().patterns
+    ]
+
+
+TWIN_PIECES = [*"abcgikprstvxKRSTVX0123456789 -+/%><=,.", "IV", "stage", "line", "KRAS G12C",
+               "PD-L1", "TPS", "EGFR", "exon 19", "R/R", "HER2", "relapsed", "metastatic"]
+
+
+@given(st.integers(min_value=0, max_value=10_000),
+       st.lists(st.sampled_from(TWIN_PIECES), max_size=12).map("".join))
+def test_an_ascii_twin_finds_the_case_insensitive_spans(index: int, text: str) -> None:
+    import re
+
+    from therapy_lookup.resolver.ascii_twin import ascii_twin
+
+    pattern = _patterns()[index % len(_patterns())]
+    twin = ascii_twin(pattern)
+    assert twin is not None  # every packaged pattern has one
+    spans = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in twin.finditer(text.lower())] == spans
+
+
+def test_an_ascii_twin_is_refused_when_case_could_matter() -> None:
+    from therapy_lookup.resolver.ascii_twin import ascii_twin
+
+    for pattern in [r"[A-Z]+", r"\x41", r"(?i)abc", r"(?P<name>x)", "\u017f", "[\u0100-\u017f]",
+                    "\u212a", r"\N{LATIN SMALL LETTER A}", r"\u0041"]:
+        assert ascii_twin(pattern) is None, pattern
+    assert ascii_twin(r"\bstage\s+(?:iv|4)\b") is not None

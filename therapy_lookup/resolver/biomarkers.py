@@ -14,6 +14,7 @@ import re
 from typing import NamedTuple
 
 from ..knowledge.biomarkers import load_biomarkers
+from .ascii_twin import ascii_twin
 from .normalise import WORD_RE
 
 
@@ -160,9 +161,14 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
         return (), _cut_negated_genes(text)
     candidates = sorted({i for t in hits for i in compiled.by_trigger[t]})
     found: list[str] = []
+    ascii_text = text.isascii()  # stays so: only ASCII pieces and spaces are joined below
     for i in candidates:
         pattern = compiled.patterns[i]
-        matches = list(pattern.regex.finditer(text))
+        twin = ascii_twin(pattern.regex.pattern) if ascii_text else None
+        if twin is not None:  # the same spans, case-sensitively on the lowercased text
+            matches = list(twin.finditer(text.lower()))
+        else:
+            matches = list(pattern.regex.finditer(text))
         if not matches:
             continue
         pieces: list[str] = []
@@ -176,7 +182,7 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
                 if after is not None:
                     stop = after.end()  # "-negative" would read as a negation of the diagnosis
                 elif before is None and (
-                    _OWN_STATUS.search(m.group(0)) is not None
+                    _OWN_STATUS.search(text[start:m.end()]) is not None
                     or _NEGATED_LIST.search(text, end, start) is None
                 ):
                     stated = True  # "no EGFR, PD-L1 TPS 60%": a measured value is not negated

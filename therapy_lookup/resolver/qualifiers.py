@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+from .ascii_twin import ascii_twin
 from .lexicon import NOTE_LINKS, NOTE_WORDS
 from .normalise import WORD_RE
 
@@ -93,15 +94,21 @@ def take_qualifiers(text: str) -> tuple[tuple[str, ...], str]:
         stems.add("/")
     candidates = sorted({i for stem in stems for i in _QUALIFIER_BY_STEM.get(stem, ())})
     found: list[str] = []
+    ascii_text = text.isascii()  # stays so: only ASCII pieces and spaces are joined below
     for i in candidates:
         label = _QUALIFIERS[i][2]
-        matches = list(_compiled(i).finditer(text))
+        twin = ascii_twin(_QUALIFIERS[i][1]) if ascii_text else None
+        if twin is not None:  # the same spans, case-sensitively on the lowercased text
+            matches = list(twin.finditer(text.lower()))
+        else:
+            matches = list(_compiled(i).finditer(text))
         if not matches:
             continue
         pieces: list[str] = []
         end = 0
         for m in matches:
-            phrase = " ".join(m.group(0).replace("anti_", "anti-").split())
+            said = text[m.start():m.end()]  # as written (a twin matched the lowercased text)
+            phrase = " ".join(said.replace("anti_", "anti-").split())
             value = label if label == "relapsed/refractory" else f"{label}: {phrase}"
             if label == phrase.casefold():
                 value = label
