@@ -135,13 +135,38 @@ def one_line_answer(
         )
         return f"Not {where}, but approved elsewhere for {name}: {others}."
     product = availability.therapy.kind is TherapyKind.PRODUCT
+    withdrawn = [
+        m for m in availability.other_decisions
+        if m.approval.status.value == "withdrawn"
+        and (availability.region == "any" or m.approval.region == availability.region)
+    ]
+    if withdrawn:
+        dates = sorted({str(m.approval.status_date) for m in withdrawn if m.approval.status_date})
+        when = f" (withdrawn {', '.join(dates)})" if dates else " (withdrawn)"
+        return (
+            f"Not any more: {', '.join(brands(m.product for m in withdrawn))} is no longer "
+            f"approved for {name} {where}{when}."
+        )
+    pending = sorted({
+        f"{m.approval.agency.value} decision expected {m.approval.decision_due}"
+        for m in availability.other_decisions
+        if m.approval.status.value == "pending" and m.approval.decision_due
+        and (availability.region == "any" or m.approval.region == availability.region)
+    })
+    under_review = f" Under review ({'; '.join(pending)})." if pending else ""
     if availability.tables_complete:
         if product:
-            return f"No: {therapy} is not approved for {name} {where}, or by any other agency."
-        return f"No: no {therapy} is approved for {name} {where}, or by any other agency."
+            return (
+                f"No: {therapy} is not approved for {name} {where}, or by any other agency."
+                f"{under_review}"
+            )
+        return (
+            f"No: no {therapy} is approved for {name} {where}, or by any other agency."
+            f"{under_review}"
+        )
     return (
         f"No approval of {therapy} for {name} is on record {where} in therapy_lookup's tables "
-        "(they are not complete for this question)."
+        f"(they are not complete for this question).{under_review}"
     )
 
 

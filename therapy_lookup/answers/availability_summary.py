@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from ..knowledge.models import CancerType, Stage
+from ..knowledge.models import ApprovalStatus, CancerType, Stage
 from ..knowledge.therapies import TherapyRef
 from ..resolver import DiagnosisMatch
 from .availability_models import ApprovalMatch, AvailabilityStatus, Coverage, ProductSummary
 
-__all__ = ["display_name", "join_names", "stage_note", "summary_text", "unique", "where"]
+__all__ = [
+    "decision_sentence", "display_name", "join_names", "stage_note", "summary_text", "unique",
+    "where",
+]
 
 _T = TypeVar("_T")
 
@@ -74,6 +77,34 @@ def where(region: str) -> str:
     return "by any agency" if region == "any" else f"in region {region}"
 
 
+def decision_sentence(m: ApprovalMatch, as_of: object) -> str:
+    """One sentence on a decision that is not an approval: withdrawn, refused or pending."""
+    a = m.approval
+    name = m.product.display_name
+    types = join_names(list(m.covered_types))
+    agency = a.agency.value
+    if a.status is ApprovalStatus.WITHDRAWN:
+        when = f" on {a.status_date}" if a.status_date else " later"
+        return f"{name} was approved by {agency} for {types} ({a.date}) and withdrawn{when}."
+    if a.status in (ApprovalStatus.CRL, ApprovalStatus.REJECTED):
+        how = "a complete response letter" if a.status is ApprovalStatus.CRL else "a refusal"
+        when = f" ({a.status_date})" if a.status_date else ""
+        return f"{agency} declined {name} for {types} with {how}{when}."
+    if a.status is ApprovalStatus.PENDING:
+        if a.decision_due is None:
+            return f"{name} is under review by {agency} for {types}; no decision date is known."
+        if str(a.decision_due) < str(as_of):
+            return (
+                f"{name} is under review by {agency} for {types}: a decision was due "
+                f"{a.decision_due}, and none is on record as of {as_of}."
+            )
+        return (
+            f"{name} is under review by {agency} for {types}: decision expected "
+            f"{a.decision_due}."
+        )
+    return ""
+
+
 def summary_text(
     r: dict[str, object],
     narrower: list[str],
@@ -91,6 +122,10 @@ def summary_text(
     elsewhere = r["approved_elsewhere"]
     assert isinstance(approvals, tuple) and isinstance(elsewhere, tuple)
     complete = bool(r["tables_complete"])
+    every_decision = r.get("other_decisions", ())
+    assert isinstance(every_decision, tuple)
+    # Withdrawals, refusals and pending filings of the region asked about (all, for "any").
+    decisions = [m for m in every_decision if region == "any" or m.approval.region == region]
     what = ref.name
     if status is AvailabilityStatus.APPROVED:
         covering = [m for m in approvals if m.coverage is Coverage.COVERS]
@@ -135,6 +170,11 @@ def summary_text(
             f"Not {where(region)}: {what} is not approved there for {ct.name}, but it is "
             f"approved by {', '.join(agencies)}."
         )
+    elif withdrawn := [m for m in decisions if m.approval.status is ApprovalStatus.WITHDRAWN]:
+        names = ", ".join(display_name(p) for p in unique(m.product for m in withdrawn))
+        text = f"Not any more: {names} is no longer approved {where(region)} for {ct.name}."
+        if not complete:
+            text += " Other approvals may exist: the tables are not complete for this question."
     elif complete:
         text = (
             f"No: no approval of {what} for {ct.name} is on record, by any agency, in "
@@ -145,8 +185,11 @@ def summary_text(
             f"Not on record: therapy_lookup's tables hold no approval of {what} for {ct.name}, "
             "but they do not cover this question completely, so this is not a 'no'."
         )
-    if not complete and status is not AvailabilityStatus.NOT_APPROVED:
+    if not complete and status not in (AvailabilityStatus.NOT_APPROVED,):
         text += " Other approvals may exist: the tables are not complete for this question."
+    if status in (AvailabilityStatus.NOT_APPROVED, AvailabilityStatus.APPROVED_ELSEWHERE):
+        said = dict.fromkeys(decision_sentence(m, r["as_of"]) for m in decisions)
+        text += "".join(f" {s}" for s in said if s)
     match = r.get("diagnosis_match")
     if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:
         others = ", ".join(a.name for a in match.alternatives)
