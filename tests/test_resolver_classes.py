@@ -183,3 +183,35 @@ def test_a_site_and_a_histology_name_the_sites_type_of_it(text: str, expected: s
 )
 def test_icd_o_terms_and_germ_cell_tumours_by_site(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Context after the diagnosis that names no cancer, site or histology is read past.
+        ("HCC with cirrhosis, hep B", "HCC"),
+        ("mCRPC after abiraterone", "MCRPC"),
+        ("DIPG diagnosed at age 6", "DIPG"),
+        ("B-ALL in my 4 year old", "BLL"),
+        ("follicular lymphoma grade 1-2, watch and wait", "FL"),
+        ("lung cancer (biopsy proven), waiting on the molecular results", "LUNG"),
+        ("DLBCL in remission", "DLBCLNOS"),
+    ],
+)
+def test_context_after_a_diagnosis_leaves_the_diagnosis(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert match.score <= 88  # read past words it does not know: never a certain answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "carcinoma with neuroendocrine features",  # the context says what the cancer is
+        "medulloblastoma with melanotic differentiation",
+        "MM with renal failure",  # still ambiguous: myeloma or melanoma
+        "no cancer, with cirrhosis",
+    ],
+)
+def test_context_that_may_change_the_type_is_never_cut_off(text: str) -> None:
+    assert resolve(text) is None

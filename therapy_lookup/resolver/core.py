@@ -39,6 +39,7 @@ from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
 from .biomarkers import take_biomarkers
 from .containment import Containment
+from .context import context_splits
 from .fuzzy import MAX_FUZZY_TOKENS, FuzzyMatching
 from .icd import ICD_RE, entry_for_code
 from .index import Hit, Spans
@@ -60,6 +61,13 @@ from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_site
 from .substitution import Substitution
 
 _REST_CACHE_SIZE = 8192
+# Words of context that say what the cancer is: context holding one is never cut off.
+_HISTOLOGY_WORD = re.compile(
+    r"\b(?:cancers?|carcinom\w*|\w+omas?|tumou?rs?|neoplas\w*|malignan\w*|leuka?emi\w*|"
+    r"neuroendocrine|squamous|adeno\w*|sarcomat\w*|lymph\w*|myelo\w*|blast\w*|"
+    r"differentiat\w*|features?|transform\w*|mets|metasta\w*|primary|secondary|spread)\b",
+    re.IGNORECASE,
+)
 _GC_PAUSE_FROM = 1000
 """Batches longer than this run with the cyclic garbage collector paused."""
 
@@ -304,7 +312,7 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
     # -- the tiers -----------------------------------------------------------------------
 
     def _resolve(
-        self, query: str, rests: dict[str, Hit | None] | None = None
+        self, query: str, rests: dict[str, Hit | None] | None = None, *, context: bool = True
     ) -> DiagnosisMatch | None:
         if not query.strip():
             return None
@@ -345,6 +353,11 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
                 hit = labelled
             if hit is None and (plain := without_nos(stripped)) is not None:
                 hit = self._resolve_rest(plain, rests)  # NOS adds nothing to a name known without
+        if hit is None and context:
+            # "HCC with cirrhosis, hep B": the diagnosis before context that names no cancer.
+            before = self._before_context(rest, rests)
+            if before is not None:
+                hit, qualifiers = before
         if hit is None:
             return None
         if biomarkers:
@@ -355,6 +368,21 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
             return None
         extra = tuple(q for q in noted if q not in qualifiers)
         return self._match(query, hit, sites + qualifiers + extra, biomarkers)
+
+    def _before_context(
+        self, text: str, rests: dict[str, Hit | None] | None
+    ) -> tuple[Hit, tuple[str, ...]] | None:
+        """The type named before context that names no cancer, site or histology, if any."""
+        for head, tail in context_splits(text):
+            if _HISTOLOGY_WORD.search(tail) or self._resolve(tail, rests, context=False):
+                continue  # the context says something of the cancer: no cut is safe
+            found = self._resolve(head, rests, context=False)
+            if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
+                continue
+            score = min(found.score, 88.0)
+            hit = Hit(found.cancer_type.id, found.matched_name, found.method, score)
+            return hit, found.qualifiers
+        return None
 
     def _by_course(self, text: str, qualifiers: tuple[str, ...]) -> Hit | None:
         """A name shared by a blood cancer and a solid one, told apart by the disease course.

@@ -1,0 +1,38 @@
+"""Context after a diagnosis: "HCC with cirrhosis, hep B", "DIPG diagnosed at age 6".
+
+People write a diagnosis and then what goes with it: a comorbidity, a treatment, an age, a
+wait for results. When the whole text names no type, the diagnosis before such context is
+read alone — but only if the context itself names no cancer, no site and no histology (the
+caller checks that), so "carcinoma with neuroendocrine features" or "lymphoma in the stomach"
+are never cut short.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["context_splits"]
+
+# Where context may start: a separator, or a word that links context to the diagnosis.
+_SPLIT = re.compile(
+    r"\s*[,;(]\s*|\s+-\s+|\s+(?=(?:with|without|after|following|on|in|at|since|diagnosed|"
+    r"dx|treated|while|who|which|that|currently|now|post|status|gleason|phase|watch|"
+    r"waiting|never|ex|former|chronic)\b)",
+    re.IGNORECASE,
+)
+_MAX_SPLITS = 6
+
+
+def context_splits(text: str) -> list[tuple[str, str]]:
+    """(diagnosis, context) pairs of ``text``, the longest diagnosis first.
+
+    Nothing is offered for a text without such a split point, nor one starting with it.
+    """
+    out: list[tuple[str, str]] = []
+    for m in reversed(list(_SPLIT.finditer(text))[:_MAX_SPLITS * 2]):
+        head, tail = text[: m.start()].strip(), text[m.start():].strip(" ,;(-")
+        if head and tail:
+            out.append((head, tail))
+        if len(out) >= _MAX_SPLITS:
+            break
+    return out
