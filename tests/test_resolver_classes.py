@@ -215,3 +215,27 @@ def test_context_after_a_diagnosis_leaves_the_diagnosis(text: str, expected: str
 )
 def test_context_that_may_change_the_type_is_never_cut_off(text: str) -> None:
     assert resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lung adeno", "LUAD"),  # words cut short as people say them
+        ("lung cancer stage 4 adeno", "LUAD"),
+        ("intrahepatic cholangio", "IHCH"),
+        ("pleural meso", "PLMESO"),
+        ("MDS-EB2", "MDSEB2"),
+        ("diagnosed last week with CLL at Stage 0", "CLL"),  # words about the person first
+    ],
+)
+def test_short_words_and_words_about_the_person(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my dad has diabetes", "diagnosed with a benign tumour", "he had a benign cyst removed",
+     "I have a family history of breast cancer"],
+)
+def test_words_about_the_person_never_make_a_cancer(text: str) -> None:
+    assert _id(text) is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["context_splits"]
+__all__ = ["context_splits", "lead_cuts"]
 
 # Where context may start: a separator, or a word that links context to the diagnosis.
 _SPLIT = re.compile(
@@ -21,6 +21,14 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _MAX_SPLITS = 6
+# Where a diagnosis starts after words about the person: "diagnosed last week with CLL",
+# "my mum has myeloma", "I'm 61 (male) with pancreatic cancer".
+_LEAD = re.compile(
+    r"\b(?:diagnosed(?:\s+\w+){0,4}?\s+(?:with|as)|(?:has|have|had|got|with)(?:\s+(?:an?|the))?)"
+    r"\s+",
+    re.IGNORECASE,
+)
+_MAX_LEADS = 3
 
 
 def context_splits(text: str) -> list[tuple[str, str]]:
@@ -34,5 +42,17 @@ def context_splits(text: str) -> list[tuple[str, str]]:
         if head and tail:
             out.append((head, tail))
         if len(out) >= _MAX_SPLITS:
+            break
+    return out
+
+
+def lead_cuts(text: str) -> list[tuple[str, str]]:
+    """(words about the person, the rest) pairs of ``text``, the shortest lead first."""
+    out: list[tuple[str, str]] = []
+    for m in _LEAD.finditer(text):
+        lead, rest = text[: m.end()].strip(), text[m.end():].strip()
+        if rest:
+            out.append((lead, rest))
+        if len(out) >= _MAX_LEADS:
             break
     return out

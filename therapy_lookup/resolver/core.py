@@ -39,7 +39,7 @@ from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
 from .biomarkers import take_biomarkers
 from .containment import Containment
-from .context import context_splits
+from .context import context_splits, lead_cuts
 from .fuzzy import MAX_FUZZY_TOKENS, FuzzyMatching
 from .icd import ICD_RE, entry_for_code
 from .index import Hit, Spans
@@ -372,9 +372,15 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
     def _before_context(
         self, text: str, rests: dict[str, Hit | None] | None
     ) -> tuple[Hit, tuple[str, ...]] | None:
-        """The type named before context that names no cancer, site or histology, if any."""
-        for head, tail in context_splits(text):
-            if _HISTOLOGY_WORD.search(tail) or self._resolve(tail, rests, context=False):
+        """The type named between words about the person and context, if any.
+
+        Neither may name a cancer, site or histology ("diagnosed last week with CLL at Stage 0").
+        """
+        candidates = context_splits(text)
+        for lead, rest in lead_cuts(text):
+            candidates += [(rest, lead)] + [(h, f"{lead} {t}") for h, t in context_splits(rest)]
+        for head, tail in candidates:
+            if _HISTOLOGY_WORD.search(tail) or self._names_a_type(tail):
                 continue  # the context says something of the cancer: no cut is safe
             found = self._resolve(head, rests, context=False)
             if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
@@ -383,6 +389,17 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
             hit = Hit(found.cancer_type.id, found.matched_name, found.method, score)
             return hit, found.qualifiers
         return None
+
+    def _names_a_type(self, text: str) -> bool:
+        """Whether any run of up to four words of ``text`` is a name of a type ("DLBCL")."""
+        tokens = list(tokens_of(text))
+        for size in range(1, 5):
+            for i in range(len(tokens) - size + 1):
+                entries = self._exact.get(" ".join(tokens[i:i + size]))
+                # A short word in lower case ("all", "ms") is not the abbreviation it spells.
+                if entries and self._usable(entries, tokens[i:i + 1] if size == 1 else ()):
+                    return True
+        return False
 
     def _by_course(self, text: str, qualifiers: tuple[str, ...]) -> Hit | None:
         """A name shared by a blood cancer and a solid one, told apart by the disease course.

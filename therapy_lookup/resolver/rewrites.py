@@ -41,6 +41,12 @@ _NOS_TAIL = re.compile(r"[\s,]+(?:nos|not\s+otherwise\s+specified)[\s.]*$", re.I
 _GLAND = re.compile(r"(?<=[a-z]) glands?\b")
 # "serous cystadenocarcinoma" (ICD-O and TCGA) is a serous carcinoma.
 _CYSTADENO = re.compile(r"\bcystadenocarcinomas?\b")
+# Words cut short as people say them: "lung adeno", "intrahepatic cholangio", "pleural meso".
+_SHORT_WORDS = (
+    (re.compile(r"\badeno\b"), "adenocarcinoma"),
+    (re.compile(r"\bcholangio\b"), "cholangiocarcinoma"),
+    (re.compile(r"\bmeso\b"), "mesothelioma"),
+)
 
 
 def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
@@ -81,7 +87,7 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(norm[: -len("cancer")] + "carcinoma", base)
     if norm.startswith("malignant "):
         add(norm[len("malignant "):], base)
-    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma")):
+    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma"), *_SHORT_WORDS):
         for tokens, _ in list(out):
             text_now = " ".join(tokens)
             changed = pattern.sub(replacement, text_now).strip()
