@@ -24,9 +24,13 @@ class Substitution(NameIndex):
 
     def _narrower(self, texts: Sequence[Sequence[str]], type_id: str) -> str | None:
         """The one type at or below ``type_id`` that the token lists name, if exactly one."""
+        return self._narrower_keys([" ".join(tokens) for tokens in texts], type_id)
+
+    def _narrower_keys(self, keys: Sequence[str], type_id: str) -> str | None:
+        """:meth:`_narrower` of token lists already joined by single spaces."""
         found: set[str] = set()
-        for tokens in texts:
-            for e in self._exact.get(" ".join(tokens), ()):
+        for key in keys:
+            for e in self._exact.get(key, ()):
                 if not e.case_sensitive and self._tree.is_a(e.type_id, type_id):
                     found.add(e.type_id)
         return found.pop() if len(found) == 1 else None
@@ -46,10 +50,13 @@ class Substitution(NameIndex):
             ids = sorted({e.type_id for e in entries})
             if len(ids) > _MAX_TYPES:
                 continue
-            head, tail = tokens[:start], tokens[start + size:]
+            # Names are index keys (tokens joined by single spaces), so joining the head, a
+            # name and the tail as strings gives the key their token lists would.
+            before = " ".join(tokens[:start]) + " " if start else ""
+            after = " " + " ".join(tokens[start + size:]) if start + size < len(tokens) else ""
             for tid in ids:
-                texts = [[*head, *name.split(), *tail] for name in self._names_of.get(tid, ())]
-                narrower = self._narrower(texts, tid)
+                keys = [before + name + after for name in self._names_of.get(tid, ())]
+                narrower = self._narrower_keys(keys, tid)
                 if narrower is not None and narrower != tid:
                     answers.add(narrower)
         if len(answers) != 1:
