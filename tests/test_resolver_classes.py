@@ -239,3 +239,16 @@ def test_short_words_and_words_about_the_person(text: str, expected: str) -> Non
 )
 def test_words_about_the_person_never_make_a_cancer(text: str) -> None:
     assert _id(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A cancer that names its own organ stays that cancer when another organ is a site.
+        ("Stage 4 colon cancer - the spot on the liver is definitely cancer", "COAD"),
+        ("colon cancer of the liver", "COAD"),
+        ("T-cell lymphoma of the skin", "TNHL"),
+    ],
+)
+def test_a_cancer_naming_its_organ_is_not_moved_to_a_site(text: str, expected: str) -> None:
+    assert _id(text) == expected

@@ -72,7 +72,9 @@ ORGAN_WORDS = frozenset(
         "thymic", "gastric", "hepatic", "renal", "pulmonary", "pancreatic", "ovarian",
         "uterine", "testicular", "cutaneous", "ocular", "intestinal", "colonic", "rectal",
         "esophageal", "splenic", "vulvar", "vaginal", "penile", "prostatic", "cardiac",
-        "breast", "lung", "liver", "kidney", "skin", "thyroid", "bladder"
+        "breast", "lung", "liver", "kidney", "skin", "thyroid", "bladder", "colon", "rectum",
+        "stomach", "pancreas", "ovary", "prostate", "cervix", "uterus", "esophagus",
+        "oesophagus", "bowel", "testis", "brain", "bone",
     ]
 )
 # Diseases that are no cancer (and real words a spelling correction must leave alone).
