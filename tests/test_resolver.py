@@ -628,7 +628,7 @@ def test_biomarkers_next_to_the_type_are_read(text: str, expected: str, markers:
         ("secondary AML evolving from MDS", "AMLMRC"),  # what it is now, not what it was
         ("GIST of the stomach", "GIST"),
         ("Stage III Cutaneous Squamous Cell Carcinoma of the Head and Neck AJCC v8", "CSCC"),
-        ("SCC of the anal canal", "ANAL"),  # the site beats a histology of unknown primary
+        ("SCC of the anal canal", "ANSC"),  # the site's own type of that histology
     ],
 )
 def test_context_around_the_type(text: str, expected: str) -> None:

@@ -163,6 +163,9 @@ def test_a_code_or_nos_alone_still_names_nothing(text: str) -> None:
         ("neuroendocrine cancer of the small intestine", "GINET"),
         ("stomach neuroendocrine tumour", "GINETES"),
         ("Cervix squamous cancer", "CESC"),
+        ("carcinoid of the small bowel with liver mets", "GINET"),  # another name of NET NOS
+        ("Carcinoid tumor of intestine", "GINET"),
+        ("Lung neuroendocrine tumours (NETs)", "LNET"),  # the site's type already is one
         # … and the site alone where it has no such type.
         ("breast neuroendocrine tumour", "BREAST"),
     ],

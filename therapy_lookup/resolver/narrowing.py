@@ -111,9 +111,10 @@ class Narrowing(NameIndex):
         if len(sites) != 1 or len(histologies) != 1:
             return None
         site, histology = sites[0], histologies[0]
-        words = set(tokens_of(histology.name)) - GENERIC_HEADS - {"nos", "of", "the"}
-        if not words:
-            return None
+        # The type's own name: the words matched may be another name of it ("carcinoid").
+        words = set(tokens_of(self._tree[histology.type_id].name)) - GENERIC_HEADS - {"nos"}
+        if not words or words <= set(tokens_of(self._tree[site.type_id].name)):
+            return None  # no words of its own, or the site's type already is that histology
         for root in dict.fromkeys((site.type_id, self._main[site.type_id])):
             found = [
                 t for t in self._tree.descendants(root)
