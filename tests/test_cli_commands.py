@@ -126,3 +126,15 @@ def test_verbose_logs_on_stderr_only() -> None:
     loud = _run("-v", "available", "DLBCL", "CAR-T")
     assert quiet.stdout == loud.stdout
     assert quiet.stderr == ""
+
+
+def test_cache_clear_also_removes_the_stored_resolver_index(tmp_path: Path) -> None:
+    env = {"THERAPY_LOOKUP_CACHE_DIR": str(tmp_path / "cache"),
+           "THERAPY_LOOKUP_INDEX_DIR": str(tmp_path / "index")}
+    assert _run("available", "DLBCL", "CAR-T", env=env).returncode == 0  # stores the index
+    info = json.loads(_run("cache", "info", "--json", env=env).stdout)
+    index = [e for e in info if e["folder"] == str(tmp_path / "index")]
+    assert index and index[0]["entries"] == 1 and index[0]["bytes"] > 0
+    cleared = _run("cache", "clear", env=env)
+    assert cleared.returncode == 0 and f"{tmp_path / 'index'}: removed 1 entries" in cleared.stdout
+    assert list((tmp_path / "index").glob("names-*.json")) == []

@@ -179,6 +179,24 @@ def _cache_folders() -> list[Path]:
     return [default_cache_dir("ctgov"), default_cache_dir("oncotree")]
 
 
+def _index_entry(action: str) -> dict[str, Any]:
+    """The stored resolver index: a folder of plain JSON files, rebuilt when missing."""
+    from .resolver import index_store
+
+    where = index_store.folder()
+    if where is None:
+        return {"folder": "(resolver index storing is off)", "exists": False}
+    files = sorted(where.glob("names-*.json")) if where.is_dir() else []
+    entry: dict[str, Any] = {"folder": str(where), "exists": where.is_dir(), "entries": len(files),
+                             "bytes": sum(p.stat().st_size for p in files)}
+    if action == "clear" and files:
+        entry["cleared"] = index_store.clear()
+        entry["entries"] = len(list(where.glob("names-*.json")))
+    elif action == "clear":
+        entry["cleared"] = 0
+    return entry
+
+
 def _cache(action: str, as_json: bool, out: TextIO) -> int:
     import diskcache
 
@@ -195,6 +213,7 @@ def _cache(action: str, as_json: bool, out: TextIO) -> int:
             files = [p for p in folder.rglob("*") if p.is_file()]
             entry["bytes"] = sum(p.stat().st_size for p in files)
         report.append(entry)
+    report.append(_index_entry(action))
     if as_json:
         out.write(json.dumps(report, indent=2) + "\n")
         return 0

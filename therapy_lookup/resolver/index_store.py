@@ -22,7 +22,7 @@ from typing import Any
 from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.models import CancerTypeName
 
-__all__ = ["INDEX_DIR_ENV", "fingerprint", "load", "save"]
+__all__ = ["INDEX_DIR_ENV", "clear", "fingerprint", "folder", "load", "save"]
 
 INDEX_DIR_ENV = "THERAPY_LOOKUP_INDEX_DIR"
 FORMAT = 1
@@ -65,6 +65,26 @@ def _folder() -> Path | None:
     except ImportError:  # pragma: no cover - a declared dependency
         return None
     return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "index"
+
+
+def folder() -> Path | None:
+    """Where stored indexes live (None: storing is turned off)."""
+    return _folder()
+
+
+def clear() -> int:
+    """Remove every stored index; return how many files went."""
+    where = _folder()
+    if where is None or not where.is_dir():
+        return 0
+    removed = 0
+    for path in where.glob("names-*.json"):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:  # pragma: no cover - another process removed it first
+            continue
+    return removed
 
 
 def _path(key: str) -> Path | None:
