@@ -255,3 +255,25 @@ def test_words_about_the_person_never_make_a_cancer(text: str) -> None:
 )
 def test_a_cancer_naming_its_organ_is_not_moved_to_a_site(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Words after the name that only describe it: notation, acronyms, describing words.
+        ("multiple myeloma IgG kappa", "PCM"),
+        ("CLL 17p deleted, relapsed", "CLL"),
+        ("HCC BCLC stage C", "HCC"),
+        ("osteosarcoma distal femur", "OS"),
+        ("neuroblastoma high risk MYCN amplified", "NBL"),
+        ("oligodendroglyoma 1p/19q codeleted", "ODG"),
+        ("FLT3-ITD positive AML", "AML"),  # a status word goes with its biomarker
+    ],
+)
+def test_describing_words_after_the_name_leave_it(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+@pytest.mark.parametrize("text", ["skin lesion", "cancer in lymph nodes"])
+def test_an_organ_or_a_broken_phrase_is_not_read_from_a_cut(text: str) -> None:
+    assert _id(text) is None

@@ -68,6 +68,11 @@ _NEGATED_AFTER = re.compile(
 )
 
 
+# A status word right after a mention, taken out with it ("FLT3-ITD positive AML").
+_STATUS_AFTER = re.compile(
+    r"[\s-]*(?:positive|pos|mutated|mutant|mutation|amplified|detected|present)\b",
+    re.IGNORECASE,
+)
 # A mention that states its own value or status ("PD-L1 TPS 60%", "HER2 positive") is not part
 # of a negated list before it; only a negation right before it negates it ("no PD-L1 60%").
 _OWN_STATUS = re.compile(
@@ -186,6 +191,8 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
                     or _NEGATED_LIST.search(text, end, start) is None
                 ):
                     stated = True  # "no EGFR, PD-L1 TPS 60%": a measured value is not negated
+                if after is None and (status := _STATUS_AFTER.match(text, stop)) is not None:
+                    stop = status.end()  # "FLT3-ITD positive": the status goes with it
                 # a negation before stays: it may negate more ("no EGFR, ALK or ROS1")
             else:
                 stated = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["context_splits", "lead_cuts"]
+__all__ = ["context_splits", "lead_cuts", "trailing_splits"]
 
 # Where context may start: a separator, or a word that links context to the diagnosis.
 _SPLIT = re.compile(
@@ -56,3 +56,35 @@ def lead_cuts(text: str) -> list[tuple[str, str]]:
         if len(out) >= _MAX_LEADS:
             break
     return out
+
+
+# Words after a diagnosis that describe it without naming a kind of it.
+DESCRIPTORS = frozenset(
+    "stage grade risk positive negative pos neg amplified amplification deleted deletion "
+    "codeleted codeletion mutated mutation mutant kappa lambda relapsed refractory recurrent "
+    "variant type igg iga igm light chain distal proximal left right bilateral".split()
+)
+_MAX_TAIL_WORDS = 4
+
+
+def trailing_splits(text: str) -> list[tuple[str, str]]:
+    """(diagnosis, last words) pairs: up to four words cut off the end, fewest first.
+
+    For texts like "multiple myeloma IgG kappa" or "osteosarcoma distal femur", where the words
+    after the name describe it; the caller keeps a cut only if those words name nothing.
+    """
+    words = text.split()
+    return [
+        (" ".join(words[:-n]), " ".join(words[-n:]))
+        for n in range(1, min(_MAX_TAIL_WORDS, len(words) - 1) + 1)
+        if _starts_a_description(words[-n])
+    ]
+
+
+def _starts_a_description(word: str) -> bool:
+    """A describing word ("stage", "IgG"), notation ("17p", "t(9;22)") or an acronym ("BCLC")."""
+    bare = word.strip(",;:()")
+    return (
+        bare.casefold() in DESCRIPTORS or any(c.isdigit() for c in bare)
+        or (len(bare) >= 2 and bare.isupper())
+    )

@@ -39,7 +39,7 @@ from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
 from .biomarkers import take_biomarkers
 from .containment import Containment
-from .context import context_splits, lead_cuts
+from .context import DESCRIPTORS, context_splits, lead_cuts, trailing_splits
 from .fuzzy import MAX_FUZZY_TOKENS, FuzzyMatching
 from .icd import ICD_RE, entry_for_code
 from .index import Hit, Spans
@@ -377,6 +377,9 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
         Neither may name a cancer, site or histology ("diagnosed last week with CLL at Stage 0").
         """
         candidates = context_splits(text)
+        candidates += [
+            (head, tail) for head, tail in trailing_splits(text) if self._describes(tail)
+        ]
         for lead, rest in lead_cuts(text):
             candidates += [(rest, lead)] + [(h, f"{lead} {t}") for h, t in context_splits(rest)]
         for head, tail in candidates:
@@ -385,10 +388,24 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
             found = self._resolve(head, rests, context=False)
             if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
                 continue
+            tid = found.cancer_type.id
+            if self._main[tid] == tid and not _HISTOLOGY_WORD.search(head):
+                continue  # "skin lesion": an organ alone is a site, not a cancer
             score = min(found.score, 88.0)
             hit = Hit(found.cancer_type.id, found.matched_name, found.method, score)
             return hit, found.qualifiers
         return None
+
+    def _describes(self, tail: str) -> bool:
+        """Whether the words only describe ("IgG kappa", "17p deleted").
+
+        None may be a word of a type's name, but for the few that never name a kind ("stage").
+        """
+        return all(
+            t in DESCRIPTORS or t not in self._vocab_set or len(t) < 3
+            or any(c.isdigit() for c in t)  # "17p", "1p/19q": notation, not a kind's name
+            for t in tokens_of(tail)
+        )
 
     def _names_a_type(self, text: str) -> bool:
         """Whether any run of up to four words of ``text`` is a name of a type ("DLBCL")."""
