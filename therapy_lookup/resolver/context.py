@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["context_splits", "lead_cuts", "trailing_splits"]
+from .index import Hit, NameIndex
+from .lexicon import TOP_GROUPS
+from .models import DiagnosisMatch
+from .normalise import tokens_of
+
+__all__ = ["ContextReading", "context_splits", "lead_cuts", "trailing_splits"]
 
 # Where context may start: a separator, or a word that links context to the diagnosis.
 _SPLIT = re.compile(
@@ -88,3 +93,70 @@ def _starts_a_description(word: str) -> bool:
         bare.casefold() in DESCRIPTORS or any(c.isdigit() for c in bare)
         or (len(bare) >= 2 and bare.isupper())
     )
+
+
+# Words of context that say what the cancer is: context holding one is never cut off.
+_HISTOLOGY_WORD = re.compile(
+    r"\b(?:cancers?|carcinom\w*|\w+omas?|tumou?rs?|neoplas\w*|malignan\w*|leuka?emi\w*|"
+    r"neuroendocrine|squamous|adeno\w*|sarcomat\w*|lymph\w*|myelo\w*|blast\w*|"
+    r"differentiat\w*|features?|transform\w*|mets|metasta\w*|primary|secondary|spread)\b",
+    re.IGNORECASE,
+)
+
+
+class ContextReading(NameIndex):
+    """Reading a diagnosis out of the words about the person and the context around it."""
+
+    def _resolve(
+        self, query: str, rests: dict[str, Hit | None] | None = None, *, context: bool = True
+    ) -> DiagnosisMatch | None:  # pragma: no cover - the resolver's own reading
+        raise NotImplementedError
+
+    def _before_context(
+        self, text: str, rests: dict[str, Hit | None] | None
+    ) -> tuple[Hit, tuple[str, ...]] | None:
+        """The type named between words about the person and context, if any.
+
+        Neither may name a cancer, site or histology ("diagnosed last week with CLL at Stage 0").
+        """
+        candidates = context_splits(text)
+        candidates += [
+            (head, tail) for head, tail in trailing_splits(text) if self._describes(tail)
+        ]
+        for lead, rest in lead_cuts(text):
+            candidates += [(rest, lead)] + [(h, f"{lead} {t}") for h, t in context_splits(rest)]
+        for head, tail in candidates:
+            if _HISTOLOGY_WORD.search(tail) or self._names_a_type(tail):
+                continue  # the context says something of the cancer: no cut is safe
+            found = self._resolve(head, rests, context=False)
+            if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
+                continue
+            tid = found.cancer_type.id
+            if self._main[tid] == tid and not _HISTOLOGY_WORD.search(head):
+                continue  # "skin lesion": an organ alone is a site, not a cancer
+            score = min(found.score, 88.0)
+            hit = Hit(found.cancer_type.id, found.matched_name, found.method, score)
+            return hit, found.qualifiers
+        return None
+
+    def _describes(self, tail: str) -> bool:
+        """Whether the words only describe ("IgG kappa", "17p deleted").
+
+        None may be a word of a type's name, but for the few that never name a kind ("stage").
+        """
+        return all(
+            t in DESCRIPTORS or t not in self._vocab_set or len(t) < 3
+            or any(c.isdigit() for c in t)  # "17p", "1p/19q": notation, not a kind's name
+            for t in tokens_of(tail)
+        )
+
+    def _names_a_type(self, text: str) -> bool:
+        """Whether any run of up to four words of ``text`` is a name of a type ("DLBCL")."""
+        tokens = list(tokens_of(text))
+        for size in range(1, 5):
+            for i in range(len(tokens) - size + 1):
+                entries = self._exact.get(" ".join(tokens[i:i + size]))
+                # A short word in lower case ("all", "ms") is not the abbreviation it spells.
+                if entries and self._usable(entries, tokens[i:i + 1] if size == 1 else ()):
+                    return True
+        return False

@@ -24,7 +24,6 @@ than :data:`MAX_QUERY_LENGTH` characters raises :class:`ValueError` (never silen
 
 from __future__ import annotations
 
-import bisect
 import copy
 import functools
 import gc
@@ -39,7 +38,7 @@ from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
 from .biomarkers import take_biomarkers
 from .containment import Containment
-from .context import DESCRIPTORS, context_splits, lead_cuts, trailing_splits
+from .context import ContextReading
 from .fuzzy import MAX_FUZZY_TOKENS, FuzzyMatching
 from .icd import ICD_RE, entry_for_code
 from .index import Hit, Spans
@@ -49,7 +48,6 @@ from .models import MAX_QUERY_LENGTH, Alternative, DiagnosisMatch, MatchMethod, 
 from .normalise import (
     WORD_RE,
     cache_key,
-    content_words,
     raw_tokens_of,
     tokenise,
     tokens_of,
@@ -58,16 +56,10 @@ from .normalise import (
 from .qualifiers import take_qualifiers, take_trailing_note
 from .rewrites import by_lineage, rewritings, without_nos
 from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_sites
+from .search import Searching
 from .substitution import Substitution
 
 _REST_CACHE_SIZE = 8192
-# Words of context that say what the cancer is: context holding one is never cut off.
-_HISTOLOGY_WORD = re.compile(
-    r"\b(?:cancers?|carcinom\w*|\w+omas?|tumou?rs?|neoplas\w*|malignan\w*|leuka?emi\w*|"
-    r"neuroendocrine|squamous|adeno\w*|sarcomat\w*|lymph\w*|myelo\w*|blast\w*|"
-    r"differentiat\w*|features?|transform\w*|mets|metasta\w*|primary|secondary|spread)\b",
-    re.IGNORECASE,
-)
 _GC_PAUSE_FROM = 1000
 """Batches longer than this run with the cyclic garbage collector paused."""
 
@@ -79,7 +71,9 @@ class _Missing:
 _MISSING = _Missing()
 _ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
-class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
+class DiagnosisResolver(
+    ContextReading, Searching, ListReading, Containment, Substitution, FuzzyMatching
+):
     """Resolve free-text diagnoses against a cancer type tree and its names.
 
     Build once (the index is normalised at construction) and reuse; instances are safe to share
@@ -261,54 +255,6 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
                 gc.enable()
         return out
 
-    def search(self, text: str, limit: int = 5) -> list[DiagnosisMatch]:
-        """Return candidate types for ``text``, best first (ties by id); empty if none match."""
-        text = validate_text(text)
-        if limit < 1:
-            return []
-        limit = min(limit, len(self._exact))  # more candidates than names cannot come back
-        biomarkers, rest = take_biomarkers(text)
-        qualifiers, rest = take_qualifiers(rest)
-        scores: dict[str, tuple[float, str, MatchMethod]] = {}
-
-        def offer(type_id: str, score: float, name: str, method: MatchMethod) -> None:
-            old = scores.get(type_id)
-            if old is None or score > old[0]:
-                scores[type_id] = (score, name, method)
-
-        best = self.resolve(text)
-        if best is not None:
-            offer(best.cancer_type.id, best.score, best.matched_name, best.method)
-            for alt in best.alternatives:
-                offer(alt.cancer_type_id, alt.score, alt.name, MatchMethod.FUZZY)
-        tokens = tokenise(rest)
-        for entries, span, _ in self._ngrams(tokens, text):
-            for e in entries:
-                offer(e.type_id, 70.0 * span / max(len(content_words(tokens)), 1), e.name, e.method)
-        norm = " ".join(tokens)
-        if len(norm) >= 3:
-            # Names that start with the text, for type-ahead ("lipo", "mantle").
-            start = bisect.bisect_left(self._sorted_names, norm)
-            for key in self._sorted_names[start:start + 20 * limit]:
-                if not key.startswith(norm):
-                    break
-                for e in self._exact[key]:
-                    if not e.case_sensitive:
-                        offer(e.type_id, 80.0 * len(norm) / len(key), e.name, MatchMethod.FUZZY)
-        if norm:
-            from rapidfuzz import fuzz, process  # loaded on the first fuzzy lookup
-            for choice, score, _ in process.extract(
-                norm, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 3,
-                score_cutoff=70,
-            ):
-                for e in self._exact[choice]:
-                    offer(e.type_id, float(score) * 0.9, e.name, MatchMethod.FUZZY)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
-        return [
-            self._match(text, Hit(tid, name, method, min(score, 100.0)), qualifiers, biomarkers)
-            for tid, (score, name, method) in ranked
-        ]
-
     # -- the tiers -----------------------------------------------------------------------
 
     def _resolve(
@@ -368,55 +314,6 @@ class DiagnosisResolver(ListReading, Containment, Substitution, FuzzyMatching):
             return None
         extra = tuple(q for q in noted if q not in qualifiers)
         return self._match(query, hit, sites + qualifiers + extra, biomarkers)
-
-    def _before_context(
-        self, text: str, rests: dict[str, Hit | None] | None
-    ) -> tuple[Hit, tuple[str, ...]] | None:
-        """The type named between words about the person and context, if any.
-
-        Neither may name a cancer, site or histology ("diagnosed last week with CLL at Stage 0").
-        """
-        candidates = context_splits(text)
-        candidates += [
-            (head, tail) for head, tail in trailing_splits(text) if self._describes(tail)
-        ]
-        for lead, rest in lead_cuts(text):
-            candidates += [(rest, lead)] + [(h, f"{lead} {t}") for h, t in context_splits(rest)]
-        for head, tail in candidates:
-            if _HISTOLOGY_WORD.search(tail) or self._names_a_type(tail):
-                continue  # the context says something of the cancer: no cut is safe
-            found = self._resolve(head, rests, context=False)
-            if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
-                continue
-            tid = found.cancer_type.id
-            if self._main[tid] == tid and not _HISTOLOGY_WORD.search(head):
-                continue  # "skin lesion": an organ alone is a site, not a cancer
-            score = min(found.score, 88.0)
-            hit = Hit(found.cancer_type.id, found.matched_name, found.method, score)
-            return hit, found.qualifiers
-        return None
-
-    def _describes(self, tail: str) -> bool:
-        """Whether the words only describe ("IgG kappa", "17p deleted").
-
-        None may be a word of a type's name, but for the few that never name a kind ("stage").
-        """
-        return all(
-            t in DESCRIPTORS or t not in self._vocab_set or len(t) < 3
-            or any(c.isdigit() for c in t)  # "17p", "1p/19q": notation, not a kind's name
-            for t in tokens_of(tail)
-        )
-
-    def _names_a_type(self, text: str) -> bool:
-        """Whether any run of up to four words of ``text`` is a name of a type ("DLBCL")."""
-        tokens = list(tokens_of(text))
-        for size in range(1, 5):
-            for i in range(len(tokens) - size + 1):
-                entries = self._exact.get(" ".join(tokens[i:i + size]))
-                # A short word in lower case ("all", "ms") is not the abbreviation it spells.
-                if entries and self._usable(entries, tokens[i:i + 1] if size == 1 else ()):
-                    return True
-        return False
 
     def _by_course(self, text: str, qualifiers: tuple[str, ...]) -> Hit | None:
         """A name shared by a blood cancer and a solid one, told apart by the disease course.
