@@ -43,6 +43,8 @@ __all__ = ["UNREACHABLE", "Manifest", "Pager", "StaleDataWarning"]
 
 _MAX_EMPTY_PAGES = 3
 _ORPHAN_AGE = 3600.0
+#: Pages at least this long are decoded and validated with the cyclic collector paused.
+_PAUSE_BYTES = 32 * 1024
 
 
 class StaleDataWarning(TherapyLookupWarning):
@@ -361,20 +363,25 @@ class Pager:
     # -- one page ----------------------------------------------------------------------
     def _parse(self, body: bytes, info: ResponseInfo, *, first: bool,
                trusted: bool = False) -> _Page:
-        data = loads(body, info.url)
-        if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
-            raise CTGovDecodeError("response has no 'studies' list", url=info.url)
-        token = data.get("nextPageToken")
-        if token is not None and not isinstance(token, str):
-            raise CTGovDecodeError(
-                f"'nextPageToken' is not a string but {type(token).__name__}", url=info.url)
-        total = data.get("totalCount")
-        if total is not None and (not isinstance(total, int) or isinstance(total, bool)
-                                  or total < 0):
-            raise CTGovDecodeError("'totalCount' is not a non-negative integer", url=info.url)
-        pause: AbstractContextManager[None] = _gc_paused() if len(data["studies"]) > 50 \
+        # A page of 1,000 studies decodes and validates into ~10^5-10^6 containers: with
+        # the collector running they trigger several full collections over everything the
+        # process holds. Paused for this page only (decode + validation, no caller code).
+        pause: AbstractContextManager[None] = _gc_paused() if len(body) >= _PAUSE_BYTES \
             else nullcontext()
         with pause:
+            data = loads(body, info.url)
+            if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
+                raise CTGovDecodeError("response has no 'studies' list", url=info.url)
+            token = data.get("nextPageToken")
+            if token is not None and not isinstance(token, str):
+                raise CTGovDecodeError(
+                    f"'nextPageToken' is not a string but {type(token).__name__}",
+                    url=info.url)
+            total = data.get("totalCount")
+            if total is not None and (not isinstance(total, int) or isinstance(total, bool)
+                                      or total < 0):
+                raise CTGovDecodeError("'totalCount' is not a non-negative integer",
+                                       url=info.url)
             studies = parse_studies(data["studies"], info.url, trusted=trusted)
         return _Page(studies, token or None, total if first else None, info)
 
@@ -416,12 +423,25 @@ class Pager:
 
 
 class _gc_paused(AbstractContextManager[None]):
-    """Pause the cyclic collector while one page is parsed (restored afterwards)."""
+    """Pause the cyclic collector while one page is parsed (restored afterwards, even on error).
+
+    On the way out the objects made meanwhile (the page: acyclic JSON and models) go straight
+    to the oldest generation, so the collector does not walk them again in young
+    collections right after (~20 ms a page of 1,000): ``gc.freeze()`` then
+    ``gc.unfreeze()``, done only when nothing else in the process uses ``gc.freeze`` (its
+    frozen objects would be thawed). Nothing escapes collection: the oldest generation is
+    still collected in full collections.
+    """
 
     def __enter__(self) -> None:
         self.was = gc.isenabled()
+        self.frozen = gc.get_freeze_count()
         gc.disable()
 
     def __exit__(self, *exc: object) -> None:
-        if self.was:
-            gc.enable()
+        if not self.was:
+            return
+        if self.frozen == 0 and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -13,8 +15,35 @@ from .models import Study
 __all__ = ["loads", "one_line", "parse_studies", "parse_study"]
 
 
+def _fast_decoder() -> tuple[Callable[[bytes], Any] | None, type[Exception]]:
+    """Return orjson's ``loads`` and error type when installed (optional speed-up)."""
+    try:
+        orjson = importlib.import_module("orjson")  # not a dependency: used when present
+    except ImportError:
+        return None, ValueError
+    return orjson.loads, orjson.JSONDecodeError
+
+
+_FAST_LOADS, _FAST_ERROR = _fast_decoder()
+# Every digit maps to "0": a run of 19 zeros in the translated body marks a number of 19+
+# digits, which orjson may read as a float where json gives an exact int (2**64, -2**63-1).
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= i <= 0x39 else i for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
 def loads(body: bytes, url: str | None) -> Any:
-    """Parse JSON bytes, or raise :class:`CTGovDecodeError` (one line, with an excerpt)."""
+    """Parse JSON bytes, or raise :class:`CTGovDecodeError` (one line, with an excerpt).
+
+    With orjson installed it decodes first; anything it refuses (NaN, lone surrogates, a
+    BOM, UTF-16, deep nesting, malformed JSON) and any body holding a run of 19 or more
+    digits (integers near or beyond 64 bits) is decoded by :func:`json.loads`, so the
+    result and every error are the standard library's.
+    """
+    if _FAST_LOADS is not None and _LONG_NUMBER not in body.translate(_DIGITS_AS_ZERO):
+        try:
+            return _FAST_LOADS(body)
+        except _FAST_ERROR:
+            pass
     try:
         return json.loads(body)
     except ValueError as exc:
