@@ -143,6 +143,7 @@ def rows(n: int = 3500, repeat: int = 5) -> tuple[list[tuple[str, str, str]], bo
          f"after imports: {_median(warm, 'base_rss'):.0f} MiB; json.loads of all pages: "
          f"{_median(loads, 'rss'):.0f} MiB"),
         ("bytes without / with projection", projected, ""),
+        ("JSON decoder", _decoder(), "orjson is optional; json.loads is the fallback"),
     ]
     ok = all(r["n"] == n for r in cold + warm + plain + loads) and _median(warm, "requests") == 0
     return table, ok
@@ -160,6 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     for key, value, base in table:
         print(f"{key:<{width}}  {value:<{vwidth}}  {base}")
     return 0 if ok else 1
+
+
+def _decoder() -> str:
+    """Which decoder the client's children used (the same interpreter and path)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "from therapy_lookup.ctgov import parse; import sys; "
+         "m = sys.modules.get('orjson'); print(f'orjson {m.__version__}' "
+         "if parse._FAST_LOADS is not None and m else 'json (orjson not installed)')"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return proc.stdout.strip() or f"unknown: {proc.stderr.strip()[-200:]}"
 
 
 def _projection(url: str, cache_dir: Path) -> str:
