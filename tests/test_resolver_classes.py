@@ -277,3 +277,14 @@ def test_describing_words_after_the_name_leave_it(text: str, expected: str) -> N
 @pytest.mark.parametrize("text", ["skin lesion", "cancer in lymph nodes"])
 def test_an_organ_or_a_broken_phrase_is_not_read_from_a_cut(text: str) -> None:
     assert _id(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Mantle cel lymphoma", "MCL"), ("large B cel lymphoma", "LBCL"), ("CEL", "CELNOS")],
+)
+def test_a_misspelt_word_is_not_read_as_the_abbreviation_it_spells(
+    text: str, expected: str
+) -> None:
+    # "cel" is "cell" mistyped, not chronic eosinophilic leukaemia (CEL) unless in capitals.
+    assert _id(text) == expected

@@ -123,8 +123,8 @@ SHORT_WORDS = frozenset(
         "tin", "was", "win", "pen", "sun", "ms", "mac", "mal", "mel", "es", "os", "st", "ly", "pd",
         "mp", "pt", "ba", "da", "ep", "et", "cm", "mm", "ml", "ac", "pm", "hs", "lc", "ps", "ss",
         "sm", "ct", "gc", "hd", "ph", "dt", "pa", "tc", "cs", "rc", "ec", "mf", "pc", "lms", "mds",
-        "ace", "aid", "aids", "alt", "ast", "bc", "bcc", "cc", "cap", "dcis", "dip", "hit", "mast",
-        "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol", "nb", "fl", "bl", "pv",
+        "ace", "aid", "aids", "alt", "ast", "bc", "bcc", "cc", "cap", "cel", "dcis", "dip", "hit",
+        "mast", "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol", "nb", "fl", "bl", "pv",
         "adc", "uc", "wt", "hb", "mb", "pa", "pn", "ms"
     ]
 )
