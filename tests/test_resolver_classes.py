@@ -288,3 +288,12 @@ def test_a_misspelt_word_is_not_read_as_the_abbreviation_it_spells(
 ) -> None:
     # "cel" is "cell" mistyped, not chronic eosinophilic leukaemia (CEL) unless in capitals.
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("AML with NPM1 mutation", "AMLNPM1"), ("acute myeloid leukaemia, NPM1 mutated", "AMLNPM1"),
+     ("AML FLT3 mutation", "AML")],
+)
+def test_a_biomarker_mutation_names_the_subtype_written_mutated(text: str, expected: str) -> None:
+    assert _id(text) == expected

@@ -89,10 +89,17 @@ class Substitution(NameIndex):
         texts = [
             order
             for marker in biomarkers
+            for words in _written_as(tokens_of(marker))
             for name in self._names_of.get(hit_type, ())
-            for order in (
-                [*tokens_of(marker), *name.split()], [*name.split(), *tokens_of(marker)]
-            )
+            for order in ([*words, *name.split()], [*name.split(), *words])
         ]
         narrower = self._narrower(texts, hit_type)
         return None if narrower is None or narrower == hit_type else narrower
+
+
+def _written_as(words: Sequence[str]) -> list[list[str]]:
+    """A biomarker's words as names write them: "NPM1 mutation" is also "NPM1 mutated/mutant"."""
+    out = [list(words)]
+    if words and words[-1] == "mutation":
+        out += [[*words[:-1], "mutated"], [*words[:-1], "mutant"]]
+    return out
