@@ -227,6 +227,7 @@ def test_context_that_may_change_the_type_is_never_cut_off(text: str) -> None:
         ("lung cancer stage 4 adeno", "LUAD"),
         ("intrahepatic cholangio", "IHCH"),
         ("pleural meso", "PLMESO"),
+        ("skin cancer, squamous", "CSCC"),
         ("MDS-EB2", "MDSEB2"),
         ("diagnosed last week with CLL at Stage 0", "CLL"),  # words about the person first
     ],
@@ -297,3 +298,8 @@ def test_a_misspelt_word_is_not_read_as_the_abbreviation_it_spells(
 )
 def test_a_biomarker_mutation_names_the_subtype_written_mutated(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize("text", ["adeno", "meso", "squamous"])
+def test_a_word_cut_short_alone_is_not_read(text: str) -> None:
+    assert _id(text) is None

@@ -46,6 +46,9 @@ _SHORT_WORDS = (
     (re.compile(r"\badeno\b"), "adenocarcinoma"),
     (re.compile(r"\bcholangio\b"), "cholangiocarcinoma"),
     (re.compile(r"\bmeso\b"), "mesothelioma"),
+    # "anal cancer, squamous": the bare adjective is the histology.
+    (re.compile(r"\bsquamous\b(?!\s+(?:cell|carcinoma|cancer|epitheli|intraepitheli))"),
+     "squamous cell carcinoma"),
 )
 
 
@@ -87,7 +90,9 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(norm[: -len("cancer")] + "carcinoma", base)
     if norm.startswith("malignant "):
         add(norm[len("malignant "):], base)
-    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma"), *_SHORT_WORDS):
+    # A word cut short is read out only beside other words ("adeno" alone stays unread).
+    cut_short = _SHORT_WORDS if len(tokenise(base)) > 1 else ()
+    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma"), *cut_short):
         for tokens, _ in list(out):
             text_now = " ".join(tokens)
             changed = pattern.sub(replacement, text_now).strip()
