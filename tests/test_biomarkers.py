@@ -188,3 +188,19 @@ def test_cycles_of_implication_end() -> None:
     table = BiomarkerTable([_b("a", "b"), _b("b", "a")], [])
     assert table.closure(["A"]) == {"A", "B"}
     assert table.closure(["unknown"]) == {"unknown"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NSCLC, PD-L1 1%", ("PD-L1 >=1%",)),  # 1 % is at least 1 %: not negative
+        ("NSCLC, PD-L1 TPS 1%", ("PD-L1 TPS >=1%",)),
+        ("NSCLC, PD-L1 0%", ("PD-L1 negative",)),
+        ("NSCLC, PD-L1 <1%", ("PD-L1 negative",)),
+        ("NSCLC, her PD-L1 is 80%", ("PD-L1 TPS >=50%",)),  # a linking word before the value
+        ("NSCLC, PD-L1 was 5%", ("PD-L1 >=1%",)),
+        ("NSCLC, PD-L1 is 0%", ("PD-L1 negative",)),
+    ],
+)
+def test_pd_l1_values_read_as_their_thresholds(text: str, expected: tuple[str, ...]) -> None:
+    assert extract_biomarkers(text) == expected
