@@ -57,8 +57,17 @@ def test_a_personal_history_is_no_current_cancer(text: str) -> None:
     assert resolve(text) is None
 
 
-def test_a_history_of_cancer_alone_stays_a_diagnosis() -> None:
-    assert _id("history of breast cancer") == "BREAST"
+@pytest.mark.parametrize(
+    "text", ["history of breast cancer", "history of breast cancer, in remission",
+             "h/o DLBCL", "past history of melanoma"],
+)
+def test_a_history_of_cancer_is_no_current_cancer(text: str) -> None:
+    # The eval gold's rule: a past cancer names no type the person has now.
+    assert _id(text) is None
+
+
+def test_a_history_of_something_else_leaves_the_cancer() -> None:
+    assert _id("breast cancer with a history of radiation") == "BREAST"
 
 
 @pytest.mark.parametrize(
@@ -303,3 +312,17 @@ def test_a_biomarker_mutation_names_the_subtype_written_mutated(text: str, expec
 @pytest.mark.parametrize("text", ["adeno", "meso", "squamous"])
 def test_a_word_cut_short_alone_is_not_read(text: str) -> None:
     assert _id(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Small intestine cancer neuroendocrine", "GINET"), ("ovarian cancer serous", "SOC")],
+)
+def test_a_kind_written_after_the_generic_head(text: str, expected: str) -> None:
+    assert _id(text) == expected
+
+
+def test_an_icd_code_known_only_by_its_prefix_needs_a_readable_label() -> None:
+    # C90.3 is solitary plasmacytoma; only C90 (myeloma and plasma cell neoplasms) is known.
+    assert _id("C90.3 Solitary plasmacytoma") is None
+    assert _id("C90.0 Multiple myeloma") == "PCM"

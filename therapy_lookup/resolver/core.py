@@ -370,12 +370,25 @@ class DiagnosisResolver(
     def _resolve_rest_uncached(self, rest: str) -> Hit | None:
         icd = ICD_RE.match(rest)
         icd_hit: Hit | None = None
+        by_prefix = False
         if icd is not None:
-            e = entry_for_code(icd.group("code"), self._exact)
+            code = icd.group("code")
+            e = entry_for_code(code, self._exact)
             if e is not None:
                 icd_hit = Hit(e.type_id, e.name, MatchMethod.SYNONYM, 96.0)
+                # Known only by its three-character category, in the blood-cancer chapter
+                # (C81-C96), whose subcodes are other diseases (C90.0 myeloma, C90.3 solitary
+                # plasmacytoma)? Solid-tumour subcodes are subsites of the category's organ.
+                head, _, tail = code.upper().partition(".")
+                by_prefix = bool(tail) and "C81" <= head <= "C96" and not any(
+                    self._exact.get(" ".join(tokens_of(f"{head}.{tail[:n]}")))
+                    for n in range(len(tail), 0, -1)
+                )
             rest = rest[icd.end():]
         label_hit = self._resolve_phrase(rest) if rest.strip() else None
+        if by_prefix and label_hit is None and rest.strip():
+            # "C90.3 Solitary plasmacytoma": only C90 is known and the label cannot be read.
+            return None
         if icd_hit is not None:
             if label_hit is not None and self._tree.is_a(label_hit.type_id, icd_hit.type_id):
                 return label_hit

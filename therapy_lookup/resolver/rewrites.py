@@ -39,6 +39,11 @@ _GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant 
 _NOS_TAIL = re.compile(r"[\s,]+(?:nos|not\s+otherwise\s+specified)[\s.]*$", re.IGNORECASE)
 # "thymus gland", "pineal gland", "adrenal glands": the organ's own word names it.
 _GLAND = re.compile(r"(?<=[a-z]) glands?\b")
+# A kind written after the generic head: "small intestine cancer neuroendocrine".
+_TRAILING_KIND = re.compile(
+    r"^(.+?) (cancer|carcinoma|tumor|neoplasm)s? (neuroendocrine|squamous|serous|mucinous|"
+    r"papillary|lobular|ductal|medullary|endometrioid|adenoid cystic|small cell)$"
+)
 # "serous cystadenocarcinoma" (ICD-O and TCGA) is a serous carcinoma.
 _CYSTADENO = re.compile(r"\bcystadenocarcinomas?\b")
 # Words cut short as people say them: "lung adeno", "intrahepatic cholangio", "pleural meso".
@@ -90,6 +95,10 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(norm[: -len("cancer")] + "carcinoma", base)
     if norm.startswith("malignant "):
         add(norm[len("malignant "):], base)
+    moved = _TRAILING_KIND.sub(r"\1 \3 \2", norm)
+    if moved != norm:  # "small intestine cancer neuroendocrine" → "… neuroendocrine cancer"
+        add(moved, base)
+        add(_TRAILING_KIND.sub(r"\1 \3 tumor", norm), base)  # NETs are named "tumour"
     # A word cut short is read out only beside other words ("adeno" alone stays unread).
     cut_short = _SHORT_WORDS if len(tokenise(base)) > 1 else ()
     for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma"), *cut_short):

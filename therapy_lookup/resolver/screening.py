@@ -14,9 +14,10 @@ _NOT_A_DIAGNOSIS = (
     r"|\bf\s*hx\b|\bfh\s+of\b|\bsusceptib|\bpredisposi|\bexcluded\b|\bdifferential\b"
     r"|\bdied\s+(?:of|from)\b|\bdenie[sd]\b|\bmature\s+(?:cystic\s+)?teratoma"
     r"|\bnon[\s-]*(?:cancerous|malignant)\b"
-    # "Personal history of malignant neoplasm of breast" (ICD-10 Z85): a past cancer, not one
-    # the person has now ("history of breast cancer" alone stays a diagnosis)
-    r"|\bpersonal\s+history\s+of\b"
+    # "Personal history of malignant neoplasm of breast" (ICD-10 Z85), "history of breast
+    # cancer", "h/o DLBCL": a past cancer, not one the person has now (the eval gold's rule)
+    r"|\bpersonal\s+history\s+of\b|^\s*(?:a\s+)?(?:past\s+)?(?:history|hx|h\s*/\s*o)\s+of\b"
+    r"|^\s*h\s*/\s*o\b"
     # a relative's past cancer is family history ("sister had breast cancer"); "my dad has" or
     # "was diagnosed with" is a caregiver asking about the patient and stays a diagnosis
     r"|\b(?:sister|brother|mother|father|mom|mum|dad|aunt|uncle|grandmother|grandfather|grandma"
@@ -29,7 +30,8 @@ _ICDO_UNCERTAIN = re.compile(r"^\s*\d{4}/1\b")
 # A cheap test before _NOT_A_DIAGNOSIS: the word starts every alternative of it begins with.
 _NOT_A_DIAGNOSIS_HINT = re.compile(
     r"\b(?:fam|no|negative|rule|r\s*/\s*o|risk|fear|screen|prevent|without|f\s*hx|fh\b"
-    r"|susceptib|predisposi|excluded|differential|died|denie|matur|non|had\b|passed|personal)",
+    r"|susceptib|predisposi|excluded|differential|died|denie|matur|non|had\b|passed|personal"
+    r"|history|hx\b|h\s*/\s*o)",
     re.IGNORECASE,
 )
 # Where a cancer has spread to is not what it is: "bone metastases from prostate cancer" is
