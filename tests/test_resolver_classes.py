@@ -326,3 +326,12 @@ def test_an_icd_code_known_only_by_its_prefix_needs_a_readable_label() -> None:
     # C90.3 is solitary plasmacytoma; only C90 (myeloma and plasma cell neoplasms) is known.
     assert _id("C90.3 Solitary plasmacytoma") is None
     assert _id("C90.0 Multiple myeloma") == "PCM"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("C85.2 Mediastinal (thymic) large B-cell lymphoma", "PMBL"),
+     ("digestive system neuroendocrine neoplasm", "GINET")],
+)
+def test_icd10_and_efo_labels(text: str, expected: str) -> None:
+    assert _id(text) == expected
