@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..knowledge.models import ANY_THERAPY
+from ..knowledge.models import ANY_THERAPY, ApprovalStatus
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind
 from .availability import ApprovalMatch, Availability, AvailabilityStatus, ProductSummary
-from .availability_summary import join_names
+from .availability_summary import decisions_in, join_names
 from .question import Intent, Question
 from .question_reading import names_a_cancer
 
@@ -135,11 +135,8 @@ def one_line_answer(
         )
         return f"Not {where}, but approved elsewhere for {name}: {others}."
     product = availability.therapy.kind is TherapyKind.PRODUCT
-    withdrawn = [
-        m for m in availability.other_decisions
-        if m.approval.status.value == "withdrawn"
-        and (availability.region == "any" or m.approval.region == availability.region)
-    ]
+    decisions = decisions_in(availability.other_decisions, availability.region)
+    withdrawn = [m for m in decisions if m.approval.status is ApprovalStatus.WITHDRAWN]
     if withdrawn:
         dates = sorted({str(m.approval.status_date) for m in withdrawn if m.approval.status_date})
         when = f" (withdrawn {', '.join(dates)})" if dates else " (withdrawn)"
@@ -149,9 +146,8 @@ def one_line_answer(
         )
     pending = sorted({
         f"{m.approval.agency.value} decision expected {m.approval.decision_due}"
-        for m in availability.other_decisions
-        if m.approval.status.value == "pending" and m.approval.decision_due
-        and (availability.region == "any" or m.approval.region == availability.region)
+        for m in decisions
+        if m.approval.status is ApprovalStatus.PENDING and m.approval.decision_due
     })
     under_review = f" Under review ({'; '.join(pending)})." if pending else ""
     if availability.tables_complete:

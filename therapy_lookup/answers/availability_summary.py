@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from ..knowledge.models import ApprovalStatus, CancerType, Stage
 from ..knowledge.therapies import TherapyRef
 from ..resolver import DiagnosisMatch
-from .availability_models import ApprovalMatch, AvailabilityStatus, Coverage, ProductSummary
+from .availability_models import ApprovalMatch, AvailabilityStatus, Coverage
 
 __all__ = [
-    "decision_sentence", "display_name", "join_names", "stage_note", "summary_text", "unique",
-    "where",
+    "decision_sentence", "decisions_in", "join_names", "product_names", "stage_note",
+    "summary_text", "unique", "where",
 ]
 
 _T = TypeVar("_T")
@@ -37,7 +38,7 @@ def stage_note(
     elif other_stage and not covers:
         named = " or ".join(sorted({s.value for m in other_stage for s in m.approval.stage}))
         asked = " or ".join(sorted(s.value for s in stated))
-        names = ", ".join(display_name(p) for p in unique(m.product for m in other_stage))
+        names = product_names(other_stage)
         core = (
             f"{ref.name} is approved {where(region)} for {ct.name} only at another stage "
             f"({named})"
@@ -67,9 +68,14 @@ def join_names(names: Sequence[str]) -> str:
     return ("; " if any("," in n for n in names) else ", ").join(names)
 
 
-def display_name(p: ProductSummary) -> str:
-    """'Brand (generic)', or the generic name alone."""
-    return p.display_name
+def product_names(matches: Iterable[ApprovalMatch]) -> str:
+    """The matches' products, each once, as "Brand (generic)" names."""
+    return ", ".join(p.display_name for p in unique(m.product for m in matches))
+
+
+def decisions_in(decisions: Iterable[ApprovalMatch], region: str) -> list[ApprovalMatch]:
+    """The decisions (withdrawn, refused, pending) of ``region``; all of them for "any"."""
+    return [m for m in decisions if region == "any" or m.approval.region == region]
 
 
 def where(region: str) -> str:
@@ -77,7 +83,7 @@ def where(region: str) -> str:
     return "by any agency" if region == "any" else f"in region {region}"
 
 
-def decision_sentence(m: ApprovalMatch, as_of: object) -> str:
+def decision_sentence(m: ApprovalMatch, as_of: dt.date) -> str:
     """One sentence on a decision that is not an approval: withdrawn, refused or pending."""
     a = m.approval
     name = m.product.display_name
@@ -93,7 +99,7 @@ def decision_sentence(m: ApprovalMatch, as_of: object) -> str:
     if a.status is ApprovalStatus.PENDING:
         if a.decision_due is None:
             return f"{name} is under review by {agency} for {types}; no decision date is known."
-        if str(a.decision_due) < str(as_of):
+        if str(a.decision_due) < as_of.isoformat():  # ISO dates, whole or partial
             return (
                 f"{name} is under review by {agency} for {types}: a decision was due "
                 f"{a.decision_due}, and none is on record as of {as_of}."
@@ -124,12 +130,11 @@ def summary_text(
     complete = bool(r["tables_complete"])
     every_decision = r.get("other_decisions", ())
     assert isinstance(every_decision, tuple)
-    # Withdrawals, refusals and pending filings of the region asked about (all, for "any").
-    decisions = [m for m in every_decision if region == "any" or m.approval.region == region]
+    decisions = decisions_in(every_decision, region)
     what = ref.name
     if status is AvailabilityStatus.APPROVED:
         covering = [m for m in approvals if m.coverage is Coverage.COVERS]
-        names = ", ".join(display_name(p) for p in unique(m.product for m in covering))
+        names = product_names(covering)
         if all(m.approval.biomarkers for m in covering):
             needs = sorted({b for m in covering for b in m.approval.biomarkers})
             lead = "Yes, but only with a biomarker" if complete else "Yes, with a biomarker"
@@ -159,7 +164,7 @@ def summary_text(
         agnostic = [m for m in approvals if m.coverage is Coverage.COVERS]
         if agnostic:
             needs = sorted({b for m in agnostic for b in m.approval.biomarkers})
-            names = ", ".join(display_name(p) for p in unique(m.product for m in agnostic))
+            names = product_names(agnostic)
             text += (
                 f" Whatever the kind, some approvals depend on a biomarker: {names}, for "
                 f"tumours with {' or '.join(needs)}."
@@ -171,7 +176,7 @@ def summary_text(
             f"approved by {', '.join(agencies)}."
         )
     elif withdrawn := [m for m in decisions if m.approval.status is ApprovalStatus.WITHDRAWN]:
-        names = ", ".join(display_name(p) for p in unique(m.product for m in withdrawn))
+        names = product_names(withdrawn)
         text = f"Not any more: {names} is no longer approved {where(region)} for {ct.name}."
         if not complete:
             text += " Other approvals may exist: the tables are not complete for this question."
@@ -188,7 +193,9 @@ def summary_text(
     if not complete and status not in (AvailabilityStatus.NOT_APPROVED,):
         text += " Other approvals may exist: the tables are not complete for this question."
     if status in (AvailabilityStatus.NOT_APPROVED, AvailabilityStatus.APPROVED_ELSEWHERE):
-        said = dict.fromkeys(decision_sentence(m, r["as_of"]) for m in decisions)
+        as_of = r["as_of"]
+        assert isinstance(as_of, dt.date)
+        said = dict.fromkeys(decision_sentence(m, as_of) for m in decisions)
         text += "".join(f" {s}" for s in said if s)
     match = r.get("diagnosis_match")
     if isinstance(match, DiagnosisMatch) and "several cancers named" in match.qualifiers:

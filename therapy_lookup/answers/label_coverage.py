@@ -22,12 +22,15 @@ class LabelCoverage:
         self._spans: dict[str, _Span] = {}
         self._kinds: dict[str, frozenset[str]] = {}
 
-    def is_a(self, type_id: str, other_id: str) -> bool:
-        """Cached ``tree.is_a``: whether ``type_id`` is ``other_id`` or below it."""
+    def _lineage(self, type_id: str) -> frozenset[str]:
         lineage = self._lineages.get(type_id)
         if lineage is None:
             lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
-        return other_id in lineage
+        return lineage
+
+    def is_a(self, type_id: str, other_id: str) -> bool:
+        """Cached ``tree.is_a``: whether ``type_id`` is ``other_id`` or below it."""
+        return other_id in self._lineage(type_id)
 
     def _span(self, approval: Approval) -> _Span:
         span = self._spans.get(approval.id)
@@ -40,9 +43,7 @@ class LabelCoverage:
     def coverage(self, approval: Approval, type_id: str) -> Coverage | None:
         """How ``approval`` relates to cancer type ``type_id``, or None if it does not."""
         named, above, excluded = self._span(approval)
-        lineage = self._lineages.get(type_id)
-        if lineage is None:
-            lineage = self._lineages[type_id] = frozenset(self.tree.lineage(type_id))
+        lineage = self._lineage(type_id)
         if excluded and not excluded.isdisjoint(lineage):
             return None
         if not named.isdisjoint(lineage):

@@ -151,12 +151,5 @@ class ContextReading(NameIndex):
         )
 
     def _names_a_type(self, text: str) -> bool:
-        """Whether any run of up to four words of ``text`` is a name of a type ("DLBCL")."""
-        tokens = list(tokens_of(text))
-        for size in range(1, 5):
-            for i in range(len(tokens) - size + 1):
-                entries = self._exact.get(" ".join(tokens[i:i + size]))
-                # A short word in lower case ("all", "ms") is not the abbreviation it spells.
-                if entries and self._usable(entries, tokens[i:i + 1] if size == 1 else ()):
-                    return True
-        return False
+        """Whether ``text`` holds a name of a type ("DLBCL"), abbreviations only as typed."""
+        return bool(self._ngrams(list(tokens_of(text)), text))
