@@ -711,4 +711,5 @@ def test_a_relatives_past_cancer_is_family_history_but_a_caregivers_question_is_
     assert resolve("patient's brother had AML") is None
     assert _id("my dad has leukemia") == "LEUKEMIA"
     assert _id("my dad was diagnosed with DLBCL") == "DLBCLNOS"
-    assert _id("my husband was just told he has stage 4 bowel cancer") == "BOWEL"
+    # "bowel cancer" is colorectal cancer (CRUK, NHS)
+    assert _id("my husband was just told he has stage 4 bowel cancer") == "COADREAD"

@@ -335,3 +335,25 @@ def test_an_icd_code_known_only_by_its_prefix_needs_a_readable_label() -> None:
 )
 def test_icd10_and_efo_labels(text: str, expected: str) -> None:
     assert _id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Melanoma named on the skin is cutaneous melanoma (ICD-10 C43.x are all skin sites).
+        ("skin melanoma", "SKCM"),
+        ("Melanoma skin cancer", "SKCM"),
+        ("C43.3 Malignant melanoma of other and unspecified parts of face", "SKCM"),
+        # "Bile duct cancer" is cholangiocarcinoma (NCI: "Bile Duct Cancer (Cholangiocarcinoma)").
+        ("dad has bile duct cancer", "CHOL"),
+        # "Bowel cancer" is colorectal cancer in British usage (CRUK, NHS).
+        ("MSI-high bowel cancer", "COADREAD"),
+        # A lymphoid / myeloid *malignancy* is the neoplasm node, not the tissue.
+        ("lymphoid malignancies", "LNM"),
+        ("myeloid malignancy", "MNM"),
+        ("stage four cancer of unknown origin", "CUP"),
+    ],
+)
+def test_lay_and_ontology_names_point_at_the_type_they_mean(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
