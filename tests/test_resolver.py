@@ -684,7 +684,7 @@ def test_lists_inside_lists_and_leukemia_lymphoma() -> None:
     ("text", "expected"),
     [
         ("dedifferentiated liposarcoma, MDM2 amplified", "DDLS"),
-        ("DLBCL, GCB subtype, R-CHOP x6", "DLBCLNOS"),
+        ("DLBCL, GCB subtype, R-CHOP x6", "GCB"),  # OncoTree GCB, a kind of DLBCL NOS
         ("HNSCC, p16 negative", "HNSC"),
     ],
 )

@@ -357,3 +357,35 @@ def test_icd10_and_efo_labels(text: str, expected: str) -> None:
 def test_lay_and_ontology_names_point_at_the_type_they_mean(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Words beside a name that name a kind of it (grade, variant, age group, a cut name).
+        ("Follicular lymphoma, grade 3B", "FL3B"),
+        ("Hepatocellular carcinoma, fibrolamellar variant", "FLC"),
+        ("Astrocytoma, IDH-mutant, CNS WHO grade 3", "ASTR3"),
+        ("Infantile fibrosarcoma, ETV6-NTRK3 fusion", "IFS"),
+        ("embryonal rhabdo in the bladder of a toddler", "ERMS"),
+        # "subtype" may be left out of a name, in any order.
+        ("medulloblastoma SHH", "MBLSHH"),
+        ("WNT medulloblastoma", "MBLWNT"),
+    ],
+)
+def test_words_beside_a_name_narrow_it_to_the_kind_they_name(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lung cancer, not small cell", "LUNG"),  # a negation never narrows
+        ("C50.4 Malignant neoplasm of upper-outer quadrant of breast", "BREAST"),
+        ("Cervical squamous cell carcinoma and endocervical adenocarcinoma", "CERVIX"),
+    ],
+)
+def test_negations_lists_and_generic_words_do_not_narrow(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected

@@ -54,6 +54,7 @@ from .normalise import (
     validate_text,
 )
 from .qualifiers import take_qualifiers, take_trailing_note
+from .refining import Refining
 from .rewrites import by_lineage, rewritings, without_nos
 from .screening import icdo_behaviour, names_no_diagnosis, strip_metastatic_sites
 from .search import Searching
@@ -72,7 +73,7 @@ _MISSING = _Missing()
 _ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
 class DiagnosisResolver(
-    ContextReading, Searching, ListReading, Containment, Substitution, FuzzyMatching
+    ContextReading, Searching, ListReading, Containment, Substitution, FuzzyMatching, Refining
 ):
     """Resolve free-text diagnoses against a cancer type tree and its names.
 
@@ -306,6 +307,7 @@ class DiagnosisResolver(
                 hit, qualifiers = before
         if hit is None:
             return None
+        hit = self._refined(hit, rest)
         if biomarkers:
             hit = self._biomarker_subtype(hit, biomarkers)
         if uncertain and (

@@ -20,6 +20,9 @@ from .lexicon import (
 from .models import MatchMethod
 from .normalise import content_words, raw_tokens_of, sorted_key, tokenise
 
+_SUBTYPE_WORDS = frozenset({"subtype", "subtypes"})
+"""Words a name may carry or leave out without naming another type."""
+
 Spans = list[tuple[tuple["Entry", ...], int, int]]
 """Names found in a text: (entries, length in tokens, start), left to right."""
 
@@ -92,11 +95,16 @@ class NameIndex:
                 bucket.append(entry)
             if entry.method in (MatchMethod.CODE, MatchMethod.ABBREVIATION):
                 return
-            key = sorted_key(tokens)
-            if key and key != norm:
-                kb = keyed.setdefault(key, [])
-                if not any(e.type_id == entry.type_id for e in kb):
-                    kb.append(entry)
+            keys = [sorted_key(tokens)]
+            # "Medulloblastoma SHH subtype" is also written "medulloblastoma SHH".
+            plain = [t for t in tokens if t not in _SUBTYPE_WORDS]
+            if len(plain) < len(tokens) and len(content_words(plain)) >= 2:
+                keys.append(sorted_key(plain))
+            for key in keys:
+                if key and key != norm:
+                    kb = keyed.setdefault(key, [])
+                    if not any(e.type_id == entry.type_id for e in kb):
+                        kb.append(entry)
 
         for group in (False, True):  # curated first, then OncoTree's additions
             types = [t for t in self._tree.values() if (t.id in imported) is group]

@@ -1,0 +1,80 @@
+"""Words beside a name that name a kind of it: "Follicular lymphoma, grade 3B" is FL grade 3B.
+
+A tier finds a type from the words that name it, and other words of the text may be left over:
+a grade ("grade 3B"), a variant ("fibrolamellar variant"), an age group cut off as a qualifier
+("Infantile fibrosarcoma, ETV6-NTRK3 fusion"), a word before a cut-short name ("embryonal
+rhabdo"). When those words, put beside the type's name, are the name of a narrower type, the
+text names that narrower type. Only a type below the one found counts, or one under the same
+parent whose name holds the whole name found ("infantile fibrosarcoma" beside "fibrosarcoma");
+a text with a negation or a list is never narrowed ("lung cancer, not small cell" is no
+SCLC), nor one with an ICD-10 code, nor by a generic word ("malignant neoplasm of breast").
+"""
+
+from __future__ import annotations
+
+from .icd import ICD_RE
+from .index import Hit, NameIndex
+from .lexicon import CONJUNCTIONS, GENERIC_HEADS, NEGATION, STOPWORDS, TOP_GROUPS
+from .normalise import tokens_of
+
+__all__ = ["Refining"]
+
+_MAX_LEFT = 6
+"""More words left over than this: a sentence, not a name with a kind beside it."""
+
+
+class Refining(NameIndex):
+    """Narrowing a type found to the kind of it the words left over name."""
+
+    def _refined(self, hit: Hit, text: str) -> Hit:
+        """``hit``, or the narrower type the words of ``text`` beside its name name."""
+        tid = hit.type_id
+        if tid in TOP_GROUPS:
+            return hit  # "stage 3 cancer, now on chemo": the words left are no kind of cancer
+        parent = self._tree.parent(tid)
+        if ICD_RE.match(text) is not None:
+            return hit  # an ICD-10 code and its label are read by their own rules
+        words = tokens_of(text)
+        if NEGATION.intersection(words) or CONJUNCTIONS.intersection(words):
+            return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
+
+        found_words = set(tokens_of(hit.name))
+        own = tokens_of(self._tree[tid].name)
+        left = [
+            w for w in words
+            if w not in STOPWORDS and w not in GENERIC_HEADS and w not in found_words
+            and w not in own
+        ]
+        if not left or len(left) > _MAX_LEFT:
+            return hit
+        groups = [left]
+        if len(left) > 1:
+            groups += [left[i:i + 2] for i in range(len(left) - 1)] if len(left) > 2 else []
+            groups += [[w] for w in left]
+        bases = [list(tokens_of(hit.name))]
+        if list(own) != bases[0]:
+            bases.append(list(own))
+        for base in bases:
+            for group in groups:
+                for phrase in (group + base, base + group):
+                    narrower = self._narrower_than(hit, phrase, parent.id if parent else None)
+                    if narrower is not None:
+                        return narrower
+        return hit
+
+    def _narrower_than(self, hit: Hit, phrase: list[str], parent: str | None) -> Hit | None:
+        found = self._lookup_tokens(phrase, phrase)
+        if found is None or found.ambiguous or found.type_id == hit.type_id:
+            return None
+        below = self._tree.is_a(found.type_id, hit.type_id)
+        beside = (
+            parent is not None
+            and self._tree.is_a(found.type_id, parent)
+            and set(tokens_of(hit.name)) <= set(tokens_of(found.name))
+        )
+        if not (below or beside):
+            return None
+        return Hit(
+            found.type_id, found.name, hit.method, min(hit.score, found.score), (),
+            False, hit.note,
+        )
