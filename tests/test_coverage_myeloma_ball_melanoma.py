@@ -72,3 +72,12 @@ def test_kimmtrak_requires_hla_a0201_for_uveal_melanoma() -> None:
     assert answer.approvals[0].approval.hla == ("HLA-A*02:01",)
     # uveal melanoma is outside the melanoma scope, so the tables do not claim completeness
     assert not answer.tables_complete
+
+
+def test_subcutaneous_atezolizumab_carries_the_melanoma_indication_with_its_biomarker() -> None:
+    answer = check_availability("melanoma", "Tecentriq Hybreza", "US")
+    assert answer.status is A.APPROVED
+    assert [m.approval.id for m in answer.approvals] == ["tecentriq-hybreza-fda-mel-braf"]
+    approval = answer.approvals[0].approval
+    assert "BRAF V600 mutation" in approval.biomarkers
+    assert approval.min_age == 18
