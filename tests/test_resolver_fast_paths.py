@@ -147,3 +147,30 @@ def test_an_ascii_twin_is_refused_when_case_could_matter() -> None:
                     "\u212a", r"\N{LATIN SMALL LETTER A}", r"\u0041"]:
         assert ascii_twin(pattern) is None, pattern
     assert ascii_twin(r"\bstage\s+(?:iv|4)\b") is not None
+
+
+def test_biomarker_twins_are_the_table_compiles_of_the_vouched_patterns() -> None:
+    import re
+
+    from therapy_lookup.knowledge.biomarkers import load_biomarkers
+    from therapy_lookup.resolver import biomarkers
+    from therapy_lookup.resolver.ascii_twin import ascii_twin
+
+    table = load_biomarkers()
+    for i, row in enumerate(table.patterns):
+        twin, made = biomarkers._twin(i), ascii_twin(row.pattern)
+        assert (twin is None) == (made is None), row.pattern
+        if twin is not None and made is not None:
+            assert (twin.pattern, twin.flags) == (made.pattern, made.flags)
+        insensitive = table.case_insensitive(i)
+        assert insensitive is table.case_insensitive(i)  # compiled once
+        assert (insensitive.pattern, insensitive.flags) == (
+            row.pattern, re.compile(row.pattern, re.IGNORECASE).flags
+        )
+
+
+def test_non_ascii_text_reads_biomarkers_case_insensitively() -> None:
+    from therapy_lookup.resolver.biomarkers import take_biomarkers
+
+    assert take_biomarkers("NSCLC, kras g12c, \u00e9")[0] == take_biomarkers("NSCLC, KRAS G12C")[0]
+    assert take_biomarkers("NSCLC, KRAS G12C")[0] == ("KRAS G12C",)

@@ -102,7 +102,7 @@ class BiomarkerTable:
                 if i not in self.by_id
             ]
         ranks: set[str] = set()
-        compiled: list[re.Pattern[str]] = []
+        plain: list[re.Pattern[str]] = []
         for p in self.patterns:
             if p.rank in ranks:
                 errors.append(_ref(PATTERNS_TABLE, p.rank, "duplicate rank"))
@@ -112,15 +112,24 @@ class BiomarkerTable:
                 for i in p.biomarkers
                 if i not in self.by_id
             ]
-            try:  # compiled once, as the resolver applies them
-                compiled.append(re.compile(p.pattern, re.IGNORECASE))
+            try:  # the flags change no syntax: one compile checks the pattern
+                plain.append(re.compile(p.pattern))
             except re.error as exc:
                 errors.append(_ref(PATTERNS_TABLE, p.rank, f"bad pattern: {exc}"))
         if errors:
             raise DataError(errors)
-        self.compiled: tuple[re.Pattern[str], ...] = tuple(compiled)
-        """The patterns' regular expressions, case-insensitive, in the order of ``patterns``."""
+        self.plain: tuple[re.Pattern[str], ...] = tuple(plain)
+        """The patterns compiled as written (case-sensitive), in the order of ``patterns``: the
+        resolver's ASCII twins (:mod:`therapy_lookup.resolver.ascii_twin`) where it vouches."""
+        self._insensitive: dict[int, re.Pattern[str]] = {}
         self._closure: dict[str, frozenset[str]] = {i: self._reach(i) for i in self.by_id}
+
+    def case_insensitive(self, i: int) -> re.Pattern[str]:
+        """Pattern ``i`` compiled case-insensitive, as the resolver applies it (once, on demand)."""
+        found = self._insensitive.get(i)
+        if found is None:
+            found = self._insensitive[i] = re.compile(self.patterns[i].pattern, re.IGNORECASE)
+        return found
 
     def _reach(self, start: str) -> frozenset[str]:
         seen = {start}

@@ -15,13 +15,14 @@ import functools
 import re
 import string
 
-__all__ = ["ascii_twin"]
+__all__ = ["ascii_twin", "vouched"]
 
 _SAFE_ESCAPES = frozenset("bBsSdDwW") | frozenset(string.punctuation) | {" "}
 _FLAG_START = frozenset("aiLmsux-")
 
 
-def _vouched(pattern: str) -> bool:
+def vouched(pattern: str) -> bool:
+    """Whether :func:`ascii_twin` vouches for ``pattern`` (its twin is ``re.compile(pattern)``)."""
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -57,4 +58,4 @@ def ascii_twin(pattern: str) -> re.Pattern[str] | None:
     For ASCII ``text``, ``ascii_twin(p).finditer(text.lower())`` gives the spans
     ``re.compile(p, re.IGNORECASE).finditer(text)`` gives.
     """
-    return re.compile(pattern) if _vouched(pattern) else None
+    return re.compile(pattern) if vouched(pattern) else None

@@ -14,12 +14,12 @@ import re
 from typing import NamedTuple
 
 from ..knowledge.biomarkers import load_biomarkers
-from .ascii_twin import ascii_twin
+from .ascii_twin import vouched
 from .normalise import WORD_RE
 
 
 class _Pattern(NamedTuple):
-    regex: re.Pattern[str]
+    rank_index: int  # its position in the table's patterns
     displays: tuple[str, ...]
     negative: bool  # names an absence itself ("HER2 negative", "EGFR wild-type")
 
@@ -39,12 +39,22 @@ def _compiled() -> _Compiled:
     for i, row in enumerate(table.patterns):
         displays = tuple(table.by_id[b].display for b in row.biomarkers)
         negative = any(_NEGATIVE_DISPLAY.search(d) for d in displays)
-        patterns.append(_Pattern(table.compiled[i], displays, negative))
+        patterns.append(_Pattern(i, displays, negative))
         for t in row.triggers:
             if t not in by_trigger:
                 by_prefix.setdefault(t[:3], []).append(t)
             by_trigger.setdefault(t, []).append(i)
     return _Compiled(patterns, by_prefix, by_trigger)
+
+
+@functools.cache
+def _twin(i: int) -> re.Pattern[str] | None:
+    """Pattern ``i``'s ASCII twin (:func:`.ascii_twin.ascii_twin`), when vouched for, else None.
+
+    The table compiled every pattern as written: that compile is the twin, not made again.
+    """
+    table = load_biomarkers()
+    return table.plain[i] if vouched(table.patterns[i].pattern) else None
 
 
 _NEGATIVE_DISPLAY = re.compile(r"negative|wild-type|-$", re.IGNORECASE)
@@ -169,11 +179,11 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
     ascii_text = text.isascii()  # stays so: only ASCII pieces and spaces are joined below
     for i in candidates:
         pattern = compiled.patterns[i]
-        twin = ascii_twin(pattern.regex.pattern) if ascii_text else None
+        twin = _twin(pattern.rank_index) if ascii_text else None
         if twin is not None:  # the same spans, case-sensitively on the lowercased text
             matches = list(twin.finditer(text.lower()))
         else:
-            matches = list(pattern.regex.finditer(text))
+            matches = list(load_biomarkers().case_insensitive(pattern.rank_index).finditer(text))
         if not matches:
             continue
         pieces: list[str] = []
