@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from . import lazy
 from .enums import (
     AgencyClass,
     DateType,
@@ -435,6 +436,13 @@ class Study(_Model):
     data_version: str | None = None
     raw: Annotated[dict[str, Any], SkipValidation] = Field(default_factory=dict, repr=False)
 
+    if not TYPE_CHECKING:
+        # A study of a cached page may start as a shell, validated on first use (lazy.py).
+        __dict__ = property(lazy.dict_get, lazy.dict_set)
+
+        def __getattr__(self, name: str) -> Any:
+            return lazy.lazy_getattr(self, name)
+
     @model_validator(mode="before")
     @classmethod
     def _from_api_shape(cls, data: Any) -> Any:
@@ -449,6 +457,12 @@ class Study(_Model):
         """Parse one raw API study object (``{"protocolSection": ..., ...}``)."""
         return cls.model_validate(_flatten(raw))
 
+    @classmethod
+    def _shell(cls, raw: Any) -> Study | None:
+        """A study of a page validated when cached, validated again on first use (or None)."""
+        shell: Study | None = lazy.shell(cls, raw, _FIELDS)
+        return shell
+
     @property
     def url(self) -> str | None:
         """Public page of the study on clinicaltrials.gov (``None`` without an NCT id)."""
@@ -458,3 +472,6 @@ class Study(_Model):
     def phase_values(self) -> list[str]:
         """Phases as plain strings (known enum members and unknown values alike)."""
         return [str(p) for p in self.phases]
+
+
+_FIELDS = frozenset(Study.model_fields)

@@ -34,6 +34,7 @@ from .errors import (
     CTGovOfflineCacheMiss,
     CTGovPagingError,
 )
+from .lazy import schema_mark
 from .models import Study
 from .parse import loads, parse_studies
 from .results import ResponseInfo, SearchResults, utc
@@ -63,6 +64,8 @@ class Manifest:
     ended: bool = False
     total: int | None = None
     url: str = ""
+    #: :func:`.lazy.schema_mark` of the code that validated every page before storing it.
+    validated: str | None = None
 
     def covers(self, limit: int | None) -> bool:
         """Whether this chain holds everything a search with ``limit`` asks for."""
@@ -73,7 +76,7 @@ class Manifest:
         return json.dumps({"chain": self.chain, "started": self.started,
                            "version": self.version, "tokens": self.tokens,
                            "counts": self.counts, "ended": self.ended, "total": self.total,
-                           "url": self.url}).encode()
+                           "url": self.url, "validated": self.validated}).encode()
 
     @classmethod
     def loads(cls, data: bytes) -> Manifest | None:
@@ -82,14 +85,16 @@ class Manifest:
             raw = json.loads(data)
             m = cls(chain=raw["chain"], started=float(raw["started"]), version=raw["version"],
                     tokens=list(raw["tokens"]), counts=list(raw["counts"]),
-                    ended=raw["ended"] is True, total=raw["total"], url=str(raw["url"]))
+                    ended=raw["ended"] is True, total=raw["total"], url=str(raw["url"]),
+                    validated=raw.get("validated"))
         except (ValueError, KeyError, TypeError):
             return None
         ok = (isinstance(m.chain, str) and m.chain.isalnum() and len(m.tokens) == len(m.counts)
               and all(isinstance(c, int) and c >= 0 for c in m.counts)
               and all(t is None or isinstance(t, str) for t in m.tokens)
               and (m.version is None or isinstance(m.version, str))
-              and (m.total is None or isinstance(m.total, int)))
+              and (m.total is None or isinstance(m.total, int))
+              and (m.validated is None or isinstance(m.validated, str)))
         return m if ok else None
 
 
@@ -200,6 +205,8 @@ class Pager:
         """Yield a cached chain; return False if its first page is unusable (nothing sent)."""
         seen: set[str] = set()
         results.data_version = manifest.version
+        mark = schema_mark()
+        trusted = mark is not None and manifest.validated == mark
         for index in range(len(manifest.counts)):
             entry = cache.get(self._page_key(base, size, manifest.chain, index))
             page: _Page | None = None
@@ -208,7 +215,7 @@ class Pager:
                                     unreachable=unreachable, cached_at=utc(manifest.started),
                                     requests_made=results.requests_made, error=error)
                 try:
-                    page = self._parse(entry.data, info, first=index == 0, trusted=True)
+                    page = self._parse(entry.data, info, first=index == 0, trusted=trusted)
                 except CTGovDecodeError:
                     page = None
             if page is None:
@@ -236,8 +243,10 @@ class Pager:
         chain = uuid.uuid4().hex[:20]
         started = cache.now() if cache is not None else time.time()
         known = self.known_version()
+        # Every page is validated (_parse) before it is stored (_store).
         manifest = Manifest(chain=chain, started=started,
-                            version=known[0] if known is not None else None)
+                            version=known[0] if known is not None else None,
+                            validated=schema_mark())
         budget = [self.config.search_deadline]
         seen: set[str] = set()
         seen_tokens: set[str] = set()

@@ -81,6 +81,12 @@ def parse_study(raw: Any, url: str | None) -> Study:
 
 
 def parse_studies(records: list[Any], url: str | None, *, trusted: bool = False) -> list[Study]:
-    """Validate the records of one page (``trusted``: bytes this client cached itself)."""
-    del trusted  # the same checks apply; kept for a faster path on cached pages
-    return [parse_study(raw, url) for raw in records]
+    """Validate the records of one page.
+
+    ``trusted``: a cached page this very code validated before storing it; its studies are
+    shells validated on first use (see :mod:`.lazy`), records without an NCT id as usual.
+    """
+    if not trusted:
+        return [parse_study(raw, url) for raw in records]
+    shell = Study._shell
+    return [shell(raw) or parse_study(raw, url) for raw in records]

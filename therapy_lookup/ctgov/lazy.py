@@ -1,0 +1,104 @@
+"""Studies of cached pages built on first use (a *shell* first, the full model when read).
+
+A page this code validated before caching it is served as shells: each holds only its NCT
+id and the raw record. The first read of any other field, or anything that reads the
+model's ``__dict__`` (``==``, ``model_dump``, ``model_dump_json``, ``repr``, copy, pickle,
+serialising it inside another model), validates the raw record exactly as a fresh fetch
+does and swaps the result in. A shell and a fresh study are then indistinguishable: same
+type, fields, values, fields set and dumps.
+
+Only pages whose manifest carries :func:`schema_mark` (a hash of the code that validated
+them and of the pydantic versions) are served as shells; a record that no longer
+validates (the cache folder is not trusted) raises :class:`CTGovDecodeError` when read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pydantic_core
+from pydantic import BaseModel
+
+from .errors import CTGovDecodeError
+
+__all__ = ["LAZY_KEY", "dict_get", "dict_set", "lazy_getattr", "schema_mark", "shell"]
+
+#: Key under which a shell's own ``__dict__`` holds the raw record still to validate.
+LAZY_KEY = "\0record"
+_DICT = BaseModel.__dict__["__dict__"]  # the instance-dict descriptor pydantic's slots make
+_SET = object.__setattr__
+
+
+@cache
+def schema_mark() -> str | None:
+    """Hash of the modules that validate a study and the pydantic versions (None: unknown)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{pydantic.VERSION} {pydantic_core.__version__}".encode())
+    try:
+        for name in ("models.py", "enums.py", "lazy.py"):
+            digest.update((here / name).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()[:32]
+
+
+def shell(cls: type[BaseModel], raw: Any, fields: frozenset[str]) -> Any:
+    """A not-yet-validated ``cls`` for one raw API record, or None if it has no NCT id."""
+    if type(raw) is not dict:
+        return None
+    ps = raw.get("protocolSection")
+    ident = ps.get("identificationModule") if type(ps) is dict else None
+    nct = ident.get("nctId") if type(ident) is dict else None
+    if type(nct) is not str or not nct:
+        return None
+    obj = cls.__new__(cls)
+    _DICT.__set__(obj, {"nct_id": nct, "raw": raw, LAZY_KEY: raw})
+    # _flatten names every field, so a validated record has every field set.
+    _SET(obj, "__pydantic_fields_set__", set(fields))
+    _SET(obj, "__pydantic_extra__", None)
+    _SET(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _materialize(obj: BaseModel, own: dict[str, Any]) -> dict[str, Any]:
+    raw = own[LAZY_KEY]
+    try:
+        full = type(obj).model_validate(raw)
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[:1]
+        where = ".".join(str(p) for p in first[0].get("loc", ())) if first else "record"
+        raise CTGovDecodeError(f"cached study record {own.get('nct_id')} no longer "
+                               f"validates ({where}); search again with refresh=True",
+                               url=None) from exc
+    done: dict[str, Any] = _DICT.__get__(full)
+    # One swap of the whole dict, so another thread sees the shell or the model, never half.
+    _SET(obj, "__pydantic_fields_set__", full.__pydantic_fields_set__)
+    _DICT.__set__(obj, done)
+    return done
+
+
+def dict_get(obj: BaseModel) -> dict[str, Any]:
+    """``obj.__dict__``: a shell is validated first."""
+    own: dict[str, Any] = _DICT.__get__(obj)
+    if LAZY_KEY in own:
+        return _materialize(obj, own)
+    return own
+
+
+def dict_set(obj: BaseModel, value: dict[str, Any]) -> None:
+    """``obj.__dict__ = value`` (pydantic sets it when it builds or unpickles a model)."""
+    _DICT.__set__(obj, value)
+
+
+def lazy_getattr(obj: BaseModel, name: str) -> Any:
+    """A field missing from a shell: validate, then read it; else pydantic's own lookup."""
+    own: dict[str, Any] = _DICT.__get__(obj)
+    if LAZY_KEY in own and not name.startswith("_"):
+        done = _materialize(obj, own)
+        if name in done:
+            return done[name]
+    return BaseModel.__getattr__(obj, name)  # type: ignore[attr-defined]
