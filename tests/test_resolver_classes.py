@@ -389,3 +389,35 @@ def test_words_beside_a_name_narrow_it_to_the_kind_they_name(text: str, expected
 def test_negations_lists_and_generic_words_do_not_narrow(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A misspelt word beside a name found without it narrows once corrected.
+        ("medulary thyroid cancer, RET mutation", "THME"),
+        ("papilary thyroid cancer BRAF V600E", "THPA"),
+        ("angioimunoblastic T-cell lymphoma", "AITL"),
+        ("Non-hodking lymphoma", "NHL"),
+        # Risk groups are qualifiers, not words that hide the diagnosis.
+        ("low risk MDS, needs regular blood transfusions", "MDS"),
+        ("high-risk myeloma", "PCM"),
+        ("intermediate-2 risk myelofibrosis", "PMF"),
+    ],
+)
+def test_misspelt_kinds_and_risk_groups(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["at high risk for breast cancer", "increased risk for colon cancer", "risk for AML"],
+)
+def test_a_risk_for_a_cancer_is_no_diagnosis(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_a_negated_kind_never_narrows_to_it() -> None:
+    match = resolve("lymphoma, definitely not Hodgkin's")
+    assert match is not None and match.cancer_type.id != "HL"

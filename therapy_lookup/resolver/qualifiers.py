@@ -40,6 +40,10 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\b(?:transplant|asct|sct)[\s-]*(?:in)?eligible\b|\b(?:in)?eligible\s+for\s+"
      r"(?:a\s+)?(?:stem\s+cell\s+)?transplant\w*", "transplant eligibility",
      "tran asct sct elig inel"),
+    # Risk groups ("high-risk myeloma", "low risk MDS"); "high risk of/for X" is no diagnosis.
+    (r"\b(?:very[\s-]+)?(?:low(?:er)?|high(?:er)?|standard|average|intermediate(?:[\s-]+[12])?|"
+     r"favou?rable|unfavou?rable|adverse|poor|good)(?:[\s-]*(?:to|/)[\s-]*"
+     r"(?:low|high|intermediate))?[\s-]*risk\b(?![\s-]+(?:of|for)\b)", "risk group", "risk"),
     (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage", "stag"),
     (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade", "grad"),
     (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"

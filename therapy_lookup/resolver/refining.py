@@ -3,7 +3,8 @@
 A tier finds a type from the words that name it, and other words of the text may be left over:
 a grade ("grade 3B"), a variant ("fibrolamellar variant"), an age group cut off as a qualifier
 ("Infantile fibrosarcoma, ETV6-NTRK3 fusion"), a word before a cut-short name ("embryonal
-rhabdo"). When those words, put beside the type's name, are the name of a narrower type, the
+rhabdo"), a misspelt word ("medulary thyroid cancer"). When those words (or their spelling
+corrected), put beside the type's name, are the name of a narrower type, the
 text names that narrower type. Only a type below the one found counts, or one under the same
 parent whose name holds the whole name found ("infantile fibrosarcoma" beside "fibrosarcoma");
 a text with a negation or a list is never narrowed ("lung cancer, not small cell" is no
@@ -15,6 +16,7 @@ from __future__ import annotations
 from .icd import ICD_RE
 from .index import Hit, NameIndex
 from .lexicon import CONJUNCTIONS, GENERIC_HEADS, NEGATION, STOPWORDS, TOP_GROUPS
+from .models import MatchMethod
 from .normalise import tokens_of
 
 __all__ = ["Refining"]
@@ -26,6 +28,9 @@ _MAX_LEFT = 6
 class Refining(NameIndex):
     """Narrowing a type found to the kind of it the words left over name."""
 
+    def _correct(self, tokens: list[str]) -> tuple[list[str], int]:  # pragma: no cover
+        raise NotImplementedError  # the resolver's spelling correction (FuzzyMatching)
+
     def _refined(self, hit: Hit, text: str) -> Hit:
         """``hit``, or the narrower type the words of ``text`` beside its name name."""
         tid = hit.type_id
@@ -35,7 +40,7 @@ class Refining(NameIndex):
         if ICD_RE.match(text) is not None:
             return hit  # an ICD-10 code and its label are read by their own rules
         words = tokens_of(text)
-        if NEGATION.intersection(words) or CONJUNCTIONS.intersection(words):
+        if CONJUNCTIONS.intersection(words) or any(w in NEGATION and w != "non" for w in words):
             return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
 
         found_words = set(tokens_of(hit.name))
@@ -47,18 +52,24 @@ class Refining(NameIndex):
         ]
         if not left or len(left) > _MAX_LEFT:
             return hit
-        groups = [left]
-        if len(left) > 1:
-            groups += [left[i:i + 2] for i in range(len(left) - 1)] if len(left) > 2 else []
-            groups += [[w] for w in left]
+        fixed, edits = self._correct(left)  # "medulary thyroid cancer": medullary
+        groups: list[tuple[list[str], bool]] = []
+        for words_left, corrected in [(left, False)] + ([(fixed, True)] if edits else []):
+            groups.append((words_left, corrected))
+            if len(words_left) > 1 and "non" not in words_left:  # "non hodgkin" stays whole
+                if len(words_left) > 2:
+                    groups += [(words_left[i:i + 2], corrected) for i in range(len(words_left) - 1)]
+                groups += [([w], corrected) for w in words_left]
         bases = [list(tokens_of(hit.name))]
         if list(own) != bases[0]:
             bases.append(list(own))
         for base in bases:
-            for group in groups:
+            for group, corrected in groups:
                 for phrase in (group + base, base + group):
                     narrower = self._narrower_than(hit, phrase, parent.id if parent else None)
                     if narrower is not None:
+                        if corrected:
+                            narrower = narrower._replace(method=MatchMethod.FUZZY)
                         return narrower
         return hit
 
