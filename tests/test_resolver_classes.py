@@ -421,3 +421,29 @@ def test_a_risk_for_a_cancer_is_no_diagnosis(text: str) -> None:
 def test_a_negated_kind_never_narrows_to_it() -> None:
     match = resolve("lymphoma, definitely not Hodgkin's")
     assert match is not None and match.cancer_type.id != "HL"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An organ named in the context of a type that does not depend on it leaves the type.
+        ("GIST on the outside of his stomach", "GIST"),
+        (
+            "My husband was diagnosed with Stage IV SCLC in January by a biopsy of a nodule "
+            "under the skin",
+            "SCLC",
+        ),
+    ],
+)
+def test_an_organ_in_the_context_of_a_site_free_type_leaves_it(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_an_organ_with_its_own_kind_of_the_histology_is_not_cut_off() -> None:
+    from therapy_lookup.resolver.core import default_resolver
+
+    resolver = default_resolver()
+    assert resolver._fits_site("GIST", "STOMACH")
+    assert not resolver._fits_site("MEL", "EYE")  # uveal melanoma is the eye's own
+    assert not resolver._fits_site("ADNOS", "LUNG")  # a histology of unknown primary

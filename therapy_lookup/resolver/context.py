@@ -104,6 +104,10 @@ _HISTOLOGY_WORD = re.compile(
 )
 
 
+_HISTOLOGY_ENDS = ("oma", "omas", "emia", "aemia", "blastoma", "carcinoid")
+"""Endings of the words that name a histology in a type's name ("melanoma", "leukemia")."""
+
+
 class ContextReading(NameIndex):
     """Reading a diagnosis out of the words about the person and the context around it."""
 
@@ -126,12 +130,17 @@ class ContextReading(NameIndex):
         for lead, rest in lead_cuts(text):
             candidates += [(rest, lead)] + [(h, f"{lead} {t}") for h, t in context_splits(rest)]
         for head, tail in candidates:
-            if _HISTOLOGY_WORD.search(tail) or self._names_a_type(tail):
+            if _HISTOLOGY_WORD.search(tail):
                 continue  # the context says something of the cancer: no cut is safe
+            sites = self._sites_named(tail)
+            if sites is None:
+                continue  # it names a kind of cancer
             found = self._resolve(head, rests, context=False)
             if found is None or found.ambiguous or found.cancer_type.id in TOP_GROUPS:
                 continue
             tid = found.cancer_type.id
+            if sites and not all(self._fits_site(tid, site) for site in sites):
+                continue  # "melanoma in the eye" may be uveal: not cut to "melanoma"
             if self._main[tid] == tid and not _HISTOLOGY_WORD.search(head):
                 continue  # "skin lesion": an organ alone is a site, not a cancer
             score = min(found.score, 88.0)
@@ -150,6 +159,34 @@ class ContextReading(NameIndex):
             for t in tokens_of(tail)
         )
 
-    def _names_a_type(self, text: str) -> bool:
-        """Whether ``text`` holds a name of a type ("DLBCL"), abbreviations only as typed."""
-        return bool(self._ngrams(list(tokens_of(text)), text))
+    def _sites_named(self, text: str) -> frozenset[str] | None:
+        """The organs ``text`` names ("on the outside of his stomach"); ``None`` for any other type.
+
+        Abbreviations count only as typed ("DLBCL", not "all").
+        """
+        named = {e.type_id for entries, _, _ in self._ngrams(list(tokens_of(text)), text)
+                 for e in entries}
+        if any(self._main[t] != t or t in TOP_GROUPS for t in named):
+            return None
+        return frozenset(named)
+
+    def _fits_site(self, type_id: str, site: str) -> bool:
+        """Whether a cancer of a site-free type found in ``site`` is still that type.
+
+        "GIST on the outside of his stomach" is GIST and "SCLC … a nodule under the skin" SCLC;
+        "melanoma in the eye" may be uveal melanoma (a melanoma of the eye's own), and a
+        histology of unknown primary ("adenocarcinoma") in an organ is that organ's: no.
+        """
+        lineage = self._tree.lineage(type_id)
+        if site in lineage:
+            return True
+        if "CUP" in lineage:
+            return False
+        words = {w for w in tokens_of(self._tree[type_id].name) if w.endswith(_HISTOLOGY_ENDS)}
+        if not words:
+            return True
+        return not any(
+            words.intersection(tokens_of(d.name)) and d.id not in lineage
+            and not self._tree.is_a(d.id, type_id)
+            for d in self._tree.descendants(site)
+        )
