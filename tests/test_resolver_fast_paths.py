@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from therapy_lookup.resolver import qualifiers
@@ -99,7 +99,10 @@ NO_DIAGNOSIS_WORDS = ["family history of", "Family Hx", "no evidence of", "NO SI
                       "negative for", "R/O", "risk of", "screening", "without any cancer",
                       "F HX", "died of", "mature cystic teratoma", "NON MALIGNANT",
                       "personal history of", "sister had", "breast cancer", "lung", "no",
-                      "had", ",", "-", "\u0131", "\u017f"]
+                      "had", ",", "-", "\u0131", "\u017f", "at risk", "fear of", "rules out",
+                      "h/o", "hx of", "a past history of", "non-cancerous", "NOS", "non-small",
+                      "node", "fh of", "denies", "predisposition", "differential", "excluded",
+                      "passed away", "prevention", "susceptible", "mature", "negative", "r /o"]
 
 
 @given(st.lists(st.sampled_from(NO_DIAGNOSIS_WORDS), max_size=5).map(" ".join))
@@ -112,6 +115,49 @@ def test_no_diagnosis_ascii_path_is_the_case_insensitive_reading(text: str) -> N
     full = re.compile(screening._NOT_A_DIAGNOSIS, re.IGNORECASE)
     expected = hint.search(text.casefold()) is not None and full.search(text) is not None
     assert screening.names_no_diagnosis(text) is expected
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from([*NO_DIAGNOSIS_WORDS, "of", "for", "out", "away", "cancer", "hx",
+                                 "evidence", "signs", "r", "o", "/", "f", "fh", "at", "a", "past",
+                                 "history", "h", "mother", "s", "\t", "\n"]),
+                max_size=8).map(" ".join))
+def test_the_sharper_ascii_hint_misses_no_match_of_the_full_pattern(text: str) -> None:
+    import re
+
+    from therapy_lookup.resolver import screening
+
+    folded = text.casefold()
+    if text.isascii() and re.search(screening._NOT_A_DIAGNOSIS, folded) is not None:
+        assert screening._NOT_A_DIAGNOSIS_HINT_ASCII.search(folded) is not None, text
+
+
+def _ascii_matches_of_the_full_pattern() -> st.SearchStrategy[str]:
+    from therapy_lookup.resolver import screening
+
+    return st.from_regex(screening._NOT_A_DIAGNOSIS).filter(str.isascii)
+
+
+@settings(max_examples=600)
+@given(_ascii_matches_of_the_full_pattern())
+def test_the_ascii_hint_finds_every_generated_match_of_the_full_pattern(text: str) -> None:
+    import re
+
+    from therapy_lookup.resolver import screening
+
+    # Strings made from the full pattern itself: an alternative added there without a hint
+    # that finds it fails here.
+    folded = text.casefold()
+    if re.search(screening._NOT_A_DIAGNOSIS, folded) is not None:
+        assert screening._NOT_A_DIAGNOSIS_HINT_ASCII.search(folded) is not None, text
+        assert screening.names_no_diagnosis(text)
+
+
+def test_the_ascii_hint_leaves_common_words_to_themselves() -> None:
+    from therapy_lookup.resolver import screening
+
+    for text in ["Embryonal rhabdomyosarcoma, NOS", "non-small cell lung cancer", "node positive"]:
+        assert screening._NOT_A_DIAGNOSIS_HINT_ASCII.search(text.casefold()) is None
 
 
 def _patterns() -> list[str]:

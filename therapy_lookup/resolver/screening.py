@@ -96,8 +96,14 @@ def strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
 # Both patterns without IGNORECASE, for ASCII text: case-folded, it holds only lowercase
 # letters, and the patterns' letters are all lowercase ASCII, so matching case-insensitively
 # changes nothing there (only non-ASCII characters such as U+0131 fold onto ASCII letters).
-# Two to three times faster.
-_NOT_A_DIAGNOSIS_HINT_ASCII = re.compile(_NOT_A_DIAGNOSIS_HINT.pattern)
+# Two to three times faster. On ASCII text the hint is also sharper: each alternative of
+# _NOT_A_DIAGNOSIS starts with one of its literal runs ("no evidence", not "no": "NOS" and
+# "non-small" no longer send every such text to the full pattern, ~10 us a text).
+_NOT_A_DIAGNOSIS_HINT_ASCII = re.compile(
+    r"\b(?:fam|no\s+(?:evidence|history|sign)|negative\s+for|rule|r\s*/\s*o|risk|fear|screen"
+    r"|prevent|without|f\s*hx|fh\b|susceptib|predisposi|excluded|differential|died|denie|matur"
+    r"|non[\s-]*(?:cancerous|malignant)|had\b|passed|personal|history|hx\b|h\s*/\s*o)"
+)
 
 
 @functools.cache
