@@ -42,7 +42,21 @@ _RELATION_RE = re.compile(
     r"(" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")s?(?:'s|\u2019s|s')?\b",
     re.IGNORECASE,
 )
-_SELF_RE = re.compile(r"\b(?:I|I'm|I\u2019m|Im|I am|I've|I\u2019ve|I have|me|my|myself)\b")
+_RELATION_WORDS = "|".join(sorted(_RELATIONS, key=len, reverse=True))
+# A relation named without "my": possessive ("mom's cancer"), after an age ("4 yo girl",
+# "8-year-old boy"), or opening a sentence before a verb ("Dad has DLBCL", "Mom is 70").
+_BARE_RELATION_RE = re.compile(
+    r"\b(" + _RELATION_WORDS + r")(?:'s|\u2019s)(?=\s)"
+    r"|(?<=\d)(?:[\s-]*(?:years?|yrs?)[\s-]*old|\s*(?:yo|y/o|y\.o\.))[\s-]+(" + _RELATION_WORDS
+    + r")\b"
+    r"|(?:^|(?<=[.?!]\s))(" + _RELATION_WORDS + r")(?=\s+(?:is|has|had|was|got|just|turned)\b)",
+    re.IGNORECASE,
+)
+_SELF_RE = re.compile(
+    r"\b(?:I|I'm|I\u2019m|Im|I am|I've|I\u2019ve|I have|me|my|myself)\b"
+    # Written in lower case ("im 19", "i have CLL"); a lone "i" after stage/type/grade is a numeral.
+    r"|\b(?:i'm|i\u2019m|im|i've|i\u2019ve)\b|(?<!stage )(?<!type )(?<!grade )(?<!phase )\bi\b(?!-)"
+)
 _PRONOUN_RE = re.compile(r"\b(he|his|him|he's|he\u2019s|she|her|she's|she\u2019s)\b", re.IGNORECASE)
 
 _NUMBER_WORDS = {
@@ -79,6 +93,13 @@ def find_people(text: str) -> list[Person]:
     for m in _RELATION_RE.finditer(text):
         word = m.group(1).casefold()
         relations.append((m.start(), m.end(), _CANONICAL.get(word, word), _RELATIONS[word]))
+    for m in _BARE_RELATION_RE.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        if any(s <= m.start(group) < e for s, e, _, _ in relations):
+            continue
+        word = m.group(group).casefold()
+        relations.append((m.start(group), m.end(), _CANONICAL.get(word, word), _RELATIONS[word]))
+    relations.sort()
     taken = [(s, e) for s, e, _, _ in relations]
     for s, e, key, sex in relations:
         people.append(Person(s, e, key, sex))
@@ -89,11 +110,13 @@ def find_people(text: str) -> list[Person]:
     for m in _PRONOUN_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        sex = "M" if m.group(1).casefold().startswith(("he", "his", "him")) else "F"
-        antecedent = next(
-            (p for p in reversed(people) if p.start < m.start() and p.key != "self"
-             and p.sex == sex and p.key not in ("he", "she")),
-            None,
+        # "her" starts with "he": the sex is the pronoun's, not its first letters.
+        sex = "F" if m.group(1).casefold().startswith(("she", "her")) else "M"
+        named = [p for p in reversed(people) if p.start < m.start() and p.key != "self"
+                 and p.key not in ("he", "she")]
+        # The last relation of the pronoun's sex, else the last of unstated sex ("my partner").
+        antecedent = next((p for p in named if p.sex == sex), None) or next(
+            (p for p in named if p.sex is None), None
         )
         key = antecedent.key if antecedent else ("he" if sex == "M" else "she")
         people.append(Person(m.start(), m.end(), key, sex))
@@ -106,7 +129,8 @@ _AGE_PATTERNS = (
                re.IGNORECASE),
     # "my dad is 72", "she's 16", "I'm 24", "Our daughter is 10", "My son Ethan is 12"
     re.compile(
-        r"(?:\b(?:is|was|'s|\u2019s|am|'m|\u2019m|turned|turning|aged?|age)\s+(?:now\s+|only\s+|just\s+)?)"
+        r"(?:\b(?:is|was|'s|\u2019s|am|'m|\u2019m|im|turned|turning|aged?|age)\s+"
+        r"(?:now\s+|only\s+|just\s+)?)"
         r"(\d{1,3})\b(?!\s*(?:%|lines?|treatments?|times|months?|weeks?|days?|cycles?|rounds?|"
         r"prior|mg|kg|cm|mm))",
         re.IGNORECASE,
@@ -208,6 +232,18 @@ _ORDINAL_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# "already had first-line gem/cis", "received second-line chemo": the lines had so far.
+_HAD_ORDINAL_LINE = re.compile(
+    r"\b(?:had|received|completed|finished|done|through)\s+(?:(?:his|her|my|their|the|a)\s+)?"
+    r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)[\s-]+line\b",
+    re.IGNORECASE,
+)
+# "imatinib and then sunitinib both stopped working": two therapies, two lines.
+_BOTH_FAILED = re.compile(
+    r"\b[\w-]+\s*(?:,|and\s+then|and|then|&|/)\s*[\w-]+\s+both\s+"
+    r"(?:stopped\s+working|failed|quit\s+working|(?:did\s+not|didn't|didn\u2019t)\s+work)\b",
+    re.IGNORECASE,
+)
 
 # Regimens written as abbreviations (R-CHOP, ABVD, FOLFOX, VRd): two or more capitals.
 _REGIMEN = r"(?:[A-Z][\w+-]*[A-Z][\w+-]*)"
@@ -232,8 +268,9 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     """Prior lines of therapy when a count is stated or plainly implied, else None.
 
     "3 lines of treatment", "two different treatments" → the count; "relapsed twice" → 2;
-    "after his first treatment", "after first-line chemo" → 1; "came back after R-CHOP" → the
-    number of therapies named after it (``named_prior``). "Came back" alone → None.
+    "after his first treatment", "after first-line chemo", "had first-line gem/cis" → 1;
+    "X and then Y both stopped working" → 2; "came back after R-CHOP" → the number of therapies
+    named after it (``named_prior``). "Came back" alone → None.
     """
     m = _LINES.search(text)
     if m:
@@ -245,6 +282,11 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     m = _ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
+    m = _HAD_ORDINAL_LINE.search(text)
+    if m:
+        return _ORDINALS[m.group(1).casefold()]
+    if _BOTH_FAILED.search(text):
+        return 2
     m = _AFTER_REGIMENS.search(text)
     if m and not named_prior:  # "came back after R-CHOP", "relapsed after ABVD and BV"
         return len(re.split(r"\s*(?:,|\band\b|\bthen\b|&|/)\s*", m.group(1).strip()))

@@ -18,14 +18,17 @@ _SAFETY_RE = re.compile(
     r"\brisks?\b|\brisky\b|\bside[\s-]*effects?\b|\bsafe\b|\bsafety\b|\bdanger(?:s|ous)?\b"
     r"|\btoxicit(?:y|ies)\b|\badverse\b|\bcomplications?\b|\bboxed\s+warnings?\b|\bREMS\b"
     r"|\bcytokine\s+release\b|\bneurotoxicity\b|\bICANS\b|\bCRS\b"
-    r"|\bcause\s+(?:a\s+)?(?:new|second|secondary|another)\s+(?:cancer|malignanc)"
-    r"|\bsecondary\s+(?:cancer|malignanc)|\bhard\s+on\s+the\s+body\b|\bhurt\b",
+    r"|\bcause\s+(?:a\s+)?(?:new|second|secondary|another)\s+(?:[\w-]+\s+)?(?:cancer|malignanc)"
+    r"|\bsecondary\s+(?:[\w-]+\s+){0,2}(?:cancer|malignanc)|\bhard\s+on\s+the\s+body\b|\bhurt\b"
+    r"|\bwarnings?\b",
     re.IGNORECASE,
 )
 _EXPLAIN_RE = re.compile(
     r"\bhow\s+(?:does|do|dose|doe|did|would|will|is|are|exactly)\b[^?]*?"
-    r"\b(?:work|works|working|given|administered|done|made|act|acts)\b"
-    r"|\bexplain\b|\bwhat\s+does\b[^?]*\bdo\b|\bmechanism\b|\bhow\s+it\s+works\b",
+    r"\b(?:work|works|working|given|administered|done|made|act|acts|fight|fights|attack|attacks"
+    r"|kill|kills|target|targets|destroy|destroys)\b"
+    r"|\bexplain\b|\bwhat\s+(?:\w+\s+)?does\b[^?]*\bdo\b|\bmechanism\b"
+    r"|\bhow\s+it\s+works\b",
     re.IGNORECASE,
 )
 

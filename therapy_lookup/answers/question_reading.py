@@ -104,7 +104,9 @@ _PRIOR_CUE = re.compile(
     r"|\btried|\bthen|\bthrough|\blines?\s+of|\brounds?\s+of|\bcycles?\s+of"
     r"|\bremission\s+after|\bwithout\s+success\s+on)"
     r"\s+(?:(?:his|her|my|their|a|an|the|first|second|third|two|three|\d+|lines?|of|prior|"
-    r"previous|including|treatments?|with|[\w]+[-\s]line)\s+){0,4}$",
+    r"previous|including|treatments?|with|[\w]+[-\s]line)\s+){0,4}"
+    # a partner drug of the same regimen first ("after pola-R", "after polatuzumab-rituximab")
+    r"(?:[^\W_]+\s*[-/+]\s*)?$",
     re.IGNORECASE,
 )
 # A relapse after a named therapy counts it as a line ("came back after R-CHOP" = 1);
@@ -114,6 +116,23 @@ _RELAPSE_CUE = re.compile(
     r"\s+(?:\w+\s+){0,2}?(?:after|following|on)\s+[^.?!]*$",
     re.IGNORECASE,
 )
+# A therapy named to be set aside: "Besides Tecelra, what else …", "other than CAR-T".
+_EXCLUDED_CUE = re.compile(
+    r"(?:\bbesides|\bother\s+than|\bapart\s+from|\baside\s+from|\bexcept(?:\s+for)?"
+    r"|\bin\s+addition\s+to|\bbeyond)\s+(?:(?:the|a|an)\s+)?$",
+    re.IGNORECASE,
+)
+# Said after a therapy that it failed: "imatinib stopped working", "Keytruda failed",
+# "imatinib and then sunitinib both stopped working".
+_FAILED_AFTER = re.compile(
+    r"^(?:\s*(?:,|and\s+then|and|then|&|/|\+)\s*[\w-]+)*\s+(?:both\s+|all\s+)?"
+    r"(?:stopped\s+working|failed|quit\s+working|(?:did\s+not|didn't|didn\u2019t)\s+work"
+    r"|no\s+longer\s+works?)\b",
+    re.IGNORECASE,
+)
+# What joins two therapies given together: "Revlimid-rituximab", "chemo-immunotherapy",
+# "R/CHOP", "gem + cis", "ibrutinib and BR", "nivolumab with ipilimumab".
+_COMBINED = re.compile(r"^\s*(?:-|/|\+|,|&|and|plus|with)\s*$", re.IGNORECASE)
 _REGISTRY_FIELD = re.compile(r"AREA\[(\w+)\]\s*", re.IGNORECASE)
 _REGISTRY_OPERATOR = re.compile(r"\b(?:AND|OR|NOT)\b|\bRANGE\[[^\]]*\]|\bEXPANSION\[[^\]]*\]")
 @dataclass(frozen=True)
@@ -421,22 +440,36 @@ def _choose_therapy(
     asked: list[tuple[TherapyMention, TherapyRef, bool]] = []
     prior: list[TherapyRef] = []
     relapsed_after = 0
+    previous_prior = False
     for i, m in enumerate(mentions):
         ref = _pick_ref(m.refs)
         before = text[max(0, m.start - 60) : m.start]
+        gap = text[mentions[i - 1].end : m.start] if i else ""
         # "blinatumomab (Blincyto)": the same product twice.
-        if i and text[mentions[i - 1].end : m.start].strip() in ("(", "/", ",", "or") and (
+        if i and gap.strip() in ("(", "/", ",", "or") and (
             _pick_ref(mentions[i - 1].refs).id == ref.id
         ):
             continue
+        if _EXCLUDED_CUE.search(before):
+            previous_prior = False
+            continue  # "besides Tecelra": set aside, neither asked about nor already had
         in_parens = bool(re.search(r"\(\s*[\w\s,]*$", before)) and not re.search(
             r"\b(?:like|such\s+as|e\.?g\.?)\s*\(?\s*$", before, re.I
         )
-        if _PRIOR_CUE.search(before) or (in_parens and ref.kind is TherapyKind.PRODUCT and asked):
+        combined = previous_prior and bool(_COMBINED.match(gap))  # given with one already had
+        if (
+            _PRIOR_CUE.search(before)
+            or (in_parens and ref.kind is TherapyKind.PRODUCT and asked)
+            or combined
+            or _FAILED_AFTER.match(text[m.end : m.end + 80])
+        ):
+            previous_prior = True
             if ref.id not in BROAD_CLASSES:
                 prior.append(ref)
-                relapsed_after += bool(_RELAPSE_CUE.search(before))
+                # A combination ("pola-R", "chemo-immunotherapy") is one line, not two.
+                relapsed_after += bool(_RELAPSE_CUE.search(before)) and not combined
             continue
+        previous_prior = False
         example = bool(_EXAMPLE_CUE.search(before)) or (
             bool(asked) and text[asked[-1][0].end : m.start].strip().casefold() in ("or", "and")
             and asked[-1][2]

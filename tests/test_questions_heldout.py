@@ -1,0 +1,97 @@
+"""Classes of reading error found by the blind held-out questions (benchmarks/ask_heldout.tsv).
+
+Each test uses phrasings of its own, not the held-out rows, so the rule is tested, not the row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from therapy_lookup.answers.questions import Intent, read_question
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "age", "sex"),
+    [
+        # "her" is a female pronoun (it merely starts with "he").
+        ("My partner is 50 and her CLL came back. Is Breyanzi approved?", "partner", 50, "F"),
+        ("My sister is 52. Her DLBCL came back. Can she get Yescarta?", "sister", 52, "F"),
+        # Lower-case writing: "im", "i".
+        ("im 44 and have relapsed mantle cell lymphoma, is tecartus approved", "self", 44, None),
+        ("i am 70 and i have myeloma. what is approved", "self", 70, None),
+        # A relation named without "my": possessive, after an age, opening a sentence.
+        ("dad's follicular lymphoma is back. is there a car t", "father", None, "M"),
+        ("osteosarcoma in a 9 year old boy, any CAR-T?", "boy", 9, "M"),
+        ("Grandma has CLL. Is Breyanzi approved for it?", "grandmother", None, "F"),
+    ],
+)
+def test_the_patient_is_read_from_how_people_write(
+    question: str, person: str, age: int | None, sex: str | None
+) -> None:
+    p = read_question(question).patient
+    assert (p.person, p.age, p.sex) == (person, age, sex)
+
+
+def test_a_lone_roman_numeral_is_not_the_asker() -> None:
+    assert read_question("stage i breast cancer, what is approved?").patient.person is None
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what exactly does blinatumomab do in B-ALL?", Intent.EXPLAIN),
+        ("how do bispecific antibodies attack myeloma cells", Intent.EXPLAIN),
+        ("How does CAR-T kill lymphoma cells, and is it approved in Japan?", Intent.EXPLAIN),
+        ("Is there a warning about Carvykti and parkinsonism?", Intent.SAFETY),
+        ("can Breyanzi cause a secondary T-cell cancer?", Intent.SAFETY),
+    ],
+)
+def test_explain_and_safety_cues(question: str, intent: Intent) -> None:
+    assert read_question(question).intent is intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Other than Keytruda, what is approved for Merkel cell carcinoma?",
+        "apart from Amtagvi what else is there for melanoma",
+    ],
+)
+def test_a_therapy_set_aside_asks_for_the_other_options(question: str) -> None:
+    q = read_question(question)
+    assert (q.intent, q.therapy) == (Intent.OPTIONS, None)
+    assert q.patient.prior_therapies == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "prior", "lines"),
+    [
+        # Said after the therapies that they failed.
+        ("Myeloma. Revlimid and then Kyprolis both stopped working, what is approved now?",
+         ["lenalidomide", "carfilzomib"], 2),
+        ("my melanoma: Opdivo failed. What is approved next?", ["nivolumab"], None),
+        # Given together with a therapy already had: one line.
+        ("FL relapsed after bendamustine-rituximab. What is approved now?",
+         ["bendamustine", "rituximab"], 1),
+        ("DLBCL relapsed after polatuzumab-rituximab. What is approved now?", ["rituximab"], 1),
+        ("NSCLC progressed after chemo-immunotherapy, what are the options", ["chemotherapy"], 1),
+    ],
+)
+def test_therapies_already_had_are_not_the_therapy_asked_about(
+    question: str, prior: list[str], lines: int | None
+) -> None:
+    q = read_question(question)
+    assert (q.intent, q.therapy) == (Intent.OPTIONS, None)
+    assert [t.id for t in q.patient.prior_therapies] == prior
+    assert q.patient.prior_lines == lines
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        ("urothelial cancer, already had first-line platinum chemo. is Padcev approved?", 1),
+        ("She received second-line chemo for SCLC. Is Imdelltra approved?", 2),
+    ],
+)
+def test_an_ordinal_line_already_had_counts(question: str, lines: int) -> None:
+    assert read_question(question).patient.prior_lines == lines
