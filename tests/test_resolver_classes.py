@@ -447,3 +447,37 @@ def test_an_organ_with_its_own_kind_of_the_histology_is_not_cut_off() -> None:
     assert resolver._fits_site("GIST", "STOMACH")
     assert not resolver._fits_site("MEL", "EYE")  # uveal melanoma is the eye's own
     assert not resolver._fits_site("ADNOS", "LUNG")  # a histology of unknown primary
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bracketed abbreviation of the words before it restates them (Schwartz & Hearst).
+        ("Atypical teratoid/rhabdoid tumour (AT/RT)", "ATRT"),
+        ("Atypical teratoid/rhabdoid tumour (AT/RT) (dx)", "ATRT"),
+        # ICD-O-3 morphology codes are also written with an M prefix.
+        ("M9500/3 Neuroblastoma, NOS", "NBL"),
+        # "… and has relapsed twice" is context after the diagnosis.
+        (
+            "Jessica was diagnosed at three with a localised neuroblastoma and has relapsed twice",
+            "NBL",
+        ),
+        ("waldenstroms", "WM"),
+        ("Combined hepatocellular-cholangiocarcinoma", "HCCIHCH"),
+    ],
+)
+def test_abbreviations_icdo_prefixes_and_clauses(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_an_abbreviation_is_dropped_only_where_it_defines_the_words_before_it() -> None:
+    from therapy_lookup.resolver.abbreviations import without_defined_abbreviation as cut
+
+    assert cut("Sinonasal undifferentiated carcinoma (SNUC)") == (
+        "Sinonasal undifferentiated carcinoma"
+    )
+    assert cut("lymphoma (DLBCL)") is None  # says more than "lymphoma"
+    assert cut("testicular cancer (seminoma)") is None
+    assert cut("M8000/0 Neoplasm (benign)") is None
+    assert resolve("M8000/0 Neoplasm, benign") is None

@@ -22,7 +22,8 @@ __all__ = ["ContextReading", "context_splits", "lead_cuts", "trailing_splits"]
 _SPLIT = re.compile(
     r"\s*[,;(]\s*|\s+-\s+|\s+(?=(?:with|without|after|following|on|in|at|since|diagnosed|"
     r"dx|treated|while|who|which|that|currently|now|post|status|gleason|phase|watch|"
-    r"waiting|never|ex|former|chronic)\b)",
+    r"waiting|never|ex|former|chronic|and\s+(?:has|have|had|is|was|now|then|also|got|"
+    r"recently|currently))\b)",
     re.IGNORECASE,
 )
 _MAX_SPLITS = 6

@@ -36,6 +36,7 @@ from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, loa
 from ..knowledge.models import CancerTypeName
 from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
+from .abbreviations import without_defined_abbreviation
 from .biomarkers import take_biomarkers
 from .containment import Containment
 from .context import ContextReading
@@ -270,7 +271,10 @@ class DiagnosisResolver(
             return None
         uncertain = behaviour == 1
         # A note after the diagnosis ("… (dx)", "…, biopsy proven") never changes the type.
-        noted, text = take_trailing_note(query)
+        text = query
+        if "(" in text and (plain := without_defined_abbreviation(text)) is not None:
+            text = plain  # "Atypical teratoid/rhabdoid tumour (AT/RT)": the name says it
+        noted, text = take_trailing_note(text)
         sites, text = strip_metastatic_sites(text)
         if sites and WORD_RE.search(text.casefold()) is None:
             return None  # only where it has spread to: the primary cancer is not named

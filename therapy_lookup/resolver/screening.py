@@ -25,8 +25,8 @@ _NOT_A_DIAGNOSIS = (
 )
 # ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
 # borderline): only a specific type named by the label counts (DFSP, LAMN), not a tissue.
-_ICDO_BENIGN = re.compile(r"^\s*\d{4}/0\b")
-_ICDO_UNCERTAIN = re.compile(r"^\s*\d{4}/1\b")
+_ICDO_BENIGN = re.compile(r"^\s*(?:M-?)?\d{4}/0\b", re.IGNORECASE)
+_ICDO_UNCERTAIN = re.compile(r"^\s*(?:M-?)?\d{4}/1\b", re.IGNORECASE)
 # A cheap test before _NOT_A_DIAGNOSIS: the word starts every alternative of it begins with.
 _NOT_A_DIAGNOSIS_HINT = re.compile(
     r"\b(?:fam|no|negative|rule|r\s*/\s*o|risk|fear|screen|prevent|without|f\s*hx|fh\b"
