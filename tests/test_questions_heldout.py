@@ -95,3 +95,31 @@ def test_therapies_already_had_are_not_the_therapy_asked_about(
 )
 def test_an_ordinal_line_already_had_counts(question: str, lines: int) -> None:
     assert read_question(question).patient.prior_lines == lines
+
+
+def test_a_place_name_inside_a_biomarker_is_not_a_place() -> None:
+    q = read_question("Is ponatinib approved for Philadelphia chromosome-positive B-ALL?")
+    assert q.diagnosis is not None and q.diagnosis.match.cancer_type.id == "BLLBCRABL1"
+    assert q.patient.near is None
+    trial = read_question("trials for Philadelphia-positive ALL in Philadelphia")
+    assert trial.patient.near == "Philadelphia"
+
+
+@pytest.mark.parametrize(
+    ("question", "therapy"),
+    [
+        ("which targeted drugs are approved for GIST?", "targeted_therapy"),
+        ("Are there targeted treatments for desmoid tumours?", "targeted_therapy"),
+    ],
+)
+def test_a_generic_word_in_the_plural_names_what_its_singular_names(
+    question: str, therapy: str
+) -> None:
+    q = read_question(question)
+    assert q.therapy is not None and q.therapy.id == therapy
+
+
+def test_the_country_the_patient_lives_in_is_where_they_are() -> None:
+    q = read_question("Is CAR-T approved in Europe for my dad's myeloma? He lives in France.")
+    assert (q.region, q.patient.near) == ("EU", "France")
+    assert read_question("is carvykti approved in italy").patient.near is None

@@ -29,7 +29,7 @@ from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, Pa
 from .question_biomarkers import with_stated_biomarkers
 from .question_intent import question_intent
 from .question_patient import patient_age, patient_sex, the_patient
-from .question_region import choose_region, is_country
+from .question_region import choose_region, is_country, lives_in, without_biomarker_words
 
 __all__ = ["MAX_QUESTION_LENGTH", "read_question"]
 
@@ -180,7 +180,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         work = _REGISTRY_OPERATOR.sub(lambda m: " " * len(m.group(0)), work)
 
     therapies = svc.therapies.find_spans(work)
-    regions = find_regions(work)
+    regions = without_biomarker_words(work, find_regions(work))
     if not any(t.refs[0].id not in BROAD_CLASSES for t in therapies):
         therapies = _with_misspelt_therapies(work, therapies, regions, svc)
     non_cancer = find_non_cancer_conditions(work)
@@ -206,7 +206,12 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     intent = question_intent(
         work, registry, diagnosis, therapy, non_cancer_named=bool(non_cancer)
     )
-    if intent is not Intent.TRIALS and near is not None and is_country(near, regions):
+    if (
+        intent is not Intent.TRIALS
+        and near is not None
+        and is_country(near, regions)
+        and not lives_in(work, near)
+    ):
         near = None  # "in Italy" sets the region; it is a place to travel to only for trials
     patient = PatientFacts(
         person=patient_person.key if patient_person else None,

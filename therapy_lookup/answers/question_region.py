@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..knowledge.regions import RegionKind, RegionMention
+from ..resolver import extract_biomarkers
 
-__all__ = ["choose_region", "is_country"]
+__all__ = ["choose_region", "is_country", "lives_in", "without_biomarker_words"]
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
@@ -17,6 +18,11 @@ _PLACE_AFTER_CUE = re.compile(
     r"\b(?:near|around|close\s+to|(?:we|i|he|she|they)\s+(?:live|lives)\s+(?:in|near)|"
     r"(?:lives|living|based)\s+(?:in|near))\s+"
     r"((?:[A-Z][\w.'\u2019-]+)(?:\s+[A-Z][\w.'\u2019-]+){0,2})"
+)
+
+_RESIDENCE_CUE = re.compile(
+    r"\b(?:live|lives|living|lived|based|reside|resides|residing)\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -38,7 +44,11 @@ def choose_region(
             if (m.phrase.kind is RegionKind.COUNTRY and m.phrase.region != "any")
             or m.phrase.kind is RegionKind.OTHER_COUNTRY
         ]
-        first = countries[0] if countries else None
+        # Where the patient lives comes before a place the question merely names.
+        first = next(
+            (c for c in countries if _RESIDENCE_CUE.search(text[max(0, c.start - 24) : c.start])),
+            countries[0] if countries else None,
+        )
         if first is not None and _NEAR_CUE.search(text[max(0, first.start - 20) : first.start]):
             near = first.text
     if near is None:
@@ -62,3 +72,24 @@ def is_country(near: str, mentions: list[RegionMention]) -> bool:
     """Whether the place ``near`` was named as a country (a region, not a place to travel to)."""
     kinds = (RegionKind.COUNTRY, RegionKind.OTHER_COUNTRY)
     return any(m.text == near and m.phrase.kind in kinds for m in mentions)
+
+
+def lives_in(text: str, near: str) -> bool:
+    """Whether ``near`` is named as where someone lives ("She lives in Germany")."""
+    at = text.find(near)
+    return at >= 0 and bool(_RESIDENCE_CUE.search(text[max(0, at - 24) : at]))
+
+
+def without_biomarker_words(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
+    """The region mentions that are not words of a biomarker ("Philadelphia-positive ALL").
+
+    A place is part of a biomarker when blanking it out of the words it opens takes a
+    biomarker away from them.
+    """
+    kept = []
+    for m in mentions:
+        window = text[m.start : m.end + 40]
+        blanked = " " * (m.end - m.start) + window[m.end - m.start :]
+        if set(extract_biomarkers(window)) <= set(extract_biomarkers(blanked)):
+            kept.append(m)
+    return kept

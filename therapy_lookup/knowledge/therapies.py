@@ -117,6 +117,13 @@ class TherapyResolver:
 
     def _exact(self, key: str) -> list[TherapyRef]:
         hits = self._index.get(key, {})
+        if not hits and " " in key:
+            # A generic last word in the plural names what its singular names
+            # ("targeted drugs" is "targeted drug").
+            head, last = key.rsplit(" ", 1)
+            if last in _GENERIC_SUFFIXES and last.endswith("s"):
+                singular = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+                hits = self._index.get(f"{head} {singular}", {})
         return [self._ref(k, i, name, 100.0) for (k, i), name in sorted(hits.items())]
 
     def lookup(self, text: str) -> list[TherapyRef]:
