@@ -260,6 +260,8 @@ def condition_types(study: Study) -> StudyConditions:
         type_id = _resolve_condition(condition)
         if type_id is not None:
             found.append((condition, type_id))
+    if len(found) > 1:
+        found = _chain_collapsed(found)
     if not found:
         index = _default_index()
         titles = " . ".join(t for t in (study.brief_title, study.official_title) if t)
@@ -291,6 +293,24 @@ def condition_types(study: Study) -> StudyConditions:
         found = [(p, t) for p, t in found if t not in _B_GROUP_COARSE] + groups
     return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions),
                            _lineages(study))
+
+
+def _chain_collapsed(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Listed conditions that only spell out one type's lineage name that type.
+
+    "Leukemia | Leukemia, Myeloid | Leukemia, Myeloid, Acute" is a study for AML, not for every
+    leukaemia. Only when every listed type lies on the deepest one's lineage, and none of the
+    broader ones is a basket ("Advanced Solid Tumors | NSCLC" keeps the basket); lists that
+    branch ("Leukemia | AML | ALL") are left as they are.
+    """
+    tree = _default_tree()
+    deepest = max((t for _, t in found), key=_depth)
+    lineage = set(tree.lineage(deepest))
+    if any(t not in lineage for _, t in found):
+        return found
+    if any(t != deepest and _is_basket(tree, t, text) for text, t in found):
+        return found
+    return [(text, t) for text, t in found if t == deepest]
 
 
 def _narrowed(

@@ -13,6 +13,8 @@ SCLC), nor one with an ICD-10 code, nor by a generic word ("malignant neoplasm o
 
 from __future__ import annotations
 
+import re
+
 from .icd import ICD_RE
 from .index import Hit, NameIndex
 from .lexicon import CONJUNCTIONS, GENERIC_HEADS, NEGATION, STOPWORDS, TOP_GROUPS
@@ -23,6 +25,11 @@ __all__ = ["Refining"]
 
 _MAX_LEFT = 6
 """More words left over than this: a sentence, not a name with a kind beside it."""
+_RESIDUAL = re.compile(r"\b(?:other|unspecified|specified|not elsewhere classified)\b",
+                       re.IGNORECASE)
+"""A residual category ("Other leukemias of specified cell type", an ICD-10 label) names what
+is left over once the named kinds are taken out: never the kind a word beside a name names
+("Leukemia, B-cell" is no such leukaemia)."""
 
 
 class Refining(NameIndex):
@@ -76,6 +83,8 @@ class Refining(NameIndex):
     def _narrower_than(self, hit: Hit, phrase: list[str], parent: str | None) -> Hit | None:
         found = self._lookup_tokens(phrase, phrase)
         if found is None or found.ambiguous or found.type_id == hit.type_id:
+            return None
+        if _RESIDUAL.search(found.name) is not None:
             return None
         below = self._tree.is_a(found.type_id, hit.type_id)
         beside = (
