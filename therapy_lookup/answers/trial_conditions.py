@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..ctgov import Study
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
 from ..knowledge.models import CancerType, NameKind
+from ..knowledge.non_cancer import find_non_cancer_conditions
 from ..resolver import normalise, resolve
 from .study_classes import phrase_pattern
 
@@ -52,6 +53,14 @@ _OPEN_LIST = re.compile(r"\b(?:other|another|any)\s+(?:[\w-]+\s+){0,3}(?:cancers
                         r"malignan\w*|histolog\w*|types?|lymphomas?|leuka?emias?|"
                         r"neoplasms?)\b", re.IGNORECASE)
 _ROOT = "CANCER"
+# Endpoints only cancer studies report: a partial record that names no disease but measures
+# these treats a cancer it does not name ("progression-free survival ... after autologous
+# stem cell transplantation").
+_ONCOLOGY_ENDPOINT = re.compile(
+    r"\bprogression[- ]free survival\b|\bRECIST\b|\banti-?\s?tumou?r (?:activity|response)",
+    re.IGNORECASE,
+)
+_DETAIL_CHARS = 4000
 _SOLID = "SOLID"
 
 # "B-cell malignancies", "B lymphoid malignancies", "B-lineage leukaemia and lymphoma": every
@@ -114,7 +123,7 @@ class Relation(str, Enum):
     NON_CANCER = "non_cancer"
     """The conditions are not cancers (lupus, HIV, cytokine release syndrome, …)."""
     UNKNOWN = "unknown"
-    """The record names no condition the finder can read."""
+    """The record names no condition the finder can read (``holds``: yet it treats a cancer)."""
 
 
 _RANK = {
@@ -138,12 +147,13 @@ class ConditionRelation:
     cancer_type_id: str | None
     """The cancer type that condition names (None when none)."""
     holds: bool | None
-    """For a basket: whether it holds the asked type; None for other relations."""
+    """For a basket: whether it holds the asked type; for ``unknown``, True when the record
+    treats a cancer it does not name (it may hold the asked type); None otherwise."""
 
     @property
     def fits(self) -> bool:
         """Whether the study's conditions include the asked cancer."""
-        if self.relation is Relation.BASKET:
+        if self.relation in (Relation.BASKET, Relation.UNKNOWN):
             return bool(self.holds)
         return self.relation in (Relation.SAME, Relation.SUBTYPE, Relation.BROADER)
 
@@ -166,6 +176,9 @@ class ConditionRelation:
         if self.relation is Relation.NON_CANCER:
             return f"not a cancer study ({self.condition})" if self.condition else \
                 "not a cancer study"
+        if self.holds:
+            return (f"cancer not named ({self.condition}): check which cancers the study "
+                    "enrols")
         return "conditions not stated"
 
 
@@ -179,6 +192,9 @@ class StudyConditions:
     lineages: frozenset[str] = frozenset()
     """Blood-cell lineages of the antigens the study targets (``b``, ``plasma``, ``myeloid``,
     ``t``, ``hodgkin``); empty when it names none."""
+    unnamed_cancer: str = ""
+    """For a record that lists no conditions and names no disease: the cancer-only endpoint it
+    reports ("progression-free survival"), else empty."""
 
 
 class _NameIndex:
@@ -291,8 +307,25 @@ def condition_types(study: Study) -> StudyConditions:
     if groups:
         # The group replaces the coarse types its words resolve to ("lymphoid malignancy").
         found = [(p, t) for p, t in found if t not in _B_GROUP_COARSE] + groups
+    unnamed = "" if found or study.conditions else _unnamed_cancer(study)
     return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions),
-                           _lineages(study))
+                           _lineages(study), unnamed)
+
+
+def _unnamed_cancer(study: Study) -> str:
+    """The cancer-only endpoint of a record that names no disease, when it names no other one.
+
+    Registry records always list conditions; partial copies (title and descriptions only) may
+    name none. Such a record still treats a cancer when it reports an endpoint only cancer
+    studies use, and names no non-cancer disease (which would make it a study of that disease).
+    """
+    text = " . ".join(t for t in (study.brief_title, study.official_title,
+                                  (study.brief_summary or "")[:1500],
+                                  (study.detailed_description or "")[:_DETAIL_CHARS]) if t)
+    match = _ONCOLOGY_ENDPOINT.search(text)
+    if match is None or find_non_cancer_conditions(text):
+        return ""
+    return match.group(0).lower()
 
 
 def _chain_collapsed(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -418,6 +451,10 @@ def relate(
         return best
     if conditions.listed:
         return ConditionRelation(Relation.NON_CANCER, "", None, None)
+    if conditions.unnamed_cancer:
+        # A cancer study that names no cancer: it may hold the asked type; say so, rank it last.
+        return ConditionRelation(Relation.UNKNOWN, f"it reports {conditions.unnamed_cancer}",
+                                 None, True)
     return ConditionRelation(Relation.UNKNOWN, "", None, None)
 
 
