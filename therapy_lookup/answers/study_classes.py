@@ -2,9 +2,10 @@
 
 Names come from the catalog only: every product's brand, generic and code names
 (``data/products/*.csv``) and each class's ``study_terms`` (``data/therapy_classes.csv``). The
-study's text is read in tiers, most telling first — intervention names, then titles and arm
-labels, then intervention and arm descriptions with the brief summary and keywords, then the
-detailed description — and the first tier that names a class decides. A class named right
+study's text is read in tiers, most telling first — intervention names (with the registry's
+MeSH names for them), then titles and arm labels, then intervention and arm descriptions with
+the brief summary and keywords, then the detailed description — and the first tier that names
+a class decides. A class named right
 after "prior", "after", "failed" … is a patient's history, not what the study gives.
 """
 
@@ -367,6 +368,10 @@ class _Tiers:
             names = [i.name for i in study.interventions if i.name]
             names += [n for i in study.interventions for n in i.other_names]
             names += [a.label for a in study.arms if a.label]
+            # The registry's own MeSH names for the interventions (derivedSection): a drug
+            # named only by a code the catalog lacks ("MK-3475") is mapped to its generic name.
+            # Not the ancestors: chemistry and broad drug groups, not what is given.
+            names += [m.term for m in study.intervention_mesh_terms if m.term]
             if not names:
                 return None
             return classifier._hits(normalise_study_text(" . ".join(names)),
