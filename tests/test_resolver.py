@@ -263,7 +263,7 @@ def test_matches_are_valid_models() -> None:
     ("text", "expected"),
     [
         ("T-cell large cell lymphoma", "TNHL"),
-        ("aggressive T cell lymphoma of the skin", "TNHL"),
+        ("aggressive T cell lymphoma of the skin", "CTCL"),
         ("thymic lymphoma", "LYMPHOMA"),
         ("multiple myeloma after anti-BCMA CAR-T", "PCM"),
         ("triple class refractory myeloma", "PCM"),

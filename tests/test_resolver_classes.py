@@ -168,11 +168,11 @@ def test_a_code_or_nos_alone_still_names_nothing(text: str) -> None:
     [
         # A site with a histology filed under unknown primary: the site's own type of it.
         ("Lung neuroendocrine cancer", "LNET"),
-        ("small intestine neuroendocrine cancer", "GINET"),
-        ("neuroendocrine cancer of the small intestine", "GINET"),
+        ("small intestine neuroendocrine cancer", "SBWDNET"),
+        ("neuroendocrine cancer of the small intestine", "SBWDNET"),
         ("stomach neuroendocrine tumour", "GINETES"),
         ("Cervix squamous cancer", "CESC"),
-        ("carcinoid of the small bowel with liver mets", "GINET"),  # another name of NET NOS
+        ("carcinoid of the small bowel with liver mets", "SBWDNET"),  # another name of NET NOS
         ("Carcinoid tumor of intestine", "GINET"),
         ("Lung neuroendocrine tumours (NETs)", "LNET"),  # the site's type already is one
         # … and the site alone where it has no such type.
@@ -260,7 +260,7 @@ def test_words_about_the_person_never_make_a_cancer(text: str) -> None:
         # A cancer that names its own organ stays that cancer when another organ is a site.
         ("Stage 4 colon cancer - the spot on the liver is definitely cancer", "COAD"),
         ("colon cancer of the liver", "COAD"),
-        ("T-cell lymphoma of the skin", "TNHL"),
+        ("T-cell lymphoma of the skin", "CTCL"),
     ],
 )
 def test_a_cancer_naming_its_organ_is_not_moved_to_a_site(text: str, expected: str) -> None:
@@ -381,7 +381,7 @@ def test_words_beside_a_name_narrow_it_to_the_kind_they_name(text: str, expected
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("lung cancer, not small cell", "LUNG"),  # a negation never narrows
+        ("breast cancer, not triple negative", "BREAST"),  # a negation never narrows
         ("C50.4 Malignant neoplasm of upper-outer quadrant of breast", "BREAST"),
         ("Cervical squamous cell carcinoma and endocervical adenocarcinoma", "CERVIX"),
     ],
@@ -481,3 +481,30 @@ def test_an_abbreviation_is_dropped_only_where_it_defines_the_words_before_it() 
     assert cut("testicular cancer (seminoma)") is None
     assert cut("M8000/0 Neoplasm (benign)") is None
     assert resolve("M8000/0 Neoplasm, benign") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "not small cell" is what the name "non-small cell" says.
+        ("lung cancer, EGFR exon 19, not small cell", "NSCLC"),
+        ("lymphoma, definitely not Hodgkin's", "NHL"),
+        # An organ named by its noun narrows to the kind named by its adjective.
+        ("marginal zone lymphoma of the spleen", "SMZL"),
+        ("T-cell lymphoma of the skin", "CTCL"),
+        # A histology beside another name of the type found ("gullet cancer" = oesophageal).
+        ("gullet cancer, squamous cell carcinoma, spread to a node in the neck", "ESCC"),
+        ("anal cancer, squamous, finished chemoradiation", "ANSC"),
+    ],
+)
+def test_not_as_non_organ_adjectives_and_the_types_other_names(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["pancratic cancer stage 4", "Breast-ovarian cancer, familial, 1"],
+)
+def test_codes_and_numbers_never_narrow(text: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id in {"PANCREAS", "BREAST"}

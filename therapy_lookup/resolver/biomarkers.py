@@ -204,8 +204,8 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
                 if after is None and (status := _STATUS_AFTER.match(text, stop)) is not None:
                     stop = status.end()  # "FLT3-ITD positive": the status goes with it
                 # a negation before stays: it may negate more ("no EGFR, ALK or ROS1")
-            else:
-                stated = True
+            elif _NEGATED_BEFORE.search(text, end, start) is None:
+                stated = True  # "not triple negative" states no absence
             pieces.append(text[end:start])
             end = stop
         pieces.append(text[end:])

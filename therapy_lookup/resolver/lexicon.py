@@ -155,3 +155,20 @@ NOTE_WORDS = frozenset(
 NOTE_LINKS = frozenset(
     ["in", "on", "at", "by", "per", "since", "from", "of", "the", "was", "is", "and"]
 )
+
+# The adjective a type's name uses for an organ people name by its noun ("lymphoma of the
+# spleen" is a splenic lymphoma, "T-cell lymphoma of the skin" a cutaneous one).
+ORGAN_ADJECTIVES: dict[str, str] = {
+    "spleen": "splenic", "skin": "cutaneous", "brain": "cerebral", "lung": "pulmonary",
+    "lungs": "pulmonary", "stomach": "gastric", "kidney": "renal", "kidneys": "renal",
+    "pleura": "pleural", "peritoneum": "peritoneal", "ovary": "ovarian", "ovaries": "ovarian",
+    "uterus": "uterine", "womb": "uterine", "cervix": "cervical", "prostate": "prostatic",
+    "pancreas": "pancreatic", "eye": "ocular", "nose": "nasal", "intestine": "intestinal",
+    "colon": "colonic", "rectum": "rectal", "anus": "anal", "mediastinum": "mediastinal",
+    "thymus": "thymic", "testis": "testicular", "testicle": "testicular", "vulva": "vulvar",
+    "vagina": "vaginal", "penis": "penile", "esophagus": "esophageal", "oesophagus": "esophageal",
+    "ileum": "ileal", "jejunum": "jejunal", "duodenum": "duodenal", "appendix": "appendiceal",
+    "larynx": "laryngeal", "pharynx": "pharyngeal", "tonsil": "tonsillar", "liver": "hepatic",
+    "bone": "osseous", "breast": "mammary", "heart": "cardiac", "bladder": "bladder",
+    "ureter": "ureteral", "adrenal": "adrenal", "thyroid": "thyroid", "conjunctiva": "conjunctival",
+}

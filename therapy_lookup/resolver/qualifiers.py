@@ -73,7 +73,7 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
     (r"\b(?:lymph[\s-]+)?nodes?[\s-]*(?:positive|negative|pos|neg|involvement|involved|"
      r"\+|-(?=\s))", "nodal status", "lymp node"),
     # ICD-O-3 morphology code before its label ("8500/3 Infiltrating duct carcinoma, NOS").
-    (r"^\s*(?:M-?)?\d{4}/\d\b", "ICD-O-3 code", "/"),
+    (r"^\s*(?:m-?)?\d{4}/\d\b", "ICD-O-3 code", "/"),
     # Staging-system edition, as in ClinicalTrials.gov conditions ("Stage IV … AJCC v8").
     (r"\bajcc\s*(?:v(?:ersion)?\s*)?\d+\b", "staging system", "ajcc"),
 ]

@@ -17,7 +17,14 @@ import re
 
 from .icd import ICD_RE
 from .index import Hit, NameIndex
-from .lexicon import CONJUNCTIONS, GENERIC_HEADS, NEGATION, STOPWORDS, TOP_GROUPS
+from .lexicon import (
+    CONJUNCTIONS,
+    GENERIC_HEADS,
+    NEGATION,
+    ORGAN_ADJECTIVES,
+    STOPWORDS,
+    TOP_GROUPS,
+)
 from .models import MatchMethod
 from .normalise import tokens_of
 
@@ -30,6 +37,8 @@ _RESIDUAL = re.compile(r"\b(?:other|unspecified|specified|not elsewhere classifi
 """A residual category ("Other leukemias of specified cell type", an ICD-10 label) names what
 is left over once the named kinds are taken out: never the kind a word beside a name names
 ("Leukemia, B-cell" is no such leukaemia)."""
+_MAX_BASES = 8
+"""How many of a type's own names the words left over are tried beside."""
 
 
 class Refining(NameIndex):
@@ -46,7 +55,7 @@ class Refining(NameIndex):
         parent = self._tree.parent(tid)
         if ICD_RE.match(text) is not None:
             return hit  # an ICD-10 code and its label are read by their own rules
-        words = tokens_of(text)
+        words = self._not_as_non(tokens_of(text))
         if CONJUNCTIONS.intersection(words) or any(w in NEGATION and w != "non" for w in words):
             return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
 
@@ -60,16 +69,30 @@ class Refining(NameIndex):
         if not left or len(left) > _MAX_LEFT:
             return hit
         fixed, edits = self._correct(left)  # "medulary thyroid cancer": medullary
+        adjectival = [ORGAN_ADJECTIVES.get(w, w) for w in left]  # "of the spleen": splenic
+        readings = [(left, False)] + ([(fixed, True)] if edits else [])
+        if adjectival != left:
+            readings.append((adjectival, False))
         groups: list[tuple[list[str], bool]] = []
-        for words_left, corrected in [(left, False)] + ([(fixed, True)] if edits else []):
+        for words_left, corrected in readings:
             groups.append((words_left, corrected))
-            if len(words_left) > 1 and "non" not in words_left:  # "non hodgkin" stays whole
+            if len(words_left) > 1:
+                pairs = [words_left[i:i + 2] for i in range(len(words_left) - 1)]
+                if "non" in words_left:  # "non hodgkin" stays together, never "hodgkin" alone
+                    at = words_left.index("non")
+                    groups += [(words_left[at:at + n], corrected) for n in (4, 3, 2)]
+                    continue
                 if len(words_left) > 2:
-                    groups += [(words_left[i:i + 2], corrected) for i in range(len(words_left) - 1)]
-                groups += [([w], corrected) for w in words_left]
+                    groups += [(p, corrected) for p in pairs]
+                groups += [([w], corrected) for w in words_left if not w.isdigit()]
         bases = [list(tokens_of(hit.name))]
-        if list(own) != bases[0]:
-            bases.append(list(own))
+        names = sorted(self._names_of.get(tid, ()), key=len)[:_MAX_BASES]
+        for name in (" ".join(own), *names):
+            base = name.split()
+            if base not in bases and not any(  # codes ("c25") and short abbreviations: no
+                any(c.isdigit() for c in t) or len(t) <= 3 for t in base[:1]
+            ):
+                bases.append(base)
         for base in bases:
             for group, corrected in groups:
                 for phrase in (group + base, base + group):
@@ -79,6 +102,22 @@ class Refining(NameIndex):
                             narrower = narrower._replace(method=MatchMethod.FUZZY)
                         return narrower
         return hit
+
+    def _not_as_non(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Read "not small cell" as "non small cell" where a name starts "non small" (NSCLC)."""
+        if "not" not in words:
+            return words
+        if self._non_followers is None:
+            self._non_followers = frozenset(
+                k.split()[1] for k in self._exact if k.startswith("non ") and " " in k[4:]
+            )
+        follow = self._non_followers
+        return tuple(
+            "non" if w == "not" and i + 1 < len(words) and words[i + 1] in follow else w
+            for i, w in enumerate(words)
+        )
+
+    _non_followers: frozenset[str] | None = None
 
     def _narrower_than(self, hit: Hit, phrase: list[str], parent: str | None) -> Hit | None:
         found = self._lookup_tokens(phrase, phrase)
