@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from therapy_lookup import AvailabilityStatus, ask
 from therapy_lookup.answers.questions import Intent, read_question
 
 
@@ -123,3 +124,30 @@ def test_the_country_the_patient_lives_in_is_where_they_are() -> None:
     q = read_question("Is CAR-T approved in Europe for my dad's myeloma? He lives in France.")
     assert (q.region, q.patient.near) == ("EU", "France")
     assert read_question("is carvykti approved in italy").patient.near is None
+
+
+@pytest.mark.parametrize(
+    ("question", "therapy", "compared"),
+    [
+        ("Carvykti or Abecma: which is approved for myeloma after 3 lines?",
+         "ciltacabtagene-autoleucel", ["idecabtagene-vicleucel"]),
+        ("Tecvayli vs. Elrexfio for relapsed myeloma?", "teclistamab", ["elranatamab"]),
+        # A combination is one therapy asked about, not two weighed against each other.
+        ("Is Opdivo with Yervoy approved for melanoma?", "nivolumab", []),
+    ],
+)
+def test_products_set_side_by_side_are_both_read(
+    question: str, therapy: str, compared: list[str]
+) -> None:
+    q = read_question(question)
+    assert q.therapy is not None and q.therapy.id == therapy
+    assert [t.id for t in q.compared] == compared
+
+
+def test_a_product_set_beside_the_asked_one_is_answered_too() -> None:
+    answer = ask("Is Tecartus or Kymriah approved for mantle cell lymphoma?", trials=False)
+    assert answer.status is AvailabilityStatus.APPROVED
+    assert [c.status for c in answer.compared] == [AvailabilityStatus.NOT_APPROVED]
+    assert "Set beside it:" in answer.to_text() and "Kymriah" in answer.to_text()
+    both = ask("Abecma or Carvykti for myeloma after 4 lines?", trials=False)
+    assert {"Abecma", "Carvykti"} <= set(both.product_brands)

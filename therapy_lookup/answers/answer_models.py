@@ -50,6 +50,11 @@ class Answer(BaseModel):
     options: tuple[OptionGroup, ...] = Field(
         default=(), description="What is approved for the cancer, grouped by class."
     )
+    compared: tuple[Availability, ...] = Field(
+        default=(),
+        description="The availability of each product the question weighs against the one "
+        "asked about ('Carvykti or Abecma').",
+    )
     products: tuple[FactRow, ...] = Field(
         default=(), description="Fact-table rows for product and list questions."
     )

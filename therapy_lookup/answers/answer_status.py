@@ -20,6 +20,7 @@ from .question_reading import names_a_cancer
 __all__ = [
     "biomarker_gene",
     "brands",
+    "compared_line",
     "display_type",
     "headline_status",
     "one_line_answer",
@@ -166,3 +167,8 @@ def one_line_answer(
     )
 
 
+
+
+def compared_line(availability: Availability, q: Question) -> str:
+    """The one-line answer for a product set beside the one asked about."""
+    return one_line_answer(availability, headline_status(availability), q)

@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .answer_status import compared_line
 from .availability import ApprovalMatch
 
 if TYPE_CHECKING:
@@ -104,6 +105,11 @@ def answer_text(answer: Answer, *, width: int = 100) -> str:
                 para(f"  note: {a.notes}", "  ")
         if len(av.approvals) > 12:
             para(f"  … and {len(av.approvals) - 12} more (see --json)")
+    if answer.compared:
+        blank()
+        para("Set beside it:")
+        for beside in answer.compared:
+            para(f"- {compared_line(beside, q)}", "  ")
     if answer.options:
         full = answer.intent.value == "options"
         blank()

@@ -139,15 +139,18 @@ class _Answering:
             m for m in availability.other_decisions if m.approval.status.value == "pending"
         )
         safety = availability.safety
+        compared = tuple(self.svc.check(q.diagnosis.match, t, q.region) for t in q.compared)
         shown = brands(
             [m.product for m in availability.approvals]
             + [m.product for g in options for m in g.approvals]
+            + [m.product for c in compared for m in c.approvals]
         )
         return self._finish(
             status,
             one_line_answer(availability, status, q),
             availability=availability,
             options=options,
+            compared=compared,
             safety=safety,
             explanation=explanation,
             explanation_source=source,
@@ -160,7 +163,8 @@ class _Answering:
             product_brands=shown,
             sources=tuple(
                 dict.fromkeys(
-                    [*availability.sources, *(str(a.sources[0]) for a in self.cited)]
+                    [*availability.sources, *(s for c in compared for s in c.sources),
+                     *(str(a.sources[0]) for a in self.cited)]
                 )
             ),
         )

@@ -114,6 +114,11 @@ class Question(BaseModel):
         default=None, description="The therapy asked about (a class or a product)."
     )
     therapy_text: str | None = Field(default=None, description="The therapy words as written.")
+    compared: tuple[TherapyRef, ...] = Field(
+        default=(),
+        description="Other products the question weighs against the therapy asked about "
+        "('Carvykti or Abecma', 'Tecvayli vs Elrexfio').",
+    )
     region: str = Field(default="US", description="Regulatory region the answer is for.")
     region_stated: bool = Field(
         default=False, description="Whether the question named the region (else the US)."
