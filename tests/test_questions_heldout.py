@@ -151,3 +151,11 @@ def test_a_product_set_beside_the_asked_one_is_answered_too() -> None:
     assert "Set beside it:" in answer.to_text() and "Kymriah" in answer.to_text()
     both = ask("Abecma or Carvykti for myeloma after 4 lines?", trials=False)
     assert {"Abecma", "Carvykti"} <= set(both.product_brands)
+
+
+def test_a_product_question_says_a_filing_awaits_a_decision() -> None:
+    answer = ask("Is anito-cel FDA approved?", trials=False)
+    assert answer.status is AvailabilityStatus.NOT_APPROVED
+    assert "Under review (FDA decision expected 2026-12-23)" in answer.headline
+    elsewhere = ask("Is anito-cel approved in the EU?", trials=False)
+    assert "Under review" not in elsewhere.headline  # the filing is the FDA's

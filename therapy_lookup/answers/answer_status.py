@@ -167,8 +167,6 @@ def one_line_answer(
     )
 
 
-
-
 def compared_line(availability: Availability, q: Question) -> str:
     """The one-line answer for a product set beside the one asked about."""
     return one_line_answer(availability, headline_status(availability), q)

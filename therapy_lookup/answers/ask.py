@@ -194,6 +194,16 @@ class _Answering:
         else:
             status = AvailabilityStatus.NOT_APPROVED
             headline = f"No: no approval of {name} is on record in therapy_lookup's tables."
+        if not here:
+            # A filing awaiting a decision here is said, as the answers for a cancer say it.
+            due = sorted({
+                f"{r.agency} decision expected {a.decision_due}"
+                for r in rows
+                if r.status == "pending" and (q.region == "any" or r.region == q.region)
+                and (a := self.catalog.approvals[r.approval_id]).decision_due is not None
+            })
+            if due:
+                headline += f" Under review ({'; '.join(due)})."
         explanation, source = self._explanation(q.therapy) if q.intent is Intent.EXPLAIN else (
             None, None
         )
