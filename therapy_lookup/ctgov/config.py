@@ -73,7 +73,10 @@ class ClientConfig:
     client raises :class:`~therapy_lookup.ctgov.errors.CTGovDeadlineExceeded`, past the cap
     :class:`~therapy_lookup.ctgov.errors.CTGovResponseTooLarge`. ``verify_data_version``
     checks the registry's ``dataTimestamp`` right after the first page and after the last one
-    of a multi-page search, so a search never mixes data versions.
+    of a multi-page search, so a search never mixes data versions. ``page_ahead`` (off by
+    default) requests the next page of a search while the current one is validated, stored
+    and read by the caller: at most one page ahead, so a caller who stops mid-search may
+    leave one requested page unread, and a page is requested before the caller reaches it.
     """
 
     base_url: str = DEFAULT_BASE_URL
@@ -91,6 +94,7 @@ class ClientConfig:
     search_deadline: float = 900.0
     max_response_bytes: int = 128 * 2**20
     verify_data_version: bool = True
+    page_ahead: bool = False
     user_agent: str = field(default_factory=default_user_agent)
 
     def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import TherapyLookupWarning
+from .ahead import Ahead
 from .cache import ResponseCache, cache_key
 from .config import ClientConfig
 from .errors import REGISTRY_UNREACHABLE as UNREACHABLE
@@ -255,79 +256,108 @@ class Pager:
         index = 0
         version: str | None = None
         old = fallback
-        while True:
-            params = self._params(base, size, token)
-            try:
-                body, url = self._timed(budget, partial(self.transport.get, "/studies",
-                                                        params, results._counter))
-                info = ResponseInfo(url=url, from_cache=False, stale=False,
-                                    requests_made=results.requests_made)
-                page = self._parse(body, info, first=index == 0)
-                last = not page.token or (
-                    limit is not None and results.received + len(page.studies) >= limit)
-                if index == 0 and not last and self.config.verify_data_version:
-                    # Right after page 1 (before the caller sees it): the version the
-                    # rest of the chain must still have.
-                    version = self._timed(budget, partial(self.fresh_version, results))
-                    manifest.version = version
-                elif last and version is not None:
-                    now_version = self._timed(budget, partial(self.fresh_version, results))
-                    if now_version is not None and now_version != version:
-                        raise CTGovPagingError(
-                            f"the registry's data changed during the search ({version} → "
-                            f"{now_version}) after {results.received} studies; search again",
-                            received=results.received, url=url)
-            except CTGovPagingError:
-                raise
-            except CTGovError as exc:
-                if index == 0:
-                    if isinstance(exc, UNREACHABLE) and old is not None and cache is not None:
-                        yield from self._fallback(results, cache, base, size, limit, old, exc)
-                        return
-                    raise
-                raise CTGovPagingError(
-                    f"search failed after {results.received} studies in {results.pages} "
-                    f"page(s); the result is incomplete: {exc}",
-                    received=results.received, cause=exc, status=exc.status, url=exc.url,
-                    body=exc.body,
-                ) from exc
-            self._check_ids(results, page, index, seen)
-            end_here = not page.token or (
-                not page.studies and results.total_count is not None
-                and results.received >= results.total_count)  # a token past the end
-            if cache is not None:
-                self._store(cache, skey, base, size, manifest, index, token, page, body, url,
-                            old, ended=end_here)
-                old = None
-            results.data_version = manifest.version
-            done = yield from self._emit(results, page, index, limit)
-            if done:
-                return
-            if end_here:
+        pending: Ahead[tuple[bytes, str]] | None = None
+
+        def ahead(next_token: str | None, n: int) -> None:
+            # page_ahead: called once a page is decoded, before its records are validated.
+            # The version check of page 1 comes first (never two requests at once), then
+            # the next page is requested; it travels while this one is validated, stored
+            # and read by the caller.
+            nonlocal version, pending
+            last = not next_token or (limit is not None and results.received + n >= limit)
+            if index == 0 and not last and self.config.verify_data_version:
+                version = self._timed(budget, partial(self.fresh_version, results))
+                manifest.version = version
+            if not last and n and next_token not in seen_tokens:
+                params = self._params(base, size, next_token)
+                pending = Ahead(partial(self._timed, budget, partial(
+                    self.transport.get, "/studies", params, results._counter)))
+
+        try:
+            while True:
                 try:
-                    self._check_total(results, url)
+                    if pending is not None:
+                        running, pending = pending, None
+                        body, url = running.result()
+                    else:
+                        params = self._params(base, size, token)
+                        body, url = self._timed(budget, partial(
+                            self.transport.get, "/studies", params, results._counter))
+                    info = ResponseInfo(url=url, from_cache=False, stale=False,
+                                        requests_made=results.requests_made)
+                    page = self._parse(body, info, first=index == 0,
+                                       ahead=ahead if self.config.page_ahead else None)
+                    last = not page.token or (
+                        limit is not None and results.received + len(page.studies) >= limit)
+                    if (index == 0 and not last and self.config.verify_data_version
+                            and not self.config.page_ahead):
+                        # Right after page 1 (before the caller sees it): the version the
+                        # rest of the chain must still have.
+                        version = self._timed(budget, partial(self.fresh_version, results))
+                        manifest.version = version
+                    elif last and version is not None:
+                        now_version = self._timed(budget, partial(self.fresh_version, results))
+                        if now_version is not None and now_version != version:
+                            raise CTGovPagingError(
+                                f"the registry's data changed during the search ({version} "
+                                f"→ {now_version}) after {results.received} studies; search "
+                                "again", received=results.received, url=url)
                 except CTGovPagingError:
-                    if cache is not None:  # a short chain is never served as a whole search
-                        cache.delete(skey)
                     raise
-                break
-            if not page.studies:
-                empty_run += 1
-                if empty_run > _MAX_EMPTY_PAGES:
+                except CTGovError as exc:
+                    if index == 0:
+                        if (isinstance(exc, UNREACHABLE) and old is not None
+                                and cache is not None):
+                            yield from self._fallback(results, cache, base, size, limit, old,
+                                                      exc)
+                            return
+                        raise
                     raise CTGovPagingError(
-                        f"{empty_run} empty pages in a row after {results.received} studies; "
-                        "the result is incomplete", received=results.received, url=url)
-            else:
-                empty_run = 0
-            assert page.token is not None
-            if page.token in seen_tokens:
-                raise CTGovPagingError(
-                    f"server repeated page token after {results.received} studies",
-                    received=results.received, url=url)
-            seen_tokens.add(page.token)
-            token = page.token
-            index += 1
-        results.complete = True
+                        f"search failed after {results.received} studies in {results.pages} "
+                        f"page(s); the result is incomplete: {exc}",
+                        received=results.received, cause=exc, status=exc.status, url=exc.url,
+                        body=exc.body,
+                    ) from exc
+                self._check_ids(results, page, index, seen)
+                end_here = not page.token or (
+                    not page.studies and results.total_count is not None
+                    and results.received >= results.total_count)  # a token past the end
+                if cache is not None:
+                    self._store(cache, skey, base, size, manifest, index, token, page, body, url,
+                                old, ended=end_here)
+                    old = None
+                results.data_version = manifest.version
+                done = yield from self._emit(results, page, index, limit)
+                if done:
+                    return
+                if end_here:
+                    try:
+                        self._check_total(results, url)
+                    except CTGovPagingError:
+                        if cache is not None:  # a short chain is never served as a whole search
+                            cache.delete(skey)
+                        raise
+                    break
+                if not page.studies:
+                    empty_run += 1
+                    if empty_run > _MAX_EMPTY_PAGES:
+                        raise CTGovPagingError(
+                            f"{empty_run} empty pages in a row after {results.received} studies; "
+                            "the result is incomplete", received=results.received, url=url)
+                else:
+                    empty_run = 0
+                assert page.token is not None
+                if page.token in seen_tokens:
+                    raise CTGovPagingError(
+                        f"server repeated page token after {results.received} studies",
+                        received=results.received, url=url)
+                seen_tokens.add(page.token)
+                token = page.token
+                index += 1
+            results.complete = True
+        finally:
+            if pending is not None:  # the caller stopped early or a page failed
+                pending.wait()
 
     def _timed(self, budget: list[float], call: Callable[[float], Any]) -> Any:
         if budget[0] <= 0:
@@ -370,8 +400,8 @@ class Pager:
                 cache.delete(self._page_key(base, size, old.chain, i))
 
     # -- one page ----------------------------------------------------------------------
-    def _parse(self, body: bytes, info: ResponseInfo, *, first: bool,
-               trusted: bool = False) -> _Page:
+    def _parse(self, body: bytes, info: ResponseInfo, *, first: bool, trusted: bool = False,
+               ahead: Callable[[str | None, int], None] | None = None) -> _Page:
         # A page of 1,000 studies decodes and validates into ~10^5-10^6 containers: with
         # the collector running they trigger several full collections over everything the
         # process holds. Paused for this page only (decode + validation, no caller code).
@@ -391,6 +421,8 @@ class Pager:
                                       or total < 0):
                 raise CTGovDecodeError("'totalCount' is not a non-negative integer",
                                        url=info.url)
+            if ahead is not None:
+                ahead(token, len(data["studies"]))
             studies = parse_studies(data["studies"], info.url, trusted=trusted)
         return _Page(studies, token or None, total if first else None, info)
 
