@@ -12,52 +12,56 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
-from .answers.availability import (
-    DISCLAIMER,
-    ApprovalMatch,
-    Availability,
-    AvailabilityService,
-    AvailabilityStatus,
-    Coverage,
-    ProductSummary,
-    RelatedApproval,
-    RelatedReason,
-    check_availability,
-)
-from .answers.fact_table import FactRow, fact_table
-from .errors import (
-    DataError,
-    InvalidInputError,
-    InvalidRegionError,
-    TherapyLookupError,
-    TherapyLookupWarning,
-    UnknownCancerTypeError,
-    UnknownDiagnosisError,
-    UnknownTherapyError,
-)
-from .export import to_csv, to_dataframe
-from .knowledge.cancer_types import CancerTypeTree, load_cancer_types
-from .knowledge.catalog import Catalog, load_catalog
-from .knowledge.models import (
-    Agency,
-    Approval,
-    ApprovalStatus,
-    ApprovalType,
-    CancerType,
-    Product,
-    SafetyFact,
-    TherapyClass,
-)
-from .knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
-from .resolver import (
-    DiagnosisMatch,
-    DiagnosisResolver,
-    MatchMethod,
-    resolve,
-    resolve_many,
-    search_diagnoses,
-)
+from .knowledge.collector import paused_collector
+
+# The collector is paused while the modules build their models (restored after).
+with paused_collector():
+    from ._version import __version__
+    from .answers.availability import (
+        DISCLAIMER,
+        ApprovalMatch,
+        Availability,
+        AvailabilityService,
+        AvailabilityStatus,
+        Coverage,
+        ProductSummary,
+        RelatedApproval,
+        RelatedReason,
+        check_availability,
+    )
+    from .answers.fact_table import FactRow, fact_table
+    from .errors import (
+        DataError,
+        InvalidInputError,
+        InvalidRegionError,
+        TherapyLookupError,
+        TherapyLookupWarning,
+        UnknownCancerTypeError,
+        UnknownDiagnosisError,
+        UnknownTherapyError,
+    )
+    from .export import to_csv, to_dataframe
+    from .knowledge.cancer_types import CancerTypeTree, load_cancer_types
+    from .knowledge.catalog import Catalog, load_catalog
+    from .knowledge.models import (
+        Agency,
+        Approval,
+        ApprovalStatus,
+        ApprovalType,
+        CancerType,
+        Product,
+        SafetyFact,
+        TherapyClass,
+    )
+    from .knowledge.therapies import TherapyKind, TherapyRef, TherapyResolver
+    from .resolver import (
+        DiagnosisMatch,
+        DiagnosisResolver,
+        MatchMethod,
+        resolve,
+        resolve_many,
+        search_diagnoses,
+    )
 
 if TYPE_CHECKING:
     from .answers.questions import Answer, Intent, PatientFacts, Question, ask, read_question

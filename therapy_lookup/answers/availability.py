@@ -12,6 +12,7 @@ from ..errors import UnknownDiagnosisError
 from ..knowledge.biomarkers import load_biomarkers
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names
 from ..knowledge.catalog import Catalog, load_catalog
+from ..knowledge.collector import pausing_collector
 from ..knowledge.models import (
     AGENCY_REGION,
     Agency,
@@ -482,6 +483,7 @@ def _sorted_matches(matches: Iterable[ApprovalMatch]) -> list[ApprovalMatch]:
 
 
 @lru_cache(maxsize=1)
+@pausing_collector
 def default_service() -> AvailabilityService:
     """The service over the packaged catalog (built once)."""
     return AvailabilityService(load_catalog())

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import DataError, RecordError
 from . import tables as _tables
+from .collector import pausing_collector
 
 __all__ = [
     "BIOMARKERS_TABLE",
@@ -165,6 +166,7 @@ def _ref(table: str, key: str, message: str) -> RecordError:
 
 
 @lru_cache(maxsize=1)
+@pausing_collector
 def load_biomarkers() -> BiomarkerTable:
     """Load and check the packaged biomarker tables (once); raise :class:`DataError`."""
     errors: list[RecordError] = []

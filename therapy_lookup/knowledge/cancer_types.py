@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import DataError, RecordError, UnknownCancerTypeError
 from . import tables as _tables
+from .collector import pausing_collector
 from .models import CancerType, CancerTypeName
 
 __all__ = [
@@ -285,6 +286,7 @@ def _group_cycles(
 
 
 @functools.lru_cache(maxsize=1)
+@pausing_collector
 def load_cancer_types() -> CancerTypeTree:
     """Load the curated cancer type tree (once); raise :class:`~.DataError` if bad."""
     errors: list[RecordError] = []
@@ -297,6 +299,7 @@ def load_cancer_types() -> CancerTypeTree:
 
 
 @functools.lru_cache(maxsize=1)
+@pausing_collector
 def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
     """Load the curated names of cancer types (once); raise :class:`~.DataError`.
 

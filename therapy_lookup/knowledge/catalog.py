@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from ..errors import DataError, RecordError
 from . import tables as _tables
 from .cancer_types import CancerTypeTree, load_cancer_types
+from .collector import pausing_collector
 from .models import Approval, CoverageScope, Product, SafetyFact, TherapyClass
 
 __all__ = ["Catalog", "format_tables", "load_catalog"]
@@ -216,6 +217,7 @@ def _check_unique(table: str, keys: Sequence[str], errors: list[RecordError]) ->
 
 
 @lru_cache(maxsize=1)
+@pausing_collector
 def load_catalog() -> Catalog:
     """The packaged catalog, loaded and validated once per process."""
     return Catalog.load()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
+from ..knowledge.collector import pausing_collector
 from ..knowledge.models import CancerTypeName
 from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store
@@ -501,6 +502,7 @@ class DiagnosisResolver(
 
 
 @functools.lru_cache(maxsize=1)
+@pausing_collector
 def default_resolver() -> DiagnosisResolver:
     """Return the resolver over the packaged cancer type tables (built once)."""
     return DiagnosisResolver(load_cancer_types(), load_cancer_type_names(), stored_index=True)
