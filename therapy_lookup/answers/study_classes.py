@@ -57,10 +57,14 @@ _HISTORY = frozenset(
 # Words skipped when looking back for a history word ("after CD19-directed CAR-T").
 _SKIPPABLE = re.compile(r"^(?:\d+|cd|anti|directed|targeted|targeting|based|bcma|gprc|to|with|"
                         r"of|or|and|a|an|the|commercial|autologous|allogeneic)$")
+# A title that names a follow-up. "Previously treated" or "who received" alone is the
+# patients' history ("Nivolumab Compared to Docetaxel in Previously Treated Metastatic NSCLC"),
+# not a follow-up: it counts only after a follow-up or observation word.
 _FOLLOW_UP = re.compile(
     r"\b(?:long term follow up|ltfu|follow up (?:study|protocol) (?:of|for)|"
     r"long term safety follow up|follow up of (?:patients|subjects|participants)|"
-    r"previously (?:treated|exposed|received)|who (?:have )?received)\b"
+    r"(?:follow up|observation|monitoring|surveillance) (?:\w+ ){0,4}"
+    r"(?:previously (?:treated|exposed|received)|who (?:have )?received))\b"
 )
 _OBSERVATIONAL = re.compile(r"\b(?:registry|observational|real world|cohort study|biobank|"
                             r"retrospective|natural history)\b")
