@@ -73,3 +73,15 @@ def test_a_study_for_b_and_t_cell_leukaemia_is_for_b_all() -> None:
     study = _study(["Leukemia, Myeloid, Acute", "Leukemia, B-cell", "Leukemia, T-Cell",
                     "Lymphoma"])
     assert relate_study(study, TREE["BLL"], TREE).fits
+
+
+@pytest.mark.parametrize(
+    ("asked", "fits"),
+    [("AML", False), ("TLL", False), ("PCM", False), ("CLLSLL", True), ("BLL", True),
+     ("DLBCLNOS", True)],
+)
+def test_the_inverted_mesh_heading_b_cell_leukaemia_is_b_lineage(asked: str, fits: bool) -> None:
+    """"Leukemia, B-Cell" (the registry's MeSH form) is a B-cell leukaemia, not any leukaemia:
+    a CAR-T "for Leukemia, B-Cell | Lymphoma, B-Cell" that names no antigen is not for AML."""
+    relation = relate_study(_study(["Leukemia, B-Cell", "Lymphoma, B-Cell"]), TREE[asked], TREE)
+    assert relation.fits is fits, relation

@@ -70,7 +70,9 @@ _B_LINEAGE_GROUP = re.compile(
     r"(?:[- ](?:derived|origin|lineage))?[- ]"
     r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|lymphoid|blood)[- ])?"
     r"(?:malignan\w*|neoplas\w*|cancers?|tumou?rs?|leuka?emias? (?:and|or|/) ?lymphomas?|"
-    r"leuka?emia ?/ ?lymphomas?|hematologic\w*)",
+    r"leuka?emia ?/ ?lymphomas?|hematologic\w*)"
+    # The registry's inverted MeSH heading "Leukemia, B-Cell" (B-cell leukaemias).
+    r"|\bLeuka?emias?, B[- ]?Cell\b",
     re.IGNORECASE,
 )
 
@@ -305,8 +307,11 @@ def condition_types(study: Study) -> StudyConditions:
     found = [(p, _SOLID if t == _ROOT and solid else t) for p, t in found]
     groups = _b_lineage_groups(study, context)
     if groups:
-        # The group replaces the coarse types its words resolve to ("lymphoid malignancy").
-        found = [(p, t) for p, t in found if t not in _B_GROUP_COARSE] + groups
+        # The group replaces the coarse types its words resolve to ("lymphoid malignancy",
+        # "Leukemia, B-Cell" read as any leukaemia).
+        phrase = groups[0][0]
+        found = [(p, t) for p, t in found
+                 if t not in _B_GROUP_COARSE and not (p == phrase and t == "LEUKEMIA")] + groups
     unnamed = "" if found or study.conditions else _unnamed_cancer(study)
     return StudyConditions(tuple(dict.fromkeys(found)), bool(study.conditions),
                            _lineages(study), unnamed)
