@@ -508,3 +508,36 @@ def test_not_as_non_organ_adjectives_and_the_types_other_names(text: str, expect
 def test_codes_and_numbers_never_narrow(text: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id in {"PANCREAS", "BREAST"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One cancer named inside sentences about the person and the treatment.
+        ("high risk neuroblastoma MYCN amplified, my daughter is 3, starting induction chemo",
+         "NBL"),
+        ("hubby got told its pancreatic cancer and its spread to his liver", "PANCREAS"),
+        ("its a basal cell carcinoma on my nose, NOT a melanoma thank goodness", "BCC"),
+        ("they say it's MGUS not myeloma, just blood tests every 6 months", "MGUS"),
+        ("thymoma found on CT chest, I also have myasthenia gravis", "THYM"),
+    ],
+)
+def test_the_one_cancer_a_longer_text_names(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "biopsy showed pointers for thyroid cancer but still no diagnosis",
+        "had breast cancer 10 years ago and a melanoma in 2019",  # past cancers
+        "breast cancer and a lymphoma, both treated this year",  # two cancers
+        "SCC of the larnyx (voice box), they want a laryngectomy",  # organ not read
+        "colon and some other cancers",
+    ],
+)
+def test_no_sole_mention_where_the_text_leaves_it_open(text: str) -> None:
+    from therapy_lookup.resolver.core import default_resolver
+
+    assert default_resolver()._sole_mention(text, text) is None

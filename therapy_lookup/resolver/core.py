@@ -46,6 +46,7 @@ from .icd import ICD_RE, entry_for_code
 from .index import Hit, Spans
 from .lexicon import FILLERS, GENERIC_HEADS, NEGATION, STOPWORDS, TOP_GROUPS
 from .lists import ListReading
+from .mentions import MentionReading
 from .models import MAX_QUERY_LENGTH, Alternative, DiagnosisMatch, MatchMethod, construct
 from .normalise import (
     WORD_RE,
@@ -75,7 +76,8 @@ _MISSING = _Missing()
 _ABBREVIATION_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")
 
 class DiagnosisResolver(
-    ContextReading, Searching, ListReading, Containment, Substitution, FuzzyMatching, Refining
+    ContextReading, Searching, ListReading, Containment, Substitution, FuzzyMatching, Refining,
+    MentionReading,
 ):
     """Resolve free-text diagnoses against a cancer type tree and its names.
 
@@ -310,6 +312,10 @@ class DiagnosisResolver(
             before = self._before_context(rest, rests)
             if before is not None:
                 hit, qualifiers = before
+            else:  # "high risk neuroblastoma MYCN amplified, my daughter is 3, …"
+                hit = self._sole_mention(rest, query)
+                if hit is not None:
+                    qualifiers = take_qualifiers(rest)[0]
         if hit is None:
             return None
         hit = self._refined(hit, rest)

@@ -1,0 +1,99 @@
+"""A cancer named once in a text about a person: "high risk neuroblastoma, my daughter is 3, …".
+
+People write a diagnosis inside sentences about treatment, age, tests and feelings, and the
+tiers before this one only cut the text at a few linking words. This last tier reads the names
+found anywhere in the text: when, leaving out organs named without a cancer word (where it
+spread, where a scan looked) and names right after a negation ("NOT a melanoma", "MGUS not
+myeloma"), the names left all lie on one line of the tree, the deepest is the answer. Two
+cancers, a past one ("… ago", "history", "in remission") or nothing but organs give ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import DESCRIPTORS
+from .icd import ICD_RE
+from .index import Hit, NameIndex
+from .lexicon import FILLERS, GENERIC_HEADS, NEGATION, SITE_WORDS, STOPWORDS, TOP_GROUPS
+from .normalise import tokens_of
+
+__all__ = ["MentionReading"]
+
+_PAST = frozenset(
+    "ago history previous previously remission survivor clear cured former formerly".split()
+)
+"""Words that say a cancer named is (or may be) a past one: the text is left unread."""
+_NEGATORS = (NEGATION - {"non"}) | {"isnt", "isn", "nt", "ruled"}
+_CANCER_WORDS = GENERIC_HEADS | {"tumour", "tumours", "tumors", "cancers", "carcinomas"}
+_SCORE = 75.0
+_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | _CANCER_WORDS | NEGATION | DESCRIPTORS
+"""Words beside a name that never make it another kind."""
+
+
+# "… but still no diagnosis", "not confirmed", "with melanotic differentiation": the text
+# leaves the cancer open or says more of it than its names do.
+_UNSETTLED = re.compile(
+    r"\b(?:no|not|without|awaiting|pending)\s+(?:\w+\s+)?(?:diagnos\w*|confirm\w*)"
+    r"|differentiat|features?\b|transform",
+    re.IGNORECASE,
+)
+
+
+class MentionReading(NameIndex):
+    """Reading the one cancer a longer text names, wherever it stands."""
+
+    def _sole_mention(self, text: str, whole: str) -> Hit | None:
+        """The deepest of the names ``text`` holds, if they name one cancer, else ``None``.
+
+        ``whole`` is the text as written (before notes were cut off: "… still no diagnosis").
+        """
+        tokens = list(tokens_of(text))
+        if len(tokens) < 3 or _PAST.intersection(tokens_of(whole)) or _UNSETTLED.search(whole):
+            return None
+        if ICD_RE.match(text) is not None:
+            return None  # an ICD-10 code and its label are read by their own rules
+        kinds: list[Hit] = []
+        organs: list[Hit] = []
+        groups: list[str] = []
+        for entries, size, start in self._ngrams(tokens, text):
+            if _NEGATORS.intersection(tokens[max(0, start - 2):start]):
+                continue  # "NOT a melanoma", "MGUS not myeloma"
+            hit = self._hit_from(entries)
+            span = tokens[start:start + size]
+            if hit is None or hit.ambiguous or "other" in span:
+                continue  # "… and some other cancers": a residual category is no mention
+            if hit.type_id in TOP_GROUPS:
+                groups.append(hit.type_id)  # "… and a lymphoma": some cancer of that group
+                continue
+            if self._modified(tokens, start, size):
+                return None  # "Lower grade glioma": a word beside the name that is not read
+            if self._main[hit.type_id] == hit.type_id:
+                if _CANCER_WORDS.intersection(span) or _CANCER_WORDS.intersection(
+                    tokens[start + size:start + size + 1]
+                ):
+                    organs.append(hit)  # "pancreatic cancer", "skin cancer": a cancer of it
+                continue  # a bare organ ("spread to his liver") is a site
+            kinds.append(hit)
+        found = kinds + organs
+        if not found:
+            return None
+        deepest = max(found, key=lambda h: self._depth[h.type_id])
+        if not all(self._tree.is_a(deepest.type_id, h.type_id) for h in found) or not all(
+            self._tree.is_a(deepest.type_id, g) for g in groups
+        ):
+            return None  # two cancers, or two readings of one
+        if deepest.type_id not in ("CUP", "CUPNOS") and "CUP" in self._tree.lineage(
+            deepest.type_id
+        ):
+            return None  # "SCC of the larnyx": a histology whose organ was not read
+        return Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, _SCORE))
+
+    def _modified(self, tokens: list[str], start: int, size: int) -> bool:
+        """Whether a word right beside a name is a word of names the tiers did not read."""
+        for i in (start - 1, start + size):
+            if 0 <= i < len(tokens):
+                word = tokens[i]
+                if word in self._vocab_set and word not in _NEUTRAL and not word.isdigit():
+                    return True
+        return False
