@@ -220,3 +220,63 @@ def test_non_ascii_text_reads_biomarkers_case_insensitively() -> None:
 
     assert take_biomarkers("NSCLC, kras g12c, \u00e9")[0] == take_biomarkers("NSCLC, KRAS G12C")[0]
     assert take_biomarkers("NSCLC, KRAS G12C")[0] == ("KRAS G12C",)
+
+
+def test_every_lookup_key_is_made_of_vocabulary_words() -> None:
+    # _refined skips a phrase with a word outside _vocab_set (the small words aside): no key
+    # of the lookups (_exact, _keyed) may hold such a word.
+    from therapy_lookup.resolver import default_resolver
+
+    r = default_resolver()
+    words = {w for k in (*r._exact, *r._keyed) for w in k.split()}
+    assert words <= r._vocab_set
+    assert r._lookup_tokens(["synovial", "sarcoma", "zzqx"], ["synovial"]) is None
+    assert r._lookup_tokens(["synovial", "sarcoma"], ["synovial", "sarcoma"]) is not None
+
+
+def test_a_misspelt_word_beside_a_name_still_narrows() -> None:
+    from therapy_lookup.resolver import resolve
+
+    found = resolve("medulary thyroid cancer")
+    assert found is not None and found.cancer_type.id == "THME"
+    found = resolve("synovial sarcoma of the knee")
+    assert found is not None and found.cancer_type.id == "SYNS"
+
+
+def _name_words() -> list[str]:
+    from therapy_lookup.resolver import default_resolver
+
+    r = default_resolver()
+    keys = sorted(r._exact)[::7]
+    return [*sorted({w for k in keys for w in k.split()})[:300], "of", "the", "and", "non"]
+
+
+@settings(max_examples=500)
+@given(st.data())
+def test_a_phrase_outside_the_name_word_sets_finds_no_name(data: st.DataObject) -> None:
+    from therapy_lookup.resolver import default_resolver
+
+    r = default_resolver()
+    keys = sorted(r._exact)
+    phrase = data.draw(st.one_of(
+        st.sampled_from(keys).map(str.split),  # a name, maybe reordered or with a word more
+        st.sampled_from(keys).map(lambda k: list(reversed(k.split()))),
+        st.lists(st.sampled_from(_name_words()), min_size=1, max_size=5),
+    ))
+    extra = data.draw(st.lists(st.sampled_from(_name_words()), max_size=2))
+    phrase = phrase + extra
+    from therapy_lookup.resolver.normalise import sorted_key
+
+    if sorted_key(phrase) not in r._name_word_sets():
+        assert r._lookup_tokens(phrase, phrase) is None, phrase
+
+
+def test_the_name_word_sets_follow_a_rebuilt_index() -> None:
+    from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
+    from therapy_lookup.resolver import DiagnosisResolver
+
+    r = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    first = r._name_word_sets()
+    assert r._name_word_sets() is first
+    r._build()
+    assert r._name_word_sets() is not first and r._name_word_sets() == first

@@ -26,7 +26,7 @@ from .lexicon import (
     TOP_GROUPS,
 )
 from .models import MatchMethod
-from .normalise import tokens_of
+from .normalise import sorted_key, tokens_of
 
 __all__ = ["Refining"]
 
@@ -85,6 +85,12 @@ class Refining(NameIndex):
                 if len(words_left) > 2:
                     groups += [(p, corrected) for p in pairs]
                 groups += [([w], corrected) for w in words_left if not w.isdigit()]
+        # A phrase with a word no name holds is no name (every lookup key is made of the name
+        # words, the small words aside): such groups are not tried beside each base.
+        known = self._vocab_set
+        groups = [g for g in groups if all(w in known or w in STOPWORDS for w in g[0])]
+        if not groups:
+            return hit
         bases = [list(tokens_of(hit.name))]
         names = sorted(self._names_of.get(tid, ()), key=len)[:_MAX_BASES]
         for name in (" ".join(own), *names):
@@ -93,8 +99,11 @@ class Refining(NameIndex):
                 any(c.isdigit() for c in t) or len(t) <= 3 for t in base[:1]
             ):
                 bases.append(base)
+        name_sets = self._name_word_sets()
         for base in bases:
             for group, corrected in groups:
+                if sorted_key(group + base) not in name_sets:
+                    continue  # no lookup of these words, in either order, finds a name
                 for phrase in (group + base, base + group):
                     narrower = self._narrower_than(hit, phrase, parent.id if parent else None)
                     if narrower is not None:
@@ -118,6 +127,22 @@ class Refining(NameIndex):
         )
 
     _non_followers: frozenset[str] | None = None
+
+    def _name_word_sets(self) -> frozenset[str]:
+        """The content words of every lookup key, each set as :func:`.sorted_key` writes it.
+
+        Whatever :meth:`_lookup_tokens` finds for a phrase, by its words in order, its content
+        words in order or their sorted set, is a key of ``_exact`` or ``_keyed`` with the
+        phrase's content words: a phrase whose sorted key is not here finds nothing. Made on
+        first use, again when the index was rebuilt.
+        """
+        made = self._name_sets
+        if made is None or made[0] is not self._exact or made[1] is not self._keyed:
+            sets = frozenset(sorted_key(k.split()) for k in (*self._exact, *self._keyed))
+            made = self._name_sets = (self._exact, self._keyed, sets)
+        return made[2]
+
+    _name_sets: tuple[object, object, frozenset[str]] | None = None
 
     def _narrower_than(self, hit: Hit, phrase: list[str], parent: str | None) -> Hit | None:
         found = self._lookup_tokens(phrase, phrase)
