@@ -24,6 +24,7 @@ from therapy_lookup.answers.questions import Intent, read_question
         ("dad's follicular lymphoma is back. is there a car t", "father", None, "M"),
         ("osteosarcoma in a 9 year old boy, any CAR-T?", "boy", 9, "M"),
         ("Grandma has CLL. Is Breyanzi approved for it?", "grandmother", None, "F"),
+        ("Mum (81) with CLL - is Breyanzi an option?", "mother", 81, "F"),
     ],
 )
 def test_the_patient_is_read_from_how_people_write(
@@ -159,3 +160,11 @@ def test_a_product_question_says_a_filing_awaits_a_decision() -> None:
     assert "Under review (FDA decision expected 2026-12-23)" in answer.headline
     elsewhere = ask("Is anito-cel approved in the EU?", trials=False)
     assert "Under review" not in elsewhere.headline  # the filing is the FDA's
+
+
+def test_a_therapy_approved_at_another_stage_is_not_said_to_be_unapproved_everywhere() -> None:
+    answer = ask("My dad has limited-stage small cell lung cancer. Is Imdelltra approved?",
+                 trials=False)
+    assert answer.headline.startswith("Not for limited-stage disease: Imdelltra")
+    assert "by any other agency" not in answer.headline
+    assert answer.why[0].startswith("At another stage: Imdelltra (tarlatamab) is approved for")

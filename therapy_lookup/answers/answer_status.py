@@ -13,9 +13,11 @@ from ..knowledge.models import ANY_THERAPY, ApprovalStatus
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind
 from .availability import ApprovalMatch, Availability, AvailabilityStatus, ProductSummary
+from .availability_models import RelatedReason
 from .availability_summary import decisions_in, join_names
 from .question import Intent, Question
 from .question_reading import names_a_cancer
+from .stages import stages_named
 
 __all__ = [
     "biomarker_gene",
@@ -135,6 +137,16 @@ def one_line_answer(
                     for m in availability.approved_elsewhere})
         )
         return f"Not {where}, but approved elsewhere for {name}: {others}."
+    at_other_stage = [r for r in availability.related if r.reason is RelatedReason.OTHER_STAGE]
+    if at_other_stage:  # approved for this cancer, at another stage than the one stated
+        stated = stages_named(q.diagnosis.text) if q.diagnosis is not None else frozenset()
+        asked_stage = " or ".join(sorted(s.value for s in stated)) or "this stage"
+        named = " or ".join(sorted({s.value for r in at_other_stage for s in r.approval.stage}))
+        names = ", ".join(brands(r.product for r in at_other_stage))
+        return (
+            f"Not for {asked_stage} disease: {therapy} is approved for {name} {where} only at "
+            f"another stage ({named}) — {names}."
+        )
     product = availability.therapy.kind is TherapyKind.PRODUCT
     decisions = decisions_in(availability.other_decisions, availability.region)
     withdrawn = [m for m in decisions if m.approval.status is ApprovalStatus.WITHDRAWN]

@@ -297,6 +297,17 @@ class _Answering:
         type_id = availability.cancer_type.id
         out: list[str] = []
         cited = self.cited
+        for r in availability.related:
+            if r.reason.value == "other_stage":  # the nearest fact: approved, at another stage
+                cited.append(r.approval)
+                a, summary = r.approval, r.product
+                out.append(
+                    f"At another stage: {product_name(summary.brand_name, summary.generic_name)} "
+                    "is approved "
+                    f"for {', '.join(r.covered_types)} at "
+                    f"{' or '.join(s.value for s in a.stage)} ({a.agency.value}, {a.date}) — "
+                    f"{a.indication}."
+                )
         if ref.kind is TherapyKind.CLASS and ref.id not in (ANY_THERAPY,):
             products = self.catalog.products_in_class(ref.id)
             rows = [a for p in products for a in self.catalog.approvals_for_product(p.id)]

@@ -44,12 +44,13 @@ _RELATION_RE = re.compile(
 )
 _RELATION_WORDS = "|".join(sorted(_RELATIONS, key=len, reverse=True))
 # A relation named without "my": possessive ("mom's cancer"), after an age ("4 yo girl",
-# "8-year-old boy"), or opening a sentence before a verb ("Dad has DLBCL", "Mom is 70").
+# "8-year-old boy"), or opening a sentence before a verb or an age ("Dad has DLBCL", "Dad (75)").
 _BARE_RELATION_RE = re.compile(
     r"\b(" + _RELATION_WORDS + r")(?:'s|\u2019s)(?=\s)"
     r"|(?<=\d)(?:[\s-]*(?:years?|yrs?)[\s-]*old|\s*(?:yo|y/o|y\.o\.))[\s-]+(" + _RELATION_WORDS
     + r")\b"
-    r"|(?:^|(?<=[.?!]\s))(" + _RELATION_WORDS + r")(?=\s+(?:is|has|had|was|got|just|turned)\b)",
+    r"|(?:^|(?<=[.?!]\s))(" + _RELATION_WORDS + r")"
+    r"(?=\s+(?:is|has|had|was|got|just|turned)\b|\s*\(\d)",
     re.IGNORECASE,
 )
 _SELF_RE = re.compile(
