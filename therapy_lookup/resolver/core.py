@@ -112,6 +112,44 @@ class DiagnosisResolver(
             self._build()
         self._reset_caches()
 
+    _names_read: tuple[CancerTypeName, ...] | None
+
+    @classmethod
+    def _packaged(cls, tree: CancerTypeTree) -> DiagnosisResolver:
+        """The resolver over ``tree`` and the packaged names, read only when they are needed.
+
+        Its stored index is keyed by the names table's files, not their rows
+        (:func:`.index_store.packaged_fingerprint`): when it is there the names are not read
+        (:meth:`extend_with_oncotree` reads them). Else they are read from the files as they
+        are now, and the index is built and stored unless the files changed meanwhile.
+        """
+        resolver = cls.__new__(cls)
+        resolver._tree = tree
+        resolver._names_read = None
+        resolver._imported = frozenset()
+        resolver._cache_size = 4096
+        key = index_store.packaged_fingerprint(tree)
+        state = index_store.load(key) if key is not None else None
+        if state is None or not resolver._adopt(state):
+            resolver._names = load_cancer_type_names.__wrapped__()  # the files now, not remembered
+            resolver._build()
+            if key is not None and key == index_store.packaged_fingerprint(tree):
+                index_store.save(key, resolver._state())
+        resolver._reset_caches()
+        return resolver
+
+    @property
+    def _names(self) -> tuple[CancerTypeName, ...]:
+        """The names indexed (the packaged resolver's read on first use)."""
+        names = self._names_read
+        if names is None:
+            names = self._names_read = load_cancer_type_names()
+        return names
+
+    @_names.setter
+    def _names(self, names: tuple[CancerTypeName, ...]) -> None:
+        self._names_read = names
+
     def _build_or_load(self) -> None:
         key = index_store.fingerprint(self._tree, self._names, self._imported)
         state = index_store.load(key)
@@ -511,7 +549,7 @@ class DiagnosisResolver(
 @pausing_collector
 def default_resolver() -> DiagnosisResolver:
     """Return the resolver over the packaged cancer type tables (built once)."""
-    return DiagnosisResolver(load_cancer_types(), load_cancer_type_names(), stored_index=True)
+    return DiagnosisResolver._packaged(load_cancer_types())
 
 
 def resolve(text: str) -> DiagnosisMatch | None:

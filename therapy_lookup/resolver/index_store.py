@@ -2,7 +2,9 @@
 
 The file is plain JSON (it cannot run code when read), named and keyed by a SHA-256 of what
 the index is built from: the types' and names' fields the index reads, and the source of the
-modules that build it. A file whose key, format or shape is wrong, or that does not parse, is
+modules that build it. The packaged resolver's key takes the names table's files instead of
+their rows (:func:`packaged_fingerprint`), so a process that finds its index does not read the
+names at all. A file whose key, format or shape is wrong, or that does not parse, is
 ignored and the index is built (and written) again; a folder that cannot be written only costs
 the build. The folder is ``$THERAPY_LOOKUP_INDEX_DIR`` when set (empty: off), else
 ``index/`` in the user cache folder.
@@ -19,10 +21,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..knowledge.cancer_types import CancerTypeTree
+from ..knowledge import tables as _tables
+from ..knowledge.cancer_types import NAMES_TABLE, CancerTypeTree
 from ..knowledge.models import CancerTypeName
 
-__all__ = ["INDEX_DIR_ENV", "clear", "fingerprint", "folder", "load", "save"]
+__all__ = [
+    "INDEX_DIR_ENV", "clear", "fingerprint", "folder", "load", "packaged_fingerprint", "save",
+]
 
 INDEX_DIR_ENV = "THERAPY_LOOKUP_INDEX_DIR"
 FORMAT = 1
@@ -34,6 +39,8 @@ _CODE = (
     _HERE / "models.py", _HERE.parent / "knowledge" / "cancer_types.py",
 )
 """The modules whose code decides what the index holds."""
+_NAMES_CODE = (_HERE.parent / "knowledge" / "tables.py", _HERE.parent / "knowledge" / "models.py")
+"""The modules that read the names table (for :func:`packaged_fingerprint`)."""
 
 
 def fingerprint(
@@ -43,17 +50,43 @@ def fingerprint(
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     for path in _CODE:
         digest.update(path.read_bytes())
-    parts: list[str] = []
-    for t in tree.values():
-        parts.append(
-            f"{t.id}\t{t.name}\t{t.parent}\t{'|'.join(t.also_under)}\t{t.oncotree_code}"
-        )
-    parts.append("")
+    parts = _tree_lines(tree)
     parts.extend(f"{n.cancer_type}\t{n.name}\t{n.kind.value}" for n in names)
     parts.append("")
     parts.extend(sorted(imported))
     digest.update("\n".join(parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def packaged_fingerprint(tree: CancerTypeTree) -> str | None:
+    """The key of the index built from ``tree`` and the packaged names table, unparsed.
+
+    The names are what the table's files say as the code hashed in reads them, so the key
+    is taken from the files' bytes and that code: a process that finds its index stored need
+    not read the names at all. None when a file cannot be read.
+    """
+    digest = hashlib.sha256(f"format {FORMAT}\npackaged names\n".encode())
+    try:
+        for path in (*_CODE, *_NAMES_CODE):
+            digest.update(path.read_bytes())
+        for file in _tables.table_files(NAMES_TABLE):
+            body = file.read_bytes()
+            digest.update(f"\n{file.name} {len(body)}\n".encode())
+            digest.update(body)
+    except OSError:
+        return None
+    digest.update("\n".join(_tree_lines(tree)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _tree_lines(tree: CancerTypeTree) -> list[str]:
+    """The types' fields the index reads, a line each, then an empty line."""
+    parts = [
+        f"{t.id}\t{t.name}\t{t.parent}\t{'|'.join(t.also_under)}\t{t.oncotree_code}"
+        for t in tree.values()
+    ]
+    parts.append("")
+    return parts
 
 
 def _folder() -> Path | None:
