@@ -541,3 +541,27 @@ def test_no_sole_mention_where_the_text_leaves_it_open(text: str) -> None:
     from therapy_lookup.resolver.core import default_resolver
 
     assert default_resolver()._sole_mention(text, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A histology word beside an organ's cancer names the organ's kind of it.
+        ("kidney cancer, clear cell type. nephrectomy 2022, now mets in lungs, on pembro", "CCRCC"),
+        ("cervical cancer stage 2B, squamous, chemoradiation then brachy", "CESC"),
+        ("womb cancer, endometrioid grade 1, had a total hysterectomy, no further treatment",
+         "UEC"),
+        ("penile cancer, squamous, partial penectomy", "PSCC"),
+        # … but never a kind the text negates, a NOS kind, or one whose name says more.
+        ("non-papillary renal cell carcinoma", "RCC"),
+        ("folicular lymphoma grade 2", "FL"),
+    ],
+)
+def test_a_histology_word_beside_an_organs_cancer(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_a_kind_picked_by_words_is_never_a_nos_one() -> None:
+    match = resolve("Acute myeloid leukaemia with inv(16)(p13.1q22); CBFB-MYH11")
+    assert match is not None and match.cancer_type.id != "AMLNOS"

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 
+from .context import DESCRIPTORS
 from .icd import ICD_RE
 from .index import Hit, NameIndex
 from .lexicon import (
     CONJUNCTIONS,
+    FILLERS,
     GENERIC_HEADS,
     NEGATION,
     ORGAN_ADJECTIVES,
+    SITE_WORDS,
     STOPWORDS,
     TOP_GROUPS,
 )
@@ -37,6 +40,14 @@ _RESIDUAL = re.compile(r"\b(?:other|unspecified|specified|not elsewhere classifi
 """A residual category ("Other leukemias of specified cell type", an ICD-10 label) names what
 is left over once the named kinds are taken out: never the kind a word beside a name names
 ("Leukemia, B-cell" is no such leukaemia)."""
+_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | GENERIC_HEADS | NEGATION | DESCRIPTORS | {
+    "cell", "cells", "tumour", "tumours", "tumors", "cancers", "carcinomas", "disease",
+    "diseases", "syndrome", "lesion", "lesions", "nos",
+}
+"""Words that name no histology: never what picks a kind of a type."""
+_UNSAID = _NEUTRAL - {"non"}
+"""Words a kind's name may hold that the text did not say ("non clear cell" says "non")."""
+_ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
 _MAX_BASES = 8
 """How many of a type's own names the words left over are tried beside."""
 
@@ -56,7 +67,7 @@ class Refining(NameIndex):
         if ICD_RE.match(text) is not None:
             return hit  # an ICD-10 code and its label are read by their own rules
         words = self._not_as_non(tokens_of(text))
-        if CONJUNCTIONS.intersection(words) or any(w in NEGATION and w != "non" for w in words):
+        if CONJUNCTIONS.intersection(words) or self._negates_a_kind(words):
             return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
 
         found_words = set(tokens_of(hit.name))
@@ -66,8 +77,10 @@ class Refining(NameIndex):
             if w not in STOPWORDS and w not in GENERIC_HEADS and w not in found_words
             and w not in own
         ]
-        if not left or len(left) > _MAX_LEFT:
+        if not left:
             return hit
+        if len(left) > _MAX_LEFT:  # a sentence: only a histology word may still say the kind
+            return self._descendant_named_by(hit, set(left)) or hit
         fixed, edits = self._correct(left)  # "medulary thyroid cancer": medullary
         adjectival = [ORGAN_ADJECTIVES.get(w, w) for w in left]  # "of the spleen": splenic
         readings = [(left, False)] + ([(fixed, True)] if edits else [])
@@ -110,7 +123,64 @@ class Refining(NameIndex):
                         if corrected:
                             narrower = narrower._replace(method=MatchMethod.FUZZY)
                         return narrower
-        return hit
+        words_read = {w for reading, _ in readings for w in reading}
+        return self._descendant_named_by(hit, words_read) or hit
+
+    def _descendant_named_by(self, hit: Hit, words: set[str]) -> Hit | None:
+        """The kind of ``hit`` one of whose names holds every histology word of ``words``.
+
+        "kidney cancer, clear cell type": Renal Clear Cell Carcinoma; "penile cancer, squamous":
+        Penile Squamous Cell Carcinoma. The name may say nothing more than the text, the type's
+        own words, organs and words that name no histology; two such kinds give ``None``.
+        """
+        if "non" in words:
+            return None  # "non-papillary renal cell carcinoma" is no papillary one
+        own = {t for name in self._names_of.get(hit.type_id, ()) for t in name.split()}
+        hist = {
+            w for w in words
+            if w in self._vocab_set and w not in _NEUTRAL and w not in _ORGAN_WORDS
+            and w not in own and len(w) >= 4 and not w.isdigit()
+        }
+        if not hist:
+            return None
+        found = self._kind_holding(hit, hist)
+        if found is not None or len(hist) == 1:
+            return found
+        # "penile cancer, squamous, partial penectomy": one word at a time, if they agree
+        singles = {self._kind_holding(hit, {w}) for w in hist} - {None}
+        return singles.pop() if len(singles) == 1 else None
+
+    def _kind_holding(self, hit: Hit, hist: set[str]) -> Hit | None:
+        """The kind of ``hit`` one of whose names holds every word of ``hist``, or ``None``."""
+        said = hist | set(tokens_of(hit.name)) | set(tokens_of(self._tree[hit.type_id].name))
+        best: list[tuple[int, str, str]] = []
+        for kind in self._tree.descendants(hit.type_id):
+            if kind.id.endswith("NOS"):
+                continue  # "not otherwise specified" is never what more words say
+            for name in self._names_of.get(kind.id, ()):
+                tokens = set(name.split())
+                if hist <= tokens and not (tokens - said - _UNSAID - _ORGAN_WORDS):
+                    best.append((len(tokens), kind.id, name))  # it says nothing more
+        kinds = {b[1] for b in best}
+        if not kinds:
+            return None
+        deepest = max(kinds, key=lambda k: self._depth[k])
+        if not all(self._tree.is_a(deepest, k) for k in kinds):
+            return None  # two kinds: the words do not choose
+        _, type_id, name = min(b for b in best if b[1] == deepest)
+        return Hit(type_id, name, hit.method, min(hit.score, 88.0), (), False, hit.note)
+
+    def _negates_a_kind(self, words: tuple[str, ...]) -> bool:
+        """Whether a negation stands before a word of names ("not small cell", "no ALK").
+
+        "no further treatment" negates nothing a name says.
+        """
+        return any(
+            w in NEGATION and w != "non" and any(
+                n in self._vocab_set and n not in _NEUTRAL for n in words[i + 1:i + 3]
+            )
+            for i, w in enumerate(words)
+        )
 
     def _not_as_non(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """Read "not small cell" as "non small cell" where a name starts "non small" (NSCLC)."""
