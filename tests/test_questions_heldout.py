@@ -168,3 +168,17 @@ def test_a_therapy_approved_at_another_stage_is_not_said_to_be_unapproved_everyw
     assert answer.headline.startswith("Not for limited-stage disease: Imdelltra")
     assert "by any other agency" not in answer.headline
     assert answer.why[0].startswith("At another stage: Imdelltra (tarlatamab) is approved for")
+
+
+def test_a_one_line_answer_keeps_tissue_agnostic_approvals_apart() -> None:
+    # "12 therapies, among them Tecelra, Votrient, Tafinlar, …" read as if Tafinlar were
+    # approved for synovial sarcoma itself; it is approved for any BRAF V600E solid tumour.
+    options = ask("What can be given for synovial sarcoma?", trials=False).headline
+    own, _, shared = options.partition("; ")
+    assert "Tecelra" in own and "Votrient" in own and "Tafinlar" not in own
+    assert shared.startswith("10 more for any solid tumour with a biomarker:")
+    assert "Tafinlar (BRAF V600E)" in shared
+    yes = ask("Is Vitrakvi approved for salivary gland cancer?", trials=False).headline
+    assert yes.endswith("— for any solid tumour with a biomarker: Vitrakvi (NTRK fusion).")
+    stated = ask("NTRK fusion salivary gland cancer: is Vitrakvi approved?", trials=False)
+    assert stated.headline.endswith("— Vitrakvi.")  # the biomarker stated: its own answer

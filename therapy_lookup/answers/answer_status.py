@@ -45,7 +45,6 @@ def brands(products: Iterable[ProductSummary]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.brand_name or p.generic_name for p in products))
 
 
-
 def headline_status(availability: Availability) -> AvailabilityStatus:
     """The status, read from the type's own end.
 
@@ -79,11 +78,52 @@ def ranked(availability: Availability) -> list[ApprovalMatch]:
                                  if availability.diagnosis_match else ())}
 
     def key(m: ApprovalMatch) -> tuple[bool, bool, bool]:
-        genes = {biomarker_gene(b) for b in m.approval.biomarkers}
-        fits = bool(m.biomarker_stated or stated & genes)
-        return (not fits, tissue_agnostic(m), m.coverage.value != "covers")
+        return (not _fits(m, stated), tissue_agnostic(m), m.coverage.value != "covers")
 
     return sorted(availability.approvals, key=key)
+
+
+def _fits(m: ApprovalMatch, stated: set[str]) -> bool:
+    """Whether an approval needs a biomarker the question states (or names its gene)."""
+    genes = {biomarker_gene(b) for b in m.approval.biomarkers}
+    return bool(m.biomarker_stated or stated & genes)
+
+
+def _own_and_agnostic(availability: Availability) -> tuple[list[str], list[str]]:
+    """Brands for the cancer itself (or a stated biomarker), and tissue-agnostic brands.
+
+    The tissue-agnostic ones are those it only shares with every solid tumour, each named with
+    its biomarker ("Vitrakvi (NTRK fusion)").
+    """
+    stated = {biomarker_gene(b) for b in (availability.diagnosis_match.biomarkers
+                                 if availability.diagnosis_match else ())}
+    order = ranked(availability)
+    own = [m for m in order if not tissue_agnostic(m) or _fits(m, stated)]
+    markers: dict[str, list[str]] = {}
+    for m in order:
+        if m in own:
+            continue
+        name = m.product.brand_name or m.product.generic_name
+        markers.setdefault(name, [])
+        markers[name] += [b for b in m.approval.biomarkers if b not in markers[name]]
+    own_names = list(brands(m.product for m in own))
+    return own_names, [f"{n} ({' or '.join(b)})" for n, b in markers.items() if n not in own_names]
+
+
+def _product_list(availability: Availability) -> str:
+    """The products of a yes, the cancer's own first; tissue-agnostic ones said to be such."""
+    own, agnostic = _own_and_agnostic(availability)
+    text = ", ".join(own[:8])
+    if agnostic:
+        tail = f"for any solid tumour with a biomarker: {_some(agnostic, 4)}"
+        text = f"{text}; {tail}" if text else tail
+    return text
+
+
+def _some(names: list[str], most: int) -> str:
+    """Up to ``most`` names, then how many more."""
+    more = f" (+{len(names) - most} more)" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 def _biomarker_narrows(availability: Availability) -> bool:
@@ -119,10 +159,15 @@ def one_line_answer(
     asked = q.therapy is not None and q.therapy.id != ANY_THERAPY
     therapy = availability.therapy.name if asked else "treatment"
     where = "anywhere" if availability.region == "any" else f"in {region_name(availability.region)}"
-    products = ", ".join(brands(m.product for m in ranked(availability))[:8])
+    products = _product_list(availability)
     if status is AvailabilityStatus.APPROVED and not asked and q.intent is Intent.OPTIONS:
-        count = len(brands(m.product for m in availability.approvals))
-        return f"Approved for {name} {where}: {count} therapies, among them {products}."
+        own, agnostic = _own_and_agnostic(availability)
+        for_it = _some(own, 8) if own else "no therapy for it as such"
+        shared = (
+            f"; {len(agnostic)}{' more' if own else ''} for any solid tumour with a biomarker: "
+            f"{_some(agnostic, 4)}" if agnostic else ""
+        )
+        return f"Approved for {name} {where}: {for_it}{shared}."
     if status is AvailabilityStatus.APPROVED:
         return f"Yes: {therapy} is approved for {name} {where} — {products}."
     if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
