@@ -29,7 +29,6 @@ with paused_collector():
         RelatedReason,
         check_availability,
     )
-    from .answers.fact_table import FactRow, fact_table
     from .errors import (
         DataError,
         InvalidInputError,
@@ -40,7 +39,6 @@ with paused_collector():
         UnknownDiagnosisError,
         UnknownTherapyError,
     )
-    from .export import to_csv, to_dataframe
     from .knowledge.cancer_types import CancerTypeTree, load_cancer_types
     from .knowledge.catalog import Catalog, load_catalog
     from .knowledge.models import (
@@ -64,13 +62,22 @@ with paused_collector():
     )
 
 if TYPE_CHECKING:
+    from .answers.fact_table import FactRow, fact_table
     from .answers.questions import Answer, Intent, PatientFacts, Question, ask, read_question
+    from .export import to_csv, to_dataframe
 
 _LAZY = {
-    name: ".answers.questions"
-    for name in ("Answer", "Intent", "PatientFacts", "Question", "ask", "read_question")
+    **{
+        name: ".answers.questions"
+        for name in ("Answer", "Intent", "PatientFacts", "Question", "ask", "read_question")
+    },
+    "FactRow": ".answers.fact_table",
+    "fact_table": ".answers.fact_table",
+    "to_csv": ".export",
+    "to_dataframe": ".export",
 }
-"""Names imported on first use: the question layer is not needed to answer, e.g., from the CLI."""
+"""Names imported on first use: the question layer, the fact table and the export are not
+needed to answer, e.g., from the CLI."""
 
 
 def __getattr__(name: str) -> Any:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -32,9 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ._version import __version__
 from .answers.availability import Availability, check_availability
-from .answers.fact_table import fact_table
 from .errors import TherapyLookupError
-from .export import to_csv
 from .resolver import resolve, search_diagnoses
 from .snapshot_cli import (
     add_snapshot_parser,
@@ -51,7 +48,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["main"]
 
 _COMMANDS = ("available", "ask", "resolve", "trials", "products", "cache", "snapshot")
-_log = logging.getLogger("therapy_lookup")
 
 
 class _Usage(Exception):
@@ -228,6 +224,8 @@ def _cache(action: str, as_json: bool, out: TextIO) -> int:
 
 
 def _products(args: argparse.Namespace, out: TextIO) -> int:
+    from .answers.fact_table import fact_table
+    from .export import to_csv
     from .render import format_products
 
     rows = fact_table(args.therapy, args.region, approved_only=args.approved)
@@ -338,10 +336,13 @@ def _snapshot_trials(args: argparse.Namespace) -> TrialSearch:
 def _configure_logging(verbosity: int) -> None:
     if verbosity <= 0:
         return
+    import logging  # only when asked to log
+
+    log = logging.getLogger("therapy_lookup")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    _log.addHandler(handler)
-    _log.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
 
 
 def _one_line(exc: BaseException) -> str:

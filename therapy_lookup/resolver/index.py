@@ -188,14 +188,15 @@ class NameIndex:
         file is refused (and the index built) rather than half read.
         """
         try:
-            tree = self._tree
+            ids = set(self._tree)
+            methods = {m.value: m for m in MatchMethod}  # MatchMethod(v), without its cost
             made = []
             for type_id, name, method, case_sensitive in state["entries"]:
-                if type_id not in tree or not isinstance(name, str) or not isinstance(
+                if type_id not in ids or not isinstance(name, str) or not isinstance(
                     case_sensitive, bool
                 ):
                     return False
-                made.append(Entry(type_id, name, MatchMethod(method), case_sensitive))
+                made.append(Entry(type_id, name, methods[method], case_sensitive))
             pick = made.__getitem__
             exact = {k: tuple(map(pick, v)) for k, v in state["exact"].items()}
             keyed = {k: tuple(map(pick, v)) for k, v in state["keyed"].items()}
@@ -205,7 +206,6 @@ class NameIndex:
             vocab_set = frozenset(_strs(state["vocab_set"]))
             sorted_names = list(_strs(state["sorted_names"]))
             choices = list(_strs(state["choices"]))
-            ids = set(tree)
             depth = {k: _int(v) for k, v in state["depth"].items()}
             codes: dict[str, str | None] = dict(state["codes"])
             if not set(map(type, codes.values())) <= {str, type(None)}:
