@@ -265,10 +265,19 @@ def test_a_phrase_outside_the_name_word_sets_finds_no_name(data: st.DataObject) 
     ))
     extra = data.draw(st.lists(st.sampled_from(_name_words()), max_size=2))
     phrase = phrase + extra
-    from therapy_lookup.resolver.normalise import sorted_key
+    from therapy_lookup.resolver.name_sets import content_set
 
-    if sorted_key(phrase) not in r._name_word_sets():
+    word_sets = r._name_word_sets()
+    if content_set(phrase) not in word_sets.sets:
         assert r._lookup_tokens(phrase, phrase) is None, phrase
+    # "these words beside that name", as _refined asks it
+    cut = data.draw(st.integers(min_value=0, max_value=len(phrase)))
+    group, base = phrase[:cut], phrase[cut:]
+    words, more = word_sets.extensions(base)
+    assert words == content_set(base)
+    assert ((content_set(group) | words) in word_sets.sets) is (
+        content_set(group) - words in more
+    )
 
 
 def test_the_name_word_sets_follow_a_rebuilt_index() -> None:
@@ -279,4 +288,21 @@ def test_the_name_word_sets_follow_a_rebuilt_index() -> None:
     first = r._name_word_sets()
     assert r._name_word_sets() is first
     r._build()
-    assert r._name_word_sets() is not first and r._name_word_sets() == first
+    assert r._name_word_sets() is not first and r._name_word_sets().sets == first.sets
+
+
+def test_remembered_corrections_are_fresh_ones() -> None:
+    from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
+    from therapy_lookup.resolver import DiagnosisResolver
+
+    words = ["medulary", "thyroid", "carcinomma", "lymphomma", "glioblastomma", "zzzzzzz", "of"]
+    warm = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    first = warm._correct(words)
+    assert warm._correct(words) == first
+    assert first[1] > 0 and "medullary" in first[0]
+    cold = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    assert [cold._correct([w]) for w in words] == [warm._correct([w]) for w in words]
+    memo = warm._fix_memo()
+    assert memo and warm._fix_memo() is memo
+    warm._build()  # a rebuilt index: corrections are made again
+    assert warm._fix_memo() is not memo and warm._correct(words) == first

@@ -13,6 +13,7 @@ from .models import MatchMethod
 
 MAX_FUZZY_TOKENS = 24
 _FUZZY_CUTOFF = 90.0
+_FIX_MEMO_SIZE = 8192
 
 class FuzzyMatching(NameIndex):
     """Spelling correction and similarity over the index."""
@@ -34,6 +35,7 @@ class FuzzyMatching(NameIndex):
             else:
                 merged.append(tokens[i])
                 i += 1
+        memo = self._fix_memo()
         for tok in merged:
             if (
                 tok in self._vocab_set
@@ -46,19 +48,40 @@ class FuzzyMatching(NameIndex):
             ):
                 fixed.append(tok)
                 continue
-            limit = 2 if len(tok) >= 7 else 1
-            from rapidfuzz import process  # loaded on the first fuzzy lookup
-            from rapidfuzz.distance import OSA
-
-            found = process.extractOne(
-                tok, self._vocab.get(tok[0], ()), scorer=OSA.distance, score_cutoff=limit,
-            )
-            if found is None or (found[1] == 2 and found[0][:2] != tok[:2]):
-                fixed.append(tok)
-                continue
-            fixed.append(found[0])
-            edits += int(found[1])
+            fix = memo.get(tok)
+            if fix is None:
+                fix = self._fix(tok)
+                if len(memo) >= _FIX_MEMO_SIZE:
+                    memo.clear()
+                memo[tok] = fix
+            fixed.append(fix[0])
+            edits += fix[1]
         return fixed, edits
+
+    def _fix(self, tok: str) -> tuple[str, int]:
+        """The vocabulary word closest to ``tok`` and the edits to it, or ``tok`` and 0."""
+        limit = 2 if len(tok) >= 7 else 1
+        from rapidfuzz import process  # loaded on the first fuzzy lookup
+        from rapidfuzz.distance import OSA
+
+        found = process.extractOne(
+            tok, self._vocab.get(tok[0], ()), scorer=OSA.distance, score_cutoff=limit,
+        )
+        if found is None or (found[1] == 2 and found[0][:2] != tok[:2]):
+            return tok, 0
+        return found[0], int(found[1])
+
+    def _fix_memo(self) -> dict[str, tuple[str, int]]:
+        """Corrections made, by word; emptied when the index was rebuilt.
+
+        A word's correction depends on the word and the vocabulary only.
+        """
+        made = self._fixes
+        if made is None or made[0] is not self._vocab:
+            made = self._fixes = (self._vocab, {})
+        return made[1]
+
+    _fixes: tuple[object, dict[str, tuple[str, int]]] | None = None
 
     def _fuzzy_whole(self, norm: str) -> Hit | None:
         if len(norm) < 8 or len(norm) > 120:

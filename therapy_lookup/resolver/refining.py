@@ -29,7 +29,8 @@ from .lexicon import (
     TOP_GROUPS,
 )
 from .models import MatchMethod
-from .normalise import sorted_key, tokens_of
+from .name_sets import NameWordSets, content_set
+from .normalise import tokens_of
 
 __all__ = ["Refining"]
 
@@ -50,6 +51,7 @@ _UNSAID = _NEUTRAL - {"non"}
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
 _MAX_BASES = 8
 """How many of a type's own names the words left over are tried beside."""
+_MEMO_SIZE = 4096
 
 
 class Refining(NameIndex):
@@ -104,18 +106,18 @@ class Refining(NameIndex):
         groups = [g for g in groups if all(w in known or w in STOPWORDS for w in g[0])]
         if not groups:
             return hit
-        bases = [list(tokens_of(hit.name))]
-        names = sorted(self._names_of.get(tid, ()), key=len)[:_MAX_BASES]
-        for name in (" ".join(own), *names):
-            base = name.split()
-            if base not in bases and not any(  # codes ("c25") and short abbreviations: no
-                any(c.isdigit() for c in t) or len(t) <= 3 for t in base[:1]
-            ):
-                bases.append(base)
-        name_sets = self._name_word_sets()
+        word_sets = self._name_word_sets()
+        bases = word_sets.memo.get((tid, hit.name))
+        if bases is None:
+            bases = self._bases(tid, hit.name, own)
+            if len(word_sets.memo) >= _MEMO_SIZE:
+                word_sets.memo.clear()
+            word_sets.memo[tid, hit.name] = bases
+        group_sets = [content_set(group) for group, _ in groups]
         for base in bases:
-            for group, corrected in groups:
-                if sorted_key(group + base) not in name_sets:
+            base_set, more = word_sets.extensions(base)
+            for (group, corrected), group_set in zip(groups, group_sets, strict=True):
+                if group_set - base_set not in more:
                     continue  # no lookup of these words, in either order, finds a name
                 for phrase in (group + base, base + group):
                     narrower = self._narrower_than(hit, phrase, parent.id if parent else None)
@@ -198,21 +200,30 @@ class Refining(NameIndex):
 
     _non_followers: frozenset[str] | None = None
 
-    def _name_word_sets(self) -> frozenset[str]:
-        """The content words of every lookup key, each set as :func:`.sorted_key` writes it.
+    def _bases(self, tid: str, found: str, own: tuple[str, ...]) -> list[list[str]]:
+        """The names of ``tid`` the words left over are tried beside, ``found`` first."""
+        bases = [list(tokens_of(found))]
+        names = sorted(self._names_of.get(tid, ()), key=len)[:_MAX_BASES]
+        for name in (" ".join(own), *names):
+            base = name.split()
+            if base not in bases and not any(  # codes ("c25") and short abbreviations: no
+                any(c.isdigit() for c in t) or len(t) <= 3 for t in base[:1]
+            ):
+                bases.append(base)
+        return bases
 
-        Whatever :meth:`_lookup_tokens` finds for a phrase, by its words in order, its content
-        words in order or their sorted set, is a key of ``_exact`` or ``_keyed`` with the
-        phrase's content words: a phrase whose sorted key is not here finds nothing. Made on
-        first use, again when the index was rebuilt.
+    def _name_word_sets(self) -> NameWordSets:
+        """The content-word sets of the lookup keys (:mod:`.name_sets`), with memos.
+
+        Made on first use, and again when the index was rebuilt.
         """
         made = self._name_sets
         if made is None or made[0] is not self._exact or made[1] is not self._keyed:
-            sets = frozenset(sorted_key(k.split()) for k in (*self._exact, *self._keyed))
+            sets = NameWordSets((*self._exact, *self._keyed))
             made = self._name_sets = (self._exact, self._keyed, sets)
         return made[2]
 
-    _name_sets: tuple[object, object, frozenset[str]] | None = None
+    _name_sets: tuple[object, object, NameWordSets] | None = None
 
     def _narrower_than(self, hit: Hit, phrase: list[str], parent: str | None) -> Hit | None:
         found = self._lookup_tokens(phrase, phrase)
