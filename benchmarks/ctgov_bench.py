@@ -47,8 +47,9 @@ def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB)
 if kind in ("cold", "cold_ahead", "warm", "ids"):
     from therapy_lookup.ctgov import ClientConfig, ClinicalTrialsClient
+    ahead = {"page_ahead": True} if kind == "cold_ahead" else {}
     config = ClientConfig(base_url=url, min_interval=0, cache_dir=Path(cache_dir),
-                          max_retries=0, page_ahead=kind == "cold_ahead")
+                          max_retries=0, **ahead)
     client = ClinicalTrialsClient(config)
     base = rss()
     t0 = time.perf_counter()

@@ -106,3 +106,18 @@ def test_a_later_page_fails_as_without_page_ahead(fault: str, tmp_path: Path) ->
     assert received == (80 if fault == "refresh" else PAGE)
     assert cause is {"503": CTGovServerError, "no id": CTGovDecodeError,
                      "drift": CTGovDecodeError, "refresh": type(None)}[fault]
+
+
+def test_a_page_compressed_beforehand_reads_back_as_stored(tmp_path: Path) -> None:
+    from therapy_lookup.ctgov.cache import ResponseCache
+
+    cache = ResponseCache(tmp_path)
+    big, small = b'{"studies": [' + b'{"a": 1},' * 2000 + b'{}]}', b'{"studies": []}'
+    assert cache.packed(small) is None
+    packed = cache.packed(big)
+    assert packed is not None and len(packed) < len(big)
+    cache.set("k1", big, "u", packed=packed)
+    cache.set("k2", big, "u")
+    one, two = cache.get("k1"), cache.get("k2")
+    assert one is not None and two is not None and one.data == two.data == big
+    assert ResponseCache(tmp_path / "raw", compress=False).packed(big) is None

@@ -231,8 +231,19 @@ class ResponseCache:
             self.delete(key)
             return None
 
-    def set(self, key: str, body: str | bytes, url: str, *, tag: str = "") -> CacheEntry | None:
-        """Store ``body`` under ``key``; return the entry or ``None`` on failure."""
+    def packed(self, data: bytes) -> bytes | None:
+        """The compressed form :meth:`set` would store for ``data`` (None: stored as is).
+
+        It releases the GIL, so a caller may compute it in another thread meanwhile.
+        """
+        return zlib.compress(data, 1) if self.compress and len(data) >= _COMPRESS_MIN else None
+
+    def set(self, key: str, body: str | bytes, url: str, *, tag: str = "",
+            packed: bytes | None = None) -> CacheEntry | None:
+        """Store ``body`` under ``key``; return the entry or ``None`` on failure.
+
+        ``packed``: :meth:`packed` of the same bytes, computed beforehand.
+        """
         cache = self._cache
         if cache is None:
             return None
@@ -241,8 +252,10 @@ class ResponseCache:
             raise ValueError("tag must be [0-9A-Za-z_.-]*")
         entry = CacheEntry(data=data, stored_at=self._clock(), url=url, tag=tag)
         payload, codec = data, b"-"
-        if self.compress and len(data) >= _COMPRESS_MIN:
-            payload, codec = zlib.compress(data, 1), b"z"
+        if packed is None:
+            packed = self.packed(data)
+        if packed is not None:
+            payload, codec = packed, b"z"
         header = b"%s %s %s %s\n" % (_MAGIC, repr(entry.stored_at).encode(), codec,
                                      (tag or "-").encode())
         value = header + url.replace("\n", " ").encode("utf-8") + b"\n" + payload

@@ -12,7 +12,6 @@ refresh in between is an error, not a silent mix.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 import uuid
@@ -35,6 +34,7 @@ from .errors import (
     CTGovOfflineCacheMiss,
     CTGovPagingError,
 )
+from .gcpause import gc_paused
 from .lazy import schema_mark
 from .models import Study
 from .parse import loads, parse_studies
@@ -256,14 +256,21 @@ class Pager:
         index = 0
         version: str | None = None
         old = fallback
-        pending: Ahead[tuple[bytes, str]] | None = None
+        pending: Ahead[tuple[bytes, str]] | None = None  # the next page (page_ahead)
+        final: Ahead[str | None] | None = None  # the last version check (page_ahead)
+        packing: Ahead[bytes | None] | None = None  # this page compressed for the cache
 
         def ahead(next_token: str | None, n: int) -> None:
-            # page_ahead: called once a page is decoded, before its records are validated.
+            # Called once a page is decoded, before its records are validated: work that
+            # runs in other threads meanwhile. Compression for the cache releases the GIL.
+            nonlocal version, pending, final, packing
+            if cache is not None:
+                packing = Ahead(partial(cache.packed, body))
+            if not self.config.page_ahead:
+                return
             # The version check of page 1 comes first (never two requests at once), then
             # the next page is requested; it travels while this one is validated, stored
-            # and read by the caller.
-            nonlocal version, pending
+            # and read by the caller. After the last page, the version check travels.
             last = not next_token or (limit is not None and results.received + n >= limit)
             if index == 0 and not last and self.config.verify_data_version:
                 version = self._timed(budget, partial(self.fresh_version, results))
@@ -272,6 +279,9 @@ class Pager:
                 params = self._params(base, size, next_token)
                 pending = Ahead(partial(self._timed, budget, partial(
                     self.transport.get, "/studies", params, results._counter)))
+            elif last and version is not None:
+                final = Ahead(partial(self._timed, budget,
+                                      partial(self.fresh_version, results)))
 
         try:
             while True:
@@ -285,8 +295,7 @@ class Pager:
                             self.transport.get, "/studies", params, results._counter))
                     info = ResponseInfo(url=url, from_cache=False, stale=False,
                                         requests_made=results.requests_made)
-                    page = self._parse(body, info, first=index == 0,
-                                       ahead=ahead if self.config.page_ahead else None)
+                    page = self._parse(body, info, first=index == 0, ahead=ahead)
                     last = not page.token or (
                         limit is not None and results.received + len(page.studies) >= limit)
                     if (index == 0 and not last and self.config.verify_data_version
@@ -296,7 +305,12 @@ class Pager:
                         version = self._timed(budget, partial(self.fresh_version, results))
                         manifest.version = version
                     elif last and version is not None:
-                        now_version = self._timed(budget, partial(self.fresh_version, results))
+                        if final is not None:
+                            running_check, final = final, None
+                            now_version = running_check.result()
+                        else:
+                            now_version = self._timed(budget, partial(self.fresh_version,
+                                                                      results))
                         if now_version is not None and now_version != version:
                             raise CTGovPagingError(
                                 f"the registry's data changed during the search ({version} "
@@ -323,8 +337,9 @@ class Pager:
                     not page.studies and results.total_count is not None
                     and results.received >= results.total_count)  # a token past the end
                 if cache is not None:
+                    packed, packing = packing.result() if packing else None, None
                     self._store(cache, skey, base, size, manifest, index, token, page, body, url,
-                                old, ended=end_here)
+                                old, ended=end_here, packed=packed)
                     old = None
                 results.data_version = manifest.version
                 done = yield from self._emit(results, page, index, limit)
@@ -356,8 +371,10 @@ class Pager:
                 index += 1
             results.complete = True
         finally:
-            if pending is not None:  # the caller stopped early or a page failed
-                pending.wait()
+            unfinished: list[Ahead[Any] | None] = [pending, final, packing]
+            for call in unfinished:  # the caller stopped early or a page failed
+                if call is not None:
+                    call.wait()
 
     def _timed(self, budget: list[float], call: Callable[[float], Any]) -> Any:
         if budget[0] <= 0:
@@ -385,9 +402,10 @@ class Pager:
 
     def _store(self, cache: ResponseCache, skey: str, base: Mapping[str, str], size: int,
                manifest: Manifest, index: int, token: str | None, page: _Page, body: bytes,
-               url: str, old: Manifest | None, *, ended: bool) -> None:
+               url: str, old: Manifest | None, *, ended: bool,
+               packed: bytes | None = None) -> None:
         cache.set(self._page_key(base, size, manifest.chain, index), body, url,
-                  tag=manifest.chain)
+                  tag=manifest.chain, packed=packed)
         manifest.tokens.append(token)
         manifest.counts.append(len(page.studies))
         manifest.ended = ended
@@ -405,7 +423,7 @@ class Pager:
         # A page of 1,000 studies decodes and validates into ~10^5-10^6 containers: with
         # the collector running they trigger several full collections over everything the
         # process holds. Paused for this page only (decode + validation, no caller code).
-        pause: AbstractContextManager[None] = _gc_paused() if len(body) >= _PAUSE_BYTES \
+        pause: AbstractContextManager[None] = gc_paused() if len(body) >= _PAUSE_BYTES \
             else nullcontext()
         with pause:
             data = loads(body, info.url)
@@ -461,28 +479,3 @@ class Pager:
                 results.complete = True
                 return True
         return False
-
-
-class _gc_paused(AbstractContextManager[None]):
-    """Pause the cyclic collector while one page is parsed (restored afterwards, even on error).
-
-    On the way out the objects made meanwhile (the page: acyclic JSON and models) go straight
-    to the oldest generation, so the collector does not walk them again in young
-    collections right after (~20 ms a page of 1,000): ``gc.freeze()`` then
-    ``gc.unfreeze()``, done only when nothing else in the process uses ``gc.freeze`` (its
-    frozen objects would be thawed). Nothing escapes collection: the oldest generation is
-    still collected in full collections.
-    """
-
-    def __enter__(self) -> None:
-        self.was = gc.isenabled()
-        self.frozen = gc.get_freeze_count()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.was:
-            return
-        if self.frozen == 0 and gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
