@@ -163,6 +163,7 @@ class DiagnosisResolver(
         self._rest_cache: dict[str, Hit | None] = {}
         self._key_cache: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         self._subtype_memo = {}
+        self.__dict__.pop("_kind_words_memo", None)  # the kinds' names, by type: tree may change
 
 
     def clear_cache(self) -> None:

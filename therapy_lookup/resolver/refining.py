@@ -49,6 +49,8 @@ _NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | GENERIC_HEADS | NEGATION | DESCRIP
 _UNSAID = _NEUTRAL - {"non"}
 """Words a kind's name may hold that the text did not say ("non clear cell" says "non")."""
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
+_KindName = tuple[str, str, frozenset[str], frozenset[str]]
+"""A kind's id, one of its names, the name's words, and those that say something."""
 _MAX_BASES = 8
 """How many of a type's own names the words left over are tried beside."""
 _MEMO_SIZE = 4096
@@ -154,15 +156,16 @@ class Refining(NameIndex):
 
     def _kind_holding(self, hit: Hit, hist: set[str]) -> Hit | None:
         """The kind of ``hit`` one of whose names holds every word of ``hist``, or ``None``."""
+        by_word = self._kind_words(hit.type_id)
+        lists = [by_word.get(w, ()) for w in hist]
+        if not all(lists):
+            return None
         said = hist | set(tokens_of(hit.name)) | set(tokens_of(self._tree[hit.type_id].name))
-        best: list[tuple[int, str, str]] = []
-        for kind in self._tree.descendants(hit.type_id):
-            if kind.id.endswith("NOS"):
-                continue  # "not otherwise specified" is never what more words say
-            for name in self._names_of.get(kind.id, ()):
-                tokens = set(name.split())
-                if hist <= tokens and not (tokens - said - _UNSAID - _ORGAN_WORDS):
-                    best.append((len(tokens), kind.id, name))  # it says nothing more
+        best = [
+            (len(tokens), kind, name)
+            for kind, name, tokens, rest in min(lists, key=len)
+            if hist <= tokens and rest <= said  # it says nothing more
+        ]
         kinds = {b[1] for b in best}
         if not kinds:
             return None
@@ -171,6 +174,24 @@ class Refining(NameIndex):
             return None  # two kinds: the words do not choose
         _, type_id, name = min(b for b in best if b[1] == deepest)
         return Hit(type_id, name, hit.method, min(hit.score, 88.0), (), False, hit.note)
+
+    def _kind_words(self, type_id: str) -> dict[str, list[_KindName]]:
+        """The names of ``type_id``'s kinds (no NOS kind) by word; built once per type."""
+        memo = self.__dict__.setdefault("_kind_words_memo", {})
+        cached: dict[str, list[_KindName]] | None = memo.get(type_id)
+        if cached is not None:
+            return cached
+        by_word: dict[str, list[_KindName]] = {}
+        for kind in self._tree.descendants(type_id):
+            if kind.id.endswith("NOS"):
+                continue  # "not otherwise specified" is never what more words say
+            for name in self._names_of.get(kind.id, ()):
+                tokens = frozenset(name.split())
+                entry = (kind.id, name, tokens, tokens - _UNSAID - _ORGAN_WORDS)
+                for word in tokens:
+                    by_word.setdefault(word, []).append(entry)
+        memo[type_id] = by_word
+        return by_word
 
     def _negates_a_kind(self, words: tuple[str, ...]) -> bool:
         """Whether a negation stands before a word of names ("not small cell", "no ALK").
