@@ -27,6 +27,11 @@ _PAST = frozenset(
 _NEGATORS = (NEGATION - {"non"}) | {"isnt", "isn", "nt", "ruled"}
 _CANCER_WORDS = GENERIC_HEADS | {"tumour", "tumours", "tumors", "cancers", "carcinomas"}
 _SCORE = 75.0
+_LEADS = frozenset(
+    "its it got has have had having called calling diagnosed dx told said says say with is was "
+    "be being now found confirmed shows showed".split()
+)
+"""Words that introduce a diagnosis ("told its", "they're calling it")."""
 _NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | _CANCER_WORDS | NEGATION | DESCRIPTORS
 """Words beside a name that never make it another kind."""
 
@@ -90,10 +95,18 @@ class MentionReading(NameIndex):
         return Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, _SCORE))
 
     def _modified(self, tokens: list[str], start: int, size: int) -> bool:
-        """Whether a word right beside a name is a word of names the tiers did not read."""
-        for i in (start - 1, start + size):
-            if 0 <= i < len(tokens):
-                word = tokens[i]
-                if word in self._vocab_set and word not in _NEUTRAL and not word.isdigit():
-                    return True
+        """Whether a word right beside a name may make it another kind.
+
+        After the name, a word of names the tiers did not read ("glioma, lower grade"); before
+        it, any word but the small ones that introduce a diagnosis ("its", "has a", "called
+        it"): "zebra stripe liposarcoma" may be a kind the tree does not hold.
+        """
+        if start > 0:
+            word = tokens[start - 1]
+            if word not in _NEUTRAL and word not in _LEADS and len(word) > 2:
+                return True
+        if start + size < len(tokens):
+            word = tokens[start + size]
+            if word in self._vocab_set and word not in _NEUTRAL and not word.isdigit():
+                return True
         return False
