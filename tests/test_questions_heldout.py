@@ -182,3 +182,19 @@ def test_a_one_line_answer_keeps_tissue_agnostic_approvals_apart() -> None:
     assert yes.endswith("— for any solid tumour with a biomarker: Vitrakvi (NTRK fusion).")
     stated = ask("NTRK fusion salivary gland cancer: is Vitrakvi approved?", trials=False)
     assert stated.headline.endswith("— Vitrakvi.")  # the biomarker stated: its own answer
+
+
+def test_a_therapy_set_aside_is_left_out_of_the_answer() -> None:
+    answer = ask("Other than Keytruda, what is approved for Merkel cell carcinoma?", trials=False)
+    assert [t.id for t in answer.question.set_aside] == ["pembrolizumab"]
+    assert "Keytruda" not in answer.headline and "Bavencio" in answer.headline
+    assert all(m.product.id != "pembrolizumab" for g in answer.options for m in g.approvals)
+    no_cart = ask("besides CAR-T, what is approved for DLBCL?", trials=False)
+    assert not {"Yescarta", "Kymriah", "Breyanzi"} & set(no_cart.product_brands)
+
+
+def test_a_question_whose_only_cancer_is_ruled_out_says_the_cancer_is_missing() -> None:
+    q = read_question("It is not melanoma, the biopsy said. Is Opdivo approved?")
+    assert q.diagnosis is None
+    assert any("'melanoma' is ruled out" in m for m in q.missing)
+    assert read_question("Not ALL - my dad has AML. Is CAR-T approved?").missing == ()

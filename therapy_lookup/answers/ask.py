@@ -12,14 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TherapyLookupError
-from ..knowledge.cancer_types import CancerTypeTree
 from ..knowledge.models import ANY_THERAPY, Approval
 from ..knowledge.regions import region_name
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from ..resolver import DiagnosisMatch
 from .answer_models import Answer, OptionGroup
 from .answer_status import (
-    SOLID,
     brands,
     display_type,
     headline_status,
@@ -28,6 +26,7 @@ from .answer_status import (
     ranked,
     tissue_agnostic,
 )
+from .answer_why import why_facts
 from .availability import (
     ApprovalMatch,
     Availability,
@@ -119,7 +118,9 @@ class _Answering:
         q = self.q
         assert q.diagnosis is not None
         therapy: str | TherapyRef = q.therapy if q.therapy is not None else ANY_THERAPY
-        availability = self.svc.check(q.diagnosis.match, therapy, q.region)
+        availability = self._without_set_aside(
+            self.svc.check(q.diagnosis.match, therapy, q.region)
+        )
         status = headline_status(availability)
         # What else is approved: the answer itself for options questions; for a therapy that is
         # not approved here, what is (an approved therapy needs no list of alternatives).
@@ -129,7 +130,10 @@ class _Answering:
             options = ()
         else:
             options = self._options(None)
-        why = self._why(availability) if status is not AvailabilityStatus.APPROVED else ()
+        why = (
+            why_facts(self.svc, self.q, availability, self.cited)
+            if status is not AvailabilityStatus.APPROVED else ()
+        )
         checks = tuple(patient_checks(availability.approvals, q.patient, q.text))
         explanation, source = (None, None)
         if q.intent is Intent.EXPLAIN and q.therapy is not None:
@@ -264,13 +268,32 @@ class _Answering:
         )
 
     # -- parts --------------------------------------------------------------------------------
+    def _without_set_aside(self, availability: Availability) -> Availability:
+        """The answer without the therapies the question sets aside ("besides Tecelra")."""
+        if not self.q.set_aside:
+            return availability
+        aside = {
+            p.id
+            for t in self.q.set_aside
+            for p in (
+                [self.catalog.products[t.id]] if t.kind is TherapyKind.PRODUCT
+                else self.catalog.products_in_class(t.id)
+            )
+        }
+        return availability.model_copy(update={
+            "approvals": tuple(m for m in availability.approvals if m.product.id not in aside),
+            "products": tuple(p for p in availability.products if p.id not in aside),
+        })
+
     def _options(self, availability: Availability | None) -> tuple[OptionGroup, ...]:
         """What is approved for the type in the region, grouped by class."""
         q = self.q
         if q.diagnosis is None:
             return ()
         if availability is None:
-            availability = self.svc.check(q.diagnosis.match, ANY_THERAPY, q.region)
+            availability = self._without_set_aside(
+                self.svc.check(q.diagnosis.match, ANY_THERAPY, q.region)
+            )
         groups: dict[tuple[bool, str], list[ApprovalMatch]] = {}
         for m in ranked(availability):
             groups.setdefault((tissue_agnostic(m), m.product.therapy_class), []).append(m)
@@ -287,81 +310,6 @@ class _Answering:
                     tissue_agnostic=agnostic,
                 )
             )
-        return tuple(out)
-
-    def _why(self, availability: Availability) -> tuple[str, ...]:
-        """Facts that explain a 'no' or a 'not here' (from the tables, never invented)."""
-        q = self.q
-        ref = availability.therapy
-        tree = self.svc.tree
-        type_id = availability.cancer_type.id
-        out: list[str] = []
-        cited = self.cited
-        for r in availability.related:
-            if r.reason.value == "other_stage":  # the nearest fact: approved, at another stage
-                cited.append(r.approval)
-                a, summary = r.approval, r.product
-                out.append(
-                    f"At another stage: {product_name(summary.brand_name, summary.generic_name)} "
-                    "is approved "
-                    f"for {', '.join(r.covered_types)} at "
-                    f"{' or '.join(s.value for s in a.stage)} ({a.agency.value}, {a.date}) — "
-                    f"{a.indication}."
-                )
-        if ref.kind is TherapyKind.CLASS and ref.id not in (ANY_THERAPY,):
-            products = self.catalog.products_in_class(ref.id)
-            rows = [a for p in products for a in self.catalog.approvals_for_product(p.id)]
-            active = [a for a in rows if a.status.is_approved]
-            solid = SOLID in tree and tree.is_a(type_id, SOLID)
-            if solid:
-                here = [
-                    a for a in active
-                    if (q.region == "any" or a.region == q.region) and _covers_solid(a, tree)
-                ]
-                if not here:
-                    where = "by any agency" if q.region == "any" else f"in {region_name(q.region)}"
-                    out.append(f"No {ref.name} is approved for any solid tumour {where}.")
-                    anywhere = [a for a in active if _covers_solid(a, tree)]
-                    for a in anywhere:
-                        cited.append(a)
-                        p = self.catalog.products[a.product]
-                        out.append(
-                            f"The only {ref.name} approved for a solid tumour anywhere: "
-                            f"{product_name(p.brand_name, p.generic_name)} "
-                            f"({a.agency.value}, {a.date}) — {a.indication}."
-                        )
-            targets = sorted({t for p in products for t in p.targets if any(
-                a.status.is_approved and (q.region == "any" or a.region == q.region)
-                for a in self.catalog.approvals_for_product(p.id)
-            )})
-            if targets and solid:
-                out.append(
-                    f"The approved {ref.name} products target {', '.join(targets)}, "
-                    "antigens of blood cancers."
-                    if set(targets) <= {"CD19", "BCMA", "CD22", "GPRC5D", "CD20"}
-                    else f"The approved {ref.name} products target {', '.join(targets)}."
-                )
-        for r in availability.related[:6]:
-            if r.reason.value in ("same_class_related_type", "broader_class_related_type",
-                                  "broader_class_same_type"):
-                cited.append(r.approval)
-                summary = r.product
-                a = r.approval
-                needs = f", with {' or '.join(a.biomarkers)}" if a.biomarkers else ""
-                hla = f", {' or '.join(a.hla)}" if a.hla else ""
-                out.append(
-                    f"Related: {product_name(summary.brand_name, summary.generic_name)}, a "
-                    f"{summary.therapy_class_name}, is approved for {', '.join(r.covered_types)}"
-                    f"{needs}{hla} ({a.agency.value}, {a.date})."
-                )
-        for m in availability.other_decisions:
-            a = m.approval
-            if a.status.value == "pending":
-                due = f", decision expected {a.decision_due}" if a.decision_due else ""
-                out.append(
-                    f"Pending: {product_name(m.product.brand_name, m.product.generic_name)} "
-                    f"filed with {a.agency.value} for {a.indication}{due}."
-                )
         return tuple(out)
 
     def _explanation(self, therapy: TherapyRef) -> tuple[str | None, str | None]:
@@ -490,10 +438,6 @@ class _Answering:
             **parts,
         )
 
-
-
-def _covers_solid(approval: Approval, tree: CancerTypeTree) -> bool:
-    return any(SOLID in tree and tree.is_a(t, SOLID) for t in approval.cancer_types)
 
 
 def _oncotree_codes(match: DiagnosisMatch, svc: AvailabilityService) -> tuple[str, ...]:

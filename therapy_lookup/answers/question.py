@@ -119,6 +119,9 @@ class Question(BaseModel):
         description="Other products the question weighs against the therapy asked about "
         "('Carvykti or Abecma', 'Tecvayli vs Elrexfio').",
     )
+    set_aside: tuple[TherapyRef, ...] = Field(
+        default=(), description="Therapies named to be left out ('besides Tecelra, what else')."
+    )
     region: str = Field(default="US", description="Regulatory region the answer is for.")
     region_stated: bool = Field(
         default=False, description="Whether the question named the region (else the US)."

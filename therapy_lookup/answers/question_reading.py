@@ -160,7 +160,11 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         begin = _sentence_of(diagnosis.start, sentences)
         end = min((s for s in sentences if s > begin), default=len(work))
         diagnosis = with_stated_biomarkers(work, diagnosis, therapies, others, (begin, end))
-    therapy, therapy_text, prior, relapsed_after, compared = choose_therapy(work, therapies)
+    choice = choose_therapy(work, therapies)
+    therapy, therapy_text, prior, compared = (
+        choice.therapy, choice.text, choice.prior, choice.compared
+    )
+    relapsed_after = choice.relapsed_after
     region, region_stated, near, outside = choose_region(work, regions)
     patient_person = the_patient(diagnosis, people, work, sentences)
     age = patient_age(ages, patient_person)
@@ -188,6 +192,17 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     if compared:
         understood = (*understood[:-1], "set beside: " + ", ".join(t.name for t in compared),
                       understood[-1])
+    if choice.set_aside:
+        understood = (*understood[:-1], "set aside: " + ", ".join(t.name for t in choice.set_aside),
+                      understood[-1])
+    ruled_out = [m.text for m in others if m.role is DiagnosisRole.NEGATED]
+    if diagnosis is None and ruled_out:
+        # "small cell, not non-small cell": the cancer ruled out is named, the one meant is not read
+        missing = (
+            *missing,
+            f"the cancer this is about: {', '.join(repr(t) for t in ruled_out)} is ruled out, and "
+            "no other cancer was recognised",
+        )
     if outside is not None:
         missing = (
             *missing,
@@ -202,6 +217,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         therapy=therapy,
         therapy_text=therapy_text,
         compared=compared,
+        set_aside=choice.set_aside,
         region=region,
         region_stated=region_stated,
         region_outside=outside,

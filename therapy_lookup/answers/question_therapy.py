@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import NamedTuple
 
 from ..knowledge.models import ANY_THERAPY
 from ..knowledge.therapies import TherapyKind, TherapyMention, TherapyRef
 from .question import BROAD_CLASSES
 
-__all__ = ["choose_therapy"]
+__all__ = ["TherapyChoice", "choose_therapy"]
+
+
+class TherapyChoice(NamedTuple):
+    """What a question says about therapies."""
+
+    therapy: TherapyRef | None
+    """The therapy asked about."""
+    text: str | None
+    """Its words as written."""
+    prior: list[TherapyRef]
+    """Therapies already had."""
+    relapsed_after: int
+    """How many therapies a relapse is said to have followed ("came back after R-CHOP")."""
+    compared: tuple[TherapyRef, ...]
+    """Products weighed against the asked one ("Carvykti or Abecma")."""
+    set_aside: tuple[TherapyRef, ...]
+    """Therapies named to be left out of the answer ("besides Tecelra")."""
 
 _EXAMPLE_CUE = re.compile(r"(?:\blike|\bsuch\s+as|\be\.?g\.?|\bfor\s+example|\bsay)\s*$", re.I)
 _PRIOR_CUE = re.compile(
@@ -58,18 +76,13 @@ _COMPARED = re.compile(
 )
 
 
-def choose_therapy(
-    text: str, mentions: list[TherapyMention]
-) -> tuple[TherapyRef | None, str | None, list[TherapyRef], int, tuple[TherapyRef, ...]]:
-    """The therapy asked about, its words, the therapies had, a count, the products beside it.
-
-    The products beside it are those the question weighs against it ("Carvykti or Abecma").
-    The count is of the therapies a relapse is said to have followed ("came back after R-CHOP").
-    """
+def choose_therapy(text: str, mentions: list[TherapyMention]) -> TherapyChoice:
+    """The therapy asked about, and what else the question says about therapies."""
     asked: list[tuple[TherapyMention, TherapyRef, bool]] = []
     prior: list[TherapyRef] = []
     relapsed_after = 0
     previous_prior = False
+    aside: list[TherapyRef] = []
     for i, m in enumerate(mentions):
         ref = _pick_ref(m.refs)
         before = text[max(0, m.start - 60) : m.start]
@@ -81,6 +94,7 @@ def choose_therapy(
             continue
         if _EXCLUDED_CUE.search(before):
             previous_prior = False
+            aside.append(ref)
             continue  # "besides Tecelra": set aside, neither asked about nor already had
         in_parens = bool(re.search(r"\(\s*[\w\s,]*$", before)) and not re.search(
             r"\b(?:like|such\s+as|e\.?g\.?)\s*\(?\s*$", before, re.I
@@ -105,7 +119,7 @@ def choose_therapy(
         )
         asked.append((m, ref, example))
     if not asked:
-        return None, None, prior, relapsed_after, ()
+        return TherapyChoice(None, None, prior, relapsed_after, (), tuple(aside))
     side_by_side = _side_by_side(text, asked)
     # What the question sentence asks about comes before what the story mentions.
     asked.sort(key=lambda a: not _in_question_sentence(text, a[0].start))
@@ -113,14 +127,14 @@ def choose_therapy(
     examples = [a for a in asked if a[2]]
     if main and len(examples) == 1 and examples[0][1].kind is TherapyKind.PRODUCT:
         m, ref, _ = examples[0]  # "immunotherapy like Opdivo": the product
-        return ref, m.text, prior, relapsed_after, ()
+        return TherapyChoice(ref, m.text, prior, relapsed_after, (), tuple(aside))
     pool = main or examples
     specific = [a for a in pool if a[1].id not in BROAD_CLASSES]
     m, ref, _ = (specific or pool)[0]
     if ref.id == ANY_THERAPY and not specific:
-        return None, m.text, prior, relapsed_after, ()
+        return TherapyChoice(None, m.text, prior, relapsed_after, (), tuple(aside))
     compared = tuple(r for r in side_by_side if r.id != ref.id) if ref in side_by_side else ()
-    return ref, m.text, prior, relapsed_after, compared
+    return TherapyChoice(ref, m.text, prior, relapsed_after, compared, tuple(aside))
 
 
 def _side_by_side(
