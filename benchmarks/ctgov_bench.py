@@ -102,7 +102,8 @@ elif kind == "loads":
 def _child(kind: str, url: str, cache_dir: Path, bodies: Path) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, "-c", _CHILD, kind, url, str(cache_dir),
                            str(bodies)], capture_output=True, text=True, timeout=600,
-                          check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+                          check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                          cwd=ROOT)  # ``-c`` puts the working folder first on sys.path
     if proc.returncode != 0:
         raise SystemExit(f"{kind} child failed:\n{proc.stderr}")
     out: dict[str, Any] = json.loads(proc.stdout)
@@ -186,7 +187,7 @@ def _decoder() -> str:
          "m = sys.modules.get('orjson'); print(f'orjson {m.__version__}' "
          "if parse._FAST_LOADS is not None and m else 'json (orjson not installed)')"],
         capture_output=True, text=True, timeout=60, check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, cwd=ROOT)
     return proc.stdout.strip() or f"unknown: {proc.stderr.strip()[-200:]}"
 
 
