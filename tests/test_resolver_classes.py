@@ -565,3 +565,22 @@ def test_a_histology_word_beside_an_organs_cancer(text: str, expected: str) -> N
 def test_a_kind_picked_by_words_is_never_a_nos_one() -> None:
     match = resolve("Acute myeloid leukaemia with inv(16)(p13.1q22); CBFB-MYH11")
     assert match is not None and match.cancer_type.id != "AMLNOS"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my dad's prostate cancer has gone to his bones and stopped responding to the hormone "
+         "injections", "PROSTATE"),
+        ("Mum's got a meningioma behind her eye, they say its benign so just scans", "MNG"),
+    ],
+)
+def test_a_bare_organ_beside_a_word_is_a_site_not_a_modified_name(
+    text: str, expected: str
+) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_an_unknown_word_before_a_name_may_make_it_another_kind() -> None:
+    assert resolve("zebra stripe liposarcoma") is None

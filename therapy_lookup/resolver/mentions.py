@@ -71,15 +71,17 @@ class MentionReading(NameIndex):
             if hit.type_id in TOP_GROUPS:
                 groups.append(hit.type_id)  # "… and a lymphoma": some cancer of that group
                 continue
+            if self._main[hit.type_id] == hit.type_id and not (
+                _CANCER_WORDS.intersection(span)
+                or _CANCER_WORDS.intersection(tokens[start + size:start + size + 1])
+            ):
+                continue  # a bare organ ("spread to his liver") is a site
             if self._modified(tokens, start, size):
                 return None  # "Lower grade glioma": a word beside the name that is not read
             if self._main[hit.type_id] == hit.type_id:
-                if _CANCER_WORDS.intersection(span) or _CANCER_WORDS.intersection(
-                    tokens[start + size:start + size + 1]
-                ):
-                    organs.append(hit)  # "pancreatic cancer", "skin cancer": a cancer of it
-                continue  # a bare organ ("spread to his liver") is a site
-            kinds.append(hit)
+                organs.append(hit)  # "pancreatic cancer", "skin cancer": a cancer of it
+            else:
+                kinds.append(hit)
         found = kinds + organs
         if not found:
             return None
