@@ -198,3 +198,19 @@ def test_a_question_whose_only_cancer_is_ruled_out_says_the_cancer_is_missing() 
     assert q.diagnosis is None
     assert any("'melanoma' is ruled out" in m for m in q.missing)
     assert read_question("Not ALL - my dad has AML. Is CAR-T approved?").missing == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "therapy", "prior"),
+    [
+        ("58F s/p 3 lines incl dara and pom, is Elrexfio approved?", "elranatamab",
+         "daratumumab"),
+        ("MCL s/p Brukinsa, is Tecartus approved?", "brexucabtagene-autoleucel", "zanubrutinib"),
+    ],
+)
+def test_clinical_shorthand_for_therapies_already_had(
+    question: str, therapy: str, prior: str
+) -> None:
+    q = read_question(question)
+    assert q.therapy is not None and q.therapy.id == therapy
+    assert prior in [t.id for t in q.patient.prior_therapies]

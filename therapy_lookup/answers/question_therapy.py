@@ -39,9 +39,11 @@ _PRIOR_CUE = re.compile(
     r"|\bprogressed\s+(?:on|after|through)|\bstopped\s+working|\bincluding|\bhad|\bhas\s+had"
     r"|\bhave\s+had|\breceived|\bgot|\bbeen\s+on|\bwas\s+on|\bis\s+on|\bcurrently\s+on"
     r"|\btried|\bthen|\bthrough|\blines?\s+of|\brounds?\s+of|\bcycles?\s+of"
-    r"|\bremission\s+after|\bwithout\s+success\s+on)"
+    r"|\bremission\s+after|\bwithout\s+success\s+on"
+    # clinical shorthand: "s/p 4 lines incl dara", "status post R-CHOP"
+    r"|\bs/p|\bstatus\s+post|\bincl\.?|\bpretreated\s+with|\bexposed\s+to)"
     r"\s+(?:(?:his|her|my|their|a|an|the|first|second|third|two|three|\d+|lines?|of|prior|"
-    r"previous|including|treatments?|with|[\w]+[-\s]line)\s+){0,4}"
+    r"previous|including|incl\.?|treatments?|with|[\w]+[-\s]line)\s+){0,4}"
     # a partner drug of the same regimen first ("after pola-R", "after polatuzumab-rituximab")
     r"(?:[^\W_]+\s*[-/+]\s*)?$",
     re.IGNORECASE,
