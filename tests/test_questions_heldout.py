@@ -214,3 +214,14 @@ def test_clinical_shorthand_for_therapies_already_had(
     q = read_question(question)
     assert q.therapy is not None and q.therapy.id == therapy
     assert prior in [t.id for t in q.patient.prior_therapies]
+
+
+def test_a_product_question_answers_the_product_set_beside_it_too() -> None:
+    answer = ask("Is Carvykti or Abecma approved in Korea?", trials=False)
+    assert answer.status is AvailabilityStatus.APPROVED and answer.product_brands == ("Carvykti",)
+    assert "Beside it: Abecma (idecabtagene vicleucel) is not approved in South Korea" in (
+        answer.headline
+    )
+    assert {r.product for r in answer.products} >= {"idecabtagene-vicleucel"}
+    uk = ask("Tecartus vs Kymriah: which is approved in the UK?", trials=False)
+    assert set(uk.product_brands) == {"Tecartus", "Kymriah"}

@@ -34,7 +34,7 @@ from .availability import (
     AvailabilityStatus,
     default_service,
 )
-from .fact_table import fact_table
+from .fact_table import FactRow, fact_table
 from .patient_checks import PatientCheck, patient_checks
 from .question import Intent, Question
 from .question_reading import read_question
@@ -211,6 +211,14 @@ class _Answering:
         explanation, source = self._explanation(q.therapy) if q.intent is Intent.EXPLAIN else (
             None, None
         )
+        brands_here = [b for b in [product.brand_name] if b and here]
+        for other in q.compared:  # "Is Carvykti or Abecma approved in Korea?"
+            line, other_rows, approved_here = self._beside(other)
+            headline += f" Beside it: {line}"
+            rows += other_rows
+            brand = self.catalog.products[other.id].brand_name
+            if brand and approved_here:
+                brands_here.append(brand)
         return self._finish(
             status,
             headline,
@@ -219,10 +227,28 @@ class _Answering:
             explanation=explanation,
             explanation_source=source,
             pending=(),
-            product_brands=tuple(b for b in [product.brand_name] if b and here),
+            product_brands=tuple(brands_here),
             therapy_brand=product.brand_name,
             sources=tuple(dict.fromkeys(r.source for r in rows)),
         )
+
+    def _beside(self, ref: TherapyRef) -> tuple[str, tuple[FactRow, ...], bool]:
+        """A product set beside the asked one: a sentence, its fact rows, whether approved here."""
+        q = self.q
+        product = self.catalog.products[ref.id]
+        rows = tuple(fact_table(ref, catalog=self.catalog))
+        approved = [r for r in rows if r.status == "active"]
+        here = [r for r in approved if q.region == "any" or r.region == q.region]
+        name = product_name(product.brand_name, product.generic_name)
+        where = "anywhere" if q.region == "any" else f"in {region_name(q.region)}"
+        if here:
+            line = f"{name} is approved {where} ({', '.join(sorted({r.agency for r in here}))})."
+        elif approved:
+            others = ", ".join(sorted({f"{r.agency} ({r.region})" for r in approved}))
+            line = f"{name} is not approved {where}; it is approved elsewhere — {others}."
+        else:
+            line = f"no approval of {name} is on record."
+        return line, rows, bool(here)
 
     def _class_list(self) -> Answer:
         q = self.q
