@@ -306,3 +306,30 @@ def test_remembered_corrections_are_fresh_ones() -> None:
     assert memo and warm._fix_memo() is memo
     warm._build()  # a rebuilt index: corrections are made again
     assert warm._fix_memo() is not memo and warm._correct(words) == first
+
+
+NEGATION_PIECES = ["no", "NOT", "Without", "negative", "neg", "absence", "lack", "absent",
+                   "undetected", "non", "nos", "know", "NO_", "_no", "EGFR", "KRAS G12C", " ",
+                   "-", ",", "(", "2", "x", "\u00e9", "\u0131"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(NEGATION_PIECES), max_size=8).map("".join))
+def test_the_negation_word_check_is_the_negation_search(text: str) -> None:
+    from therapy_lookup.resolver import biomarkers
+    from therapy_lookup.resolver.normalise import WORD_RE
+
+    if text.isascii() and biomarkers._NEGATION_WORDS.isdisjoint(WORD_RE.findall(text.lower())):
+        assert biomarkers._MAY_NEGATE.search(text) is None
+        assert biomarkers._cut_negated_genes(text) == text
+
+
+def test_remembered_triggers_are_fresh_ones() -> None:
+    from therapy_lookup.resolver import biomarkers
+
+    compiled = biomarkers._compiled()
+    for text in ["HER2+ hereditary breast cancer", "mets", "KRAS G12C", "EGFR exon 19 del"]:
+        first = biomarkers.take_biomarkers(text)
+        assert biomarkers.take_biomarkers(text) == first
+    assert compiled.word_triggers["hereditary"] == ("her",)
+    assert compiled.word_triggers["breast"] == ()

@@ -28,6 +28,7 @@ class _Compiled(NamedTuple):
     patterns: list[_Pattern]
     by_prefix: dict[str, list[str]]  # first 3 letters of a trigger → triggers
     by_trigger: dict[str, list[int]]  # trigger → indexes of the patterns it opens
+    word_triggers: dict[str, tuple[str, ...]]  # word → the triggers it holds, remembered
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,7 +45,7 @@ def _compiled() -> _Compiled:
             if t not in by_trigger:
                 by_prefix.setdefault(t[:3], []).append(t)
             by_trigger.setdefault(t, []).append(i)
-    return _Compiled(patterns, by_prefix, by_trigger)
+    return _Compiled(patterns, by_prefix, by_trigger, {})
 
 
 @functools.cache
@@ -141,6 +142,12 @@ def _cut_negated_genes(text: str) -> str:
 
 _MAY_NEGATE = re.compile(r"\b(?:no|not|without|negative|neg|absence|lack|absent|undetected)\b",
                          re.IGNORECASE)
+_NEGATION_WORDS = frozenset(
+    ["no", "not", "without", "negative", "neg", "absence", "lack", "absent", "undetected"]
+)
+"""_MAY_NEGATE's words: on ASCII text it matches only where one is a word of the lowercased
+text (a run of letters and digits), so a text without them needs no search."""
+_WORD_MEMO_SIZE = 65_536
 
 
 def extract_biomarkers(text: str) -> tuple[str, ...]:
@@ -168,11 +175,21 @@ def take_biomarkers(text: str) -> tuple[tuple[str, ...], str]:
     compiled = _compiled()
     hits: set[str] = set()
     words = WORD_RE.findall(folded)
+    memo = compiled.word_triggers
     for word in words:
-        for trigger in compiled.by_prefix.get(word[:3], ()):
-            if word == trigger or (len(trigger) >= 3 and word.startswith(trigger)):
-                hits.add(trigger)
+        triggers = memo.get(word)
+        if triggers is None:
+            triggers = tuple(
+                t for t in compiled.by_prefix.get(word[:3], ())
+                if word == t or (len(t) >= 3 and word.startswith(t))
+            )
+            if len(memo) < _WORD_MEMO_SIZE:
+                memo[word] = triggers
+        if triggers:
+            hits.update(triggers)
     if not hits:
+        if text.isascii() and _NEGATION_WORDS.isdisjoint(words):
+            return (), text  # what _cut_negated_genes gives: _MAY_NEGATE finds nothing
         return (), _cut_negated_genes(text)
     candidates = sorted({i for t in hits for i in compiled.by_trigger[t]})
     found: list[str] = []
