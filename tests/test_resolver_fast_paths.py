@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -333,3 +335,22 @@ def test_remembered_triggers_are_fresh_ones() -> None:
         assert biomarkers.take_biomarkers(text) == first
     assert compiled.word_triggers["hereditary"] == ("her",)
     assert compiled.word_triggers["breast"] == ()
+
+
+TOKEN_PIECES = [*"aZ9_+-/'`.,& \u2019\u00b4\u00e9\u00df\u0131\u017f\u212a\u00b2", "w/", "Tumours",
+                "oesophageal", "ca", "HER2+", "KRAS-", "lymphomas", "Hodgkin's", "NOS", "\u2028"]
+
+
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=10).map("".join))
+def test_tokens_are_the_split_readings(text: str) -> None:
+    import re
+
+    n = sys.modules["therapy_lookup.resolver.normalise"]  # the module (the package's
+    # "normalise" is its function)
+    split = [w for w in re.split(r"[^a-z0-9]+", n._fold(text)) if w]
+    expected: list[str] = []
+    for w in split:
+        alias = n._TOKEN_ALIAS.get(w)
+        expected += alias.split() if alias is not None else [n._singular(w)]
+    assert n.tokens_of.__wrapped__(text) == tuple(expected)
+    assert n.raw_tokens_of.__wrapped__(text) == tuple(filter(None, re.split(r"[^\w+]+", text)))

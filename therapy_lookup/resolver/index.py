@@ -235,10 +235,10 @@ class NameIndex:
                 return self._hit_from(entries)
         # Without the small words, then in any order: less certain, and much less when a
         # conjunction went ("colorectal and other cancers").
-        if NEGATION.intersection(tokens):
+        if not NEGATION.isdisjoint(tokens):
             return None  # "without cancer": the small words matter here
-        cap = 80.0 if CONJUNCTIONS.intersection(tokens) else 94.0
-        content = content_words(tokens)
+        cap = 94.0 if CONJUNCTIONS.isdisjoint(tokens) else 80.0
+        content = [t for t in tokens if t not in STOPWORDS]  # content_words(tokens)
         if content and len(content) < len(tokens):
             entries = self._usable(self._exact.get(" ".join(content), ()), raw)
             if entries:

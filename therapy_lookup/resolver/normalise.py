@@ -43,7 +43,6 @@ _SPELLING_HINT_RE = re.compile("|".join(_SPELLING_HINT))  # any of them, in one 
 _APOSTROPHE = re.compile(r"(\w)['\u2019`\u00b4]s\b|(\w)s['\u2019`\u00b4](?=\s|$)")
 _SIGN_PLUS = re.compile(r"(?<=[a-z0-9])\s*\+")
 _SIGN_MINUS = re.compile(r"(?<=[a-z0-9])-(?=\s|$|[,;)])")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _TOKEN_ALIAS = {
     "ca": "cancer",
     "w": "with",
@@ -74,14 +73,15 @@ def _singular(token: str) -> str:
 
 def _fold(text: str) -> str:
     """Case-fold, strip accents, unify spelling and signs; keep word boundaries."""
-    if not text.isascii():
+    ascii_text = text.isascii()
+    if not ascii_text:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
         text = text.replace("ß", "ss")
     text = text.casefold()
     if "&" in text or "w/" in text:
         text = text.replace("&", " and ").replace("w/", "with ")
-    if "'" in text or "\u2019" in text or "`" in text or "\u00b4" in text:
+    if "'" in text or "`" in text or (not ascii_text and ("\u2019" in text or "\u00b4" in text)):
         text = _APOSTROPHE.sub(lambda m: m.group(1) or (m.group(2) + "s"), text)
     if _SPELLING_HINT_RE.search(text) is not None:
         text = _SPELLING_RE.sub(lambda m: _SPELLING.get(m.group(0), " "), text)
@@ -102,16 +102,14 @@ def tokens_of(text: str) -> tuple[str, ...]:
     """The normalised tokens of ``text``, remembered."""
     out: list[str] = []
     memo = _WORD_FORMS
-    for raw in _NON_WORD.split(_fold(text)):
-        if not raw:
-            continue
+    for raw in WORD_RE.findall(_fold(text)):  # the runs between non-[a-z0-9] characters
         forms = memo.get(raw)
         if forms is None:
             alias = _TOKEN_ALIAS.get(raw)
             forms = tuple(alias.split()) if alias is not None else (_singular(raw),)
             if len(memo) < 65_536:
                 memo[raw] = forms
-        out.extend(forms)
+        out += forms
     return tuple(out)
 
 
@@ -149,7 +147,7 @@ def cache_key(text: str) -> tuple[str, tuple[str, ...]]:
     Short words that are also abbreviations (``ALL``/``all``) keep their case in the key.
     """
     folded = " ".join(text.casefold().split()).rstrip(" .")
-    short = tuple(t for t in raw_tokens_of(text) if t.casefold() in SHORT_WORDS)
+    short = tuple([t for t in raw_tokens_of(text) if t.casefold() in SHORT_WORDS])
     return folded, short
 
 
@@ -178,7 +176,7 @@ def without_lone_surrogates(text: str) -> str:
     return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
-_RAW_SPLIT = re.compile(r"[^\w+]+")
+_RAW_WORD = re.compile(r"[\w+]+")
 
 
 def raw_token_list(text: str) -> list[str]:
@@ -189,7 +187,7 @@ def raw_token_list(text: str) -> list[str]:
 @functools.lru_cache(maxsize=8192)
 def raw_tokens_of(text: str) -> tuple[str, ...]:
     """The words of ``text`` as typed (case kept; ``+`` kept), remembered."""
-    return tuple(filter(None, _RAW_SPLIT.split(text)))
+    return tuple(_RAW_WORD.findall(text))  # the runs between characters neither \w nor +
 
 
 WORD_RE = re.compile(r"[a-z0-9]+")
