@@ -67,13 +67,7 @@ class Refining(NameIndex):
         tid = hit.type_id
         if tid in TOP_GROUPS:
             return hit  # "stage 3 cancer, now on chemo": the words left are no kind of cancer
-        parent = self._tree.parent(tid)
-        if ICD_RE.match(text) is not None:
-            return hit  # an ICD-10 code and its label are read by their own rules
         words = self._not_as_non(tokens_of(text))
-        if CONJUNCTIONS.intersection(words) or self._negates_a_kind(words):
-            return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
-
         found_words = set(tokens_of(hit.name))
         own = tokens_of(self._tree[tid].name)
         left = [
@@ -82,7 +76,12 @@ class Refining(NameIndex):
             and w not in own
         ]
         if not left:
-            return hit
+            return hit  # first, as the cheapest: the checks below give the hit back too
+        parent = self._tree.parent(tid)
+        if ICD_RE.match(text) is not None:
+            return hit  # an ICD-10 code and its label are read by their own rules
+        if CONJUNCTIONS.intersection(words) or self._negates_a_kind(words):
+            return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
         if len(left) > _MAX_LEFT:  # a sentence: only a histology word may still say the kind
             return self._descendant_named_by(hit, set(left)) or hit
         fixed, edits = self._correct(left)  # "medulary thyroid cancer": medullary
