@@ -206,6 +206,9 @@ def test_a_question_whose_only_cancer_is_ruled_out_says_the_cancer_is_missing() 
         ("58F s/p 3 lines incl dara and pom, is Elrexfio approved?", "elranatamab",
          "daratumumab"),
         ("MCL s/p Brukinsa, is Tecartus approved?", "brexucabtagene-autoleucel", "zanubrutinib"),
+        # after a regimen in capitals that is not a catalog name
+        ("DLBCL status post R-CHOP and pola-R, is Columvi approved?", "glofitamab",
+         "polatuzumab-vedotin"),
     ],
 )
 def test_clinical_shorthand_for_therapies_already_had(

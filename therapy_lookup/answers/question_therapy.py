@@ -43,7 +43,9 @@ _PRIOR_CUE = re.compile(
     # clinical shorthand: "s/p 4 lines incl dara", "status post R-CHOP"
     r"|\bs/p|\bstatus\s+post|\bincl\.?|\bpretreated\s+with|\bexposed\s+to)"
     r"\s+(?:(?:his|her|my|their|a|an|the|first|second|third|two|three|\d+|lines?|of|prior|"
-    r"previous|including|incl\.?|treatments?|with|[\w]+[-\s]line)\s+){0,4}"
+    r"previous|including|incl\.?|treatments?|with|[\w]+[-\s]line|and|then"
+    # a regimen written in capitals before it ("status post R-CHOP and pola-R")
+    r"|(?-i:[A-Z][\w+/-]*[A-Z][\w+/-]*),?)\s+){0,4}"
     # a partner drug of the same regimen first ("after pola-R", "after polatuzumab-rituximab")
     r"(?:[^\W_]+\s*[-/+]\s*)?$",
     re.IGNORECASE,
