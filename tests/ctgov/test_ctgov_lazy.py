@@ -190,3 +190,34 @@ def test_schema_mark_names_the_code_and_pydantic(monkeypatch: pytest.MonkeyPatch
     assert lazy.schema_mark.__wrapped__() != mark
     monkeypatch.setattr(lazy, "__file__", "/nonexistent/lazy.py")
     assert lazy.schema_mark.__wrapped__() is None
+
+
+def test_reading_one_study_validates_its_page_at_once() -> None:
+    records = [make_study(i) for i in range(30)]
+    bad = make_study(99)
+    bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "many"
+    shells = parse_studies([*records, bad], "u", trusted=True)
+    dropped = shells.pop(5)
+    del dropped  # a study the caller let go is not validated
+    assert shells[0].brief_title == records[0]["protocolSection"]["identificationModule"][
+        "briefTitle"]
+    assert not any(is_shell(s) for s in shells[:-1])
+    assert is_shell(shells[-1])  # the bad record raises when read, not its neighbours
+    with pytest.raises(CTGovDecodeError, match="NCT00000100 no longer validates"):
+        _ = shells[-1].locations
+    fresh = [Study.model_validate(r) for i, r in enumerate(records) if i != 5]
+    assert_same(fresh, shells[:-1])
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_restored_after_a_page_is_validated(enabled: bool) -> None:
+    import gc
+
+    shells = parse_studies([make_study(i) for i in range(5)], "u", trusted=True)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        _ = shells[0].locations
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

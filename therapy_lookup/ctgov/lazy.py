@@ -4,8 +4,9 @@ A page this code validated before caching it is served as shells: each holds onl
 id and the raw record. The first read of any other field, or anything that reads the
 model's ``__dict__`` (``==``, ``model_dump``, ``model_dump_json``, ``repr``, copy, pickle,
 serialising it inside another model), validates the raw record exactly as a fresh fetch
-does and swaps the result in. A shell and a fresh study are then indistinguishable: same
-type, fields, values, fields set and dumps.
+does and swaps the result in, for every shell of the same page still alive at once (with
+the collector paused, as for a fresh page). A shell and a fresh study are then
+indistinguishable: same type, fields, values, fields set and dumps.
 
 Only pages whose manifest carries :func:`schema_mark` (a hash of the code that validated
 them and of the pydantic versions) are served as shells; a record that no longer
@@ -15,6 +16,8 @@ validates (the cache folder is not trusted) raises :class:`CTGovDecodeError` whe
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,10 +27,12 @@ import pydantic_core
 from pydantic import BaseModel
 
 from .errors import CTGovDecodeError
+from .gcpause import gc_paused
 
-__all__ = ["LAZY_KEY", "dict_get", "dict_set", "lazy_getattr", "schema_mark", "shell"]
+__all__ = ["LAZY_KEY", "Page", "dict_get", "dict_set", "lazy_getattr", "schema_mark", "shell"]
 
-#: Key under which a shell's own ``__dict__`` holds the raw record still to validate.
+#: Key under which a shell's own ``__dict__`` holds the raw record still to validate and
+#: its :class:`Page`.
 LAZY_KEY = "\0record"
 _DICT = BaseModel.__dict__["__dict__"]  # the instance-dict descriptor pydantic's slots make
 _SET = object.__setattr__
@@ -46,7 +51,45 @@ def schema_mark() -> str | None:
     return digest.hexdigest()[:32]
 
 
-def shell(cls: type[BaseModel], raw: Any, fields: frozenset[str]) -> Any:
+class Page:
+    """The shells of one cached page: the first one read validates every one still alive.
+
+    One page at once, with the collector paused (as a fresh page is), instead of one study
+    at a time with the collector walking the new models again and again.
+    """
+
+    __slots__ = ("_done", "_lock", "_refs")
+
+    def __init__(self) -> None:
+        self._refs: list[weakref.ref[BaseModel]] = []
+        self._lock = threading.Lock()
+        self._done = False
+
+    def add(self, obj: BaseModel) -> None:
+        """Count ``obj`` (a shell) in."""
+        self._refs.append(weakref.ref(obj))
+
+    def validate_all(self, cls: type[BaseModel]) -> None:
+        """Validate every shell of the page still alive (once; a bad record stays a shell)."""
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+            refs, self._refs = self._refs, []
+            with gc_paused():
+                for ref in refs:
+                    obj = ref()
+                    own: dict[str, Any] | None = _DICT.__get__(obj) if obj is not None else None
+                    if obj is None or own is None or LAZY_KEY not in own:
+                        continue
+                    try:
+                        full = cls.model_validate(own[LAZY_KEY][0])
+                    except pydantic.ValidationError:
+                        continue  # raised when this very shell is read
+                    _swap(obj, full)
+
+
+def shell(cls: type[BaseModel], raw: Any, fields: frozenset[str], page: Page | None) -> Any:
     """A not-yet-validated ``cls`` for one raw API record, or None if it has no NCT id."""
     if type(raw) is not dict:
         return None
@@ -56,16 +99,31 @@ def shell(cls: type[BaseModel], raw: Any, fields: frozenset[str]) -> Any:
     if type(nct) is not str or not nct:
         return None
     obj = cls.__new__(cls)
-    _DICT.__set__(obj, {"nct_id": nct, "raw": raw, LAZY_KEY: raw})
+    _DICT.__set__(obj, {"nct_id": nct, "raw": raw, LAZY_KEY: (raw, page)})
     # _flatten names every field, so a validated record has every field set.
     _SET(obj, "__pydantic_fields_set__", set(fields))
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
+    if page is not None:
+        page.add(obj)
     return obj
 
 
+def _swap(obj: BaseModel, full: BaseModel) -> dict[str, Any]:
+    done: dict[str, Any] = _DICT.__get__(full)
+    # One swap of the whole dict, so another thread sees the shell or the model, never half.
+    _SET(obj, "__pydantic_fields_set__", full.__pydantic_fields_set__)
+    _DICT.__set__(obj, done)
+    return done
+
+
 def _materialize(obj: BaseModel, own: dict[str, Any]) -> dict[str, Any]:
-    raw = own[LAZY_KEY]
+    raw, page = own[LAZY_KEY]
+    if page is not None:
+        page.validate_all(type(obj))
+        now: dict[str, Any] = _DICT.__get__(obj)
+        if LAZY_KEY not in now:
+            return now
     try:
         full = type(obj).model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -74,11 +132,7 @@ def _materialize(obj: BaseModel, own: dict[str, Any]) -> dict[str, Any]:
         raise CTGovDecodeError(f"cached study record {own.get('nct_id')} no longer "
                                f"validates ({where}); search again with refresh=True",
                                url=None) from exc
-    done: dict[str, Any] = _DICT.__get__(full)
-    # One swap of the whole dict, so another thread sees the shell or the model, never half.
-    _SET(obj, "__pydantic_fields_set__", full.__pydantic_fields_set__)
-    _DICT.__set__(obj, done)
-    return done
+    return _swap(obj, full)
 
 
 def dict_get(obj: BaseModel) -> dict[str, Any]:

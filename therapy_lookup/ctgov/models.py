@@ -458,9 +458,9 @@ class Study(_Model):
         return cls.model_validate(_flatten(raw))
 
     @classmethod
-    def _shell(cls, raw: Any) -> Study | None:
+    def _shell(cls, raw: Any, page: lazy.Page | None = None) -> Study | None:
         """A study of a page validated when cached, validated again on first use (or None)."""
-        shell: Study | None = lazy.shell(cls, raw, _FIELDS)
+        shell: Study | None = lazy.shell(cls, raw, _FIELDS, page)
         return shell
 
     @property

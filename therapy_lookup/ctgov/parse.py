@@ -10,6 +10,7 @@ from typing import Any
 import pydantic
 
 from .errors import CTGovDecodeError
+from .lazy import Page
 from .models import Study
 
 __all__ = ["loads", "one_line", "parse_studies", "parse_study"]
@@ -88,5 +89,5 @@ def parse_studies(records: list[Any], url: str | None, *, trusted: bool = False)
     """
     if not trusted:
         return [parse_study(raw, url) for raw in records]
-    shell = Study._shell
-    return [shell(raw) or parse_study(raw, url) for raw in records]
+    shell, page = Study._shell, Page()
+    return [shell(raw, page) or parse_study(raw, url) for raw in records]
