@@ -584,3 +584,25 @@ def test_a_bare_organ_beside_a_word_is_a_site_not_a_modified_name(
 
 def test_an_unknown_word_before_a_name_may_make_it_another_kind() -> None:
     assert resolve("zebra stripe liposarcoma") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A part of an organ, or its Latin or lay name, is the organ types' names use.
+        ("Well-differentiated neuroendocrine tumour of the terminal ileum, WHO grade 1",
+         "SBWDNET"),
+        ("Well-differentiated neuroendocrine tumor of ileum, G1", "SBWDNET"),
+        ("Adenocarcinoma of cervix uteri, FIGO stage IB2", "CEAD"),
+        ("adenocarcinoma of the distal oesophagus", "ESCA"),
+        ("squamous cell carcinoma of the gullet", "ESCC"),
+    ],
+)
+def test_parts_and_other_names_of_an_organ(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_a_g_grade_is_a_grade_and_kras_g12c_a_biomarker() -> None:
+    match = resolve("NSCLC KRAS G12C")
+    assert match is not None and match.biomarkers == ("KRAS G12C",) and not match.qualifiers

@@ -172,3 +172,18 @@ ORGAN_ADJECTIVES: dict[str, str] = {
     "bone": "osseous", "breast": "mammary", "heart": "cardiac", "bladder": "bladder",
     "ureter": "ureteral", "adrenal": "adrenal", "thyroid": "thyroid", "conjunctiva": "conjunctival",
 }
+
+# Parts of an organ, and lay or Latin names of it, as the organ is named in types' names
+# ("neuroendocrine tumour of the terminal ileum" is a small bowel one).
+SITE_SYNONYMS: dict[str, str] = {
+    "ileum": "small bowel", "jejunum": "small bowel", "small intestine": "small bowel",
+    "cervix uteri": "cervix", "uterine cervix": "cervix", "corpus uteri": "uterus",
+    "womb": "uterus", "gullet": "esophagus", "food pipe": "esophagus", "oesophagus": "esophagus",
+    "voice box": "larynx", "large bowel": "colon", "large intestine": "colon",
+    "lining of the lung": "pleura", "lining of the lungs": "pleura",
+    "lining of the abdomen": "peritoneum", "back passage": "rectum",
+}
+# Words that say where in an organ, not which organ ("distal oesophagus", "terminal ileum").
+SITE_PARTS = frozenset(
+    "distal proximal terminal upper lower middle mid left right anterior posterior".split()
+)

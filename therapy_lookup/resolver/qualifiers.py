@@ -45,7 +45,8 @@ _QUALIFIER_PATTERNS: list[tuple[str, str, str]] = [
      r"favou?rable|unfavou?rable|adverse|poor|good)(?:[\s-]*(?:to|/)[\s-]*"
      r"(?:low|high|intermediate))?[\s-]*risk\b(?![\s-]+(?:of|for)\b)", "risk group", "risk"),
     (r"\bstage\s*(?:0|iv|i{1,3}|[1-4])[abc]?[0-9]?\b", "stage", "stag"),
-    (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b", "grade", "grad"),
+    (r"\b(?:who\s+)?grade\s*(?:[1-4]|i{1,3}v?|iv)[ab]?\b|\bg[1-4]\b", "grade",
+     "grad g1 g2 g3 g4"),
     (r"\b(?:locally\s+advanced|advanced|metastatic|metastasi[sz]ed|widespread|disseminated|"
      r"met(?:s)?\s+to\s+\w+|(?:with\s+)?mets)\b", "advanced/metastatic",
      "loca adva meta wide diss mets met"),

@@ -6,7 +6,7 @@ import re
 
 from ..knowledge.cancer_types import CancerTypeTree
 from .index import Hit
-from .lexicon import GENERIC_HEADS, NEGATION
+from .lexicon import GENERIC_HEADS, NEGATION, SITE_PARTS, SITE_SYNONYMS
 from .models import MatchMethod
 from .normalise import raw_token_list, tokenise, tokens_of
 
@@ -31,7 +31,7 @@ _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
 
 _HEAD_OF = re.compile(
     r"^(?:(?:primary|malignant|invasive)\s+)*(?P<head>[a-z ]*?(?:cancer|carcinoma|tumor|neoplasm|"
-    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma))\s+(?:of|in)\s+(?:the\s+)?"
+    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma|carcinoid))\s+(?:of|in)\s+(?:the\s+)?"
     r"(?P<site>.+)$"
 )
 _GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant neoplasm)$")
@@ -89,6 +89,11 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(f"{site} {head}", base)
         if head in GENERIC_HEADS:
             add(f"{site} cancer", base)
+        organ = _organ_of(site)
+        if organ != site:  # "… of the terminal ileum": of the small bowel
+            add(f"{organ} {head}", base)
+            if head in GENERIC_HEADS:
+                add(f"{organ} cancer", base)
     if _GENERIC_TAIL.search(norm):
         add(_GENERIC_TAIL.sub("cancer", norm), base)
     if norm.endswith(" cancer"):  # "invasive lobular cancer" → "… carcinoma"
@@ -108,6 +113,13 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
             if changed and changed != text_now:
                 add(changed, base)
     return out or [([], [])]
+
+
+def _organ_of(site: str) -> str:
+    """The organ as types' names call it: "the terminal ileum" -> "small bowel"."""
+    words = [w for w in site.split() if w not in SITE_PARTS and w != "the"]
+    plain = " ".join(words)
+    return SITE_SYNONYMS.get(plain, plain)
 
 
 def without_nos(text: str) -> str | None:
