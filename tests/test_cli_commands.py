@@ -134,7 +134,7 @@ def test_cache_clear_also_removes_the_stored_resolver_index(tmp_path: Path) -> N
     assert _run("available", "DLBCL", "CAR-T", env=env).returncode == 0  # stores the index
     info = json.loads(_run("cache", "info", "--json", env=env).stdout)
     index = [e for e in info if e["folder"] == str(tmp_path / "index")]
-    assert index and index[0]["entries"] == 1 and index[0]["bytes"] > 0
+    assert index and index[0]["entries"] == 2 and index[0]["bytes"] > 0  # index and tables
     cleared = _run("cache", "clear", env=env)
-    assert cleared.returncode == 0 and f"{tmp_path / 'index'}: removed 1 entries" in cleared.stdout
-    assert list((tmp_path / "index").glob("names-*.json")) == []
+    assert cleared.returncode == 0 and f"{tmp_path / 'index'}: removed 2 entries" in cleared.stdout
+    assert list((tmp_path / "index").glob("*.json")) == []

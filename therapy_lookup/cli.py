@@ -176,18 +176,20 @@ def _cache_folders() -> list[Path]:
 
 
 def _index_entry(action: str) -> dict[str, Any]:
-    """The stored resolver index: a folder of plain JSON files, rebuilt when missing."""
+    """The stored resolver index and tables: a folder of plain JSON files, rebuilt when missing."""
+    from .knowledge import table_store
     from .resolver import index_store
 
     where = index_store.folder()
     if where is None:
         return {"folder": "(resolver index storing is off)", "exists": False}
-    files = sorted(where.glob("names-*.json")) if where.is_dir() else []
+    patterns = ("names-*.json", "tables-*.json")
+    files = sorted(p for pat in patterns for p in where.glob(pat)) if where.is_dir() else []
     entry: dict[str, Any] = {"folder": str(where), "exists": where.is_dir(), "entries": len(files),
                              "bytes": sum(p.stat().st_size for p in files)}
     if action == "clear" and files:
-        entry["cleared"] = index_store.clear()
-        entry["entries"] = len(list(where.glob("names-*.json")))
+        entry["cleared"] = index_store.clear() + table_store.clear()
+        entry["entries"] = sum(len(list(where.glob(pat))) for pat in patterns)
     elif action == "clear":
         entry["cleared"] = 0
     return entry

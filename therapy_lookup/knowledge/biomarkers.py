@@ -11,13 +11,15 @@ what an approval requires through :meth:`BiomarkerTable.closure` (``PD-L1 TPS >=
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import DataError, RecordError
+from . import table_store
 from . import tables as _tables
 from .collector import pausing_collector
 
@@ -81,9 +83,17 @@ class BiomarkerTable:
     """The biomarkers and their patterns, cross-checked (raises :class:`DataError`)."""
 
     def __init__(
-        self, biomarkers: Iterable[Biomarker], patterns: Iterable[BiomarkerPattern]
+        self,
+        biomarkers: Iterable[Biomarker],
+        patterns: Iterable[BiomarkerPattern],
+        *,
+        compiled: bool = True,
     ) -> None:
-        """Index the records and check every reference and pattern."""
+        """Index the records and check every reference and pattern.
+
+        ``compiled=False`` for patterns known to compile (rows stored after a table built
+        from them compiled them all): each is then compiled when first asked for.
+        """
         self.by_id: dict[str, Biomarker] = {}
         errors: list[RecordError] = []
         for b in biomarkers:
@@ -113,13 +123,17 @@ class BiomarkerTable:
                 for i in p.biomarkers
                 if i not in self.by_id
             ]
+            if not compiled:
+                continue
             try:  # the flags change no syntax: one compile checks the pattern
                 plain.append(re.compile(p.pattern))
             except re.error as exc:
                 errors.append(_ref(PATTERNS_TABLE, p.rank, f"bad pattern: {exc}"))
         if errors:
             raise DataError(errors)
-        self.plain: tuple[re.Pattern[str], ...] = tuple(plain)
+        self.plain: Sequence[re.Pattern[str]] = (
+            tuple(plain) if compiled else _OnDemand([p.pattern for p in self.patterns])
+        )
         """The patterns compiled as written (case-sensitive), in the order of ``patterns``: the
         resolver's ASCII twins (:mod:`therapy_lookup.resolver.ascii_twin`) where it vouches."""
         self._insensitive: dict[int, re.Pattern[str]] = {}
@@ -161,6 +175,31 @@ class BiomarkerTable:
         return frozenset(out)
 
 
+class _OnDemand(Sequence[re.Pattern[str]]):
+    """Patterns compiled as written, each when first asked for (then kept)."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self._sources = sources
+        self._done: dict[int, re.Pattern[str]] = {}
+
+    @overload
+    def __getitem__(self, i: int) -> re.Pattern[str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[re.Pattern[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> re.Pattern[str] | Sequence[re.Pattern[str]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        found = self._done.get(i)
+        if found is None:
+            found = self._done[i] = re.compile(self._sources[i])
+        return found
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 def _ref(table: str, key: str, message: str) -> RecordError:
     return RecordError(table, 0, key, message)
 
@@ -168,7 +207,20 @@ def _ref(table: str, key: str, message: str) -> RecordError:
 @lru_cache(maxsize=1)
 @pausing_collector
 def load_biomarkers() -> BiomarkerTable:
-    """Load and check the packaged biomarker tables (once); raise :class:`DataError`."""
+    """Load and check the packaged biomarker tables (once); raise :class:`DataError`.
+
+    The rows come from the stored tables (:mod:`.table_store`) when they were validated from
+    these same files by this same code, else they are validated here.
+    """
+    biomarkers = table_store.rows(BIOMARKERS_TABLE)
+    patterns = table_store.rows(PATTERNS_TABLE)
+    if biomarkers is None or patterns is None:
+        return BiomarkerTable(*validated_rows())
+    return BiomarkerTable(biomarkers, patterns, compiled=False)  # they compiled when stored
+
+
+def validated_rows() -> tuple[list[Biomarker], list[BiomarkerPattern]]:
+    """The rows of both biomarker tables, validated (:class:`BiomarkerTable` checks the rest)."""
     errors: list[RecordError] = []
     biomarkers = _tables.parse_rows(
         Biomarker, _tables.table_files(BIOMARKERS_TABLE), errors=errors
@@ -178,7 +230,7 @@ def load_biomarkers() -> BiomarkerTable:
     )
     if errors:
         raise DataError(errors)
-    return BiomarkerTable(biomarkers, patterns)
+    return biomarkers, patterns
 
 
 def format_tables(*, write: bool = True) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..errors import DataError, RecordError, UnknownCancerTypeError
+from . import table_store
 from . import tables as _tables
 from .collector import pausing_collector
 from .models import CancerType, CancerTypeName
@@ -288,14 +289,24 @@ def _group_cycles(
 @functools.lru_cache(maxsize=1)
 @pausing_collector
 def load_cancer_types() -> CancerTypeTree:
-    """Load the curated cancer type tree (once); raise :class:`~.DataError` if bad."""
+    """Load the curated cancer type tree (once); raise :class:`~.DataError` if bad.
+
+    The rows come from the stored tables (:mod:`.table_store`) when they were validated from
+    these same files by this same code, else they are validated here.
+    """
+    types = table_store.rows(TYPES_TABLE)
+    return CancerTypeTree(types if types is not None else validated_types())
+
+
+def validated_types() -> list[CancerType]:
+    """The rows of the cancer type table, validated and checked; raise :class:`~.DataError`."""
     errors: list[RecordError] = []
     files = _tables.table_files(TYPES_TABLE)
     types = _tables.parse_rows(CancerType, files, key="id", errors=errors)
     errors.extend(check_cancer_types(types, files[0].name))
     if errors:
         raise DataError(errors)
-    return CancerTypeTree(types)
+    return types
 
 
 @functools.lru_cache(maxsize=1)
@@ -305,7 +316,12 @@ def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
 
     Every name must point at a known type.
     """
-    tree = load_cancer_types()
+    names = table_store.rows(NAMES_TABLE)
+    return tuple(names if names is not None else validated_names(load_cancer_types()))
+
+
+def validated_names(tree: CancerTypeTree) -> list[CancerTypeName]:
+    """The rows of the names table, validated, each naming a type of ``tree``."""
     errors: list[RecordError] = []
     files = _tables.table_files(NAMES_TABLE)
     names = _tables.parse_rows(CancerTypeName, files, key="cancer_type", errors=errors)
@@ -318,7 +334,7 @@ def load_cancer_type_names() -> tuple[CancerTypeName, ...]:
             )
     if errors:
         raise DataError(errors)
-    return tuple(names)
+    return names
 
 
 def _sorted_rows(name: str) -> tuple[str, str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import DataError, RecordError
+from . import table_store
 from . import tables as _tables
 from .cancer_types import CancerTypeTree, load_cancer_types
 from .collector import pausing_collector
@@ -85,21 +86,31 @@ class Catalog:
 
     @classmethod
     def load(cls) -> Catalog:
-        """Load and validate the packaged tables; every bad record is listed in one DataError."""
-        errors: list[RecordError] = []
+        """Load and validate the packaged tables; every bad record is listed in one DataError.
+
+        The rows come from the stored tables (:mod:`.table_store`) when they were validated
+        from these same files by this same code, else they are validated here.
+        """
+        stored = {name: table_store.rows(name) for name in TABLES}
         records: dict[str, list[BaseModel]] = {}
-        for name, (model, key) in TABLES.items():
-            rows = _tables.parse_rows(model, _tables.table_files(name), key=key, errors=errors)
-            records[name] = list(rows)
-            _check_unique(name, [getattr(r, key) for r in rows], errors)
-        if errors:
-            raise DataError(errors)
+        for name, rows in stored.items():
+            if rows is None:
+                records = validated_records()
+                break
+            records[name] = rows
+        return cls.from_records(records, load_cancer_types())
+
+    @classmethod
+    def from_records(
+        cls, records: dict[str, list[BaseModel]], cancer_types: CancerTypeTree
+    ) -> Catalog:
+        """The catalog of validated rows by table name (as :func:`validated_records` gives)."""
         return cls(
             therapy_classes=[r for r in records["therapy_classes"] if isinstance(r, TherapyClass)],
             products=[r for r in records["products"] if isinstance(r, Product)],
             approvals=[r for r in records["approvals"] if isinstance(r, Approval)],
             safety=[r for r in records["safety"] if isinstance(r, SafetyFact)],
-            cancer_types=load_cancer_types(),
+            cancer_types=cancer_types,
             scope=[r for r in records["scope"] if isinstance(r, CoverageScope)],
         )
 
@@ -196,6 +207,22 @@ class Catalog:
             (p for p in self.products.values() if self.class_is_a(p.therapy_class, class_id)),
             key=lambda p: p.id,
         )
+
+
+def validated_records() -> dict[str, list[BaseModel]]:
+    """Every row of the catalog's tables, validated, ids unique; raise :class:`DataError`.
+
+    References between the tables are checked by :class:`Catalog` itself.
+    """
+    errors: list[RecordError] = []
+    records: dict[str, list[BaseModel]] = {}
+    for name, (model, key) in TABLES.items():
+        rows = _tables.parse_rows(model, _tables.table_files(name), key=key, errors=errors)
+        records[name] = list(rows)
+        _check_unique(name, [getattr(r, key) for r in rows], errors)
+    if errors:
+        raise DataError(errors)
+    return records
 
 
 def _before(first: str, second: str) -> bool:
