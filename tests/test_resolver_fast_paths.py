@@ -354,3 +354,42 @@ def test_tokens_are_the_split_readings(text: str) -> None:
         expected += alias.split() if alias is not None else [n._singular(w)]
     assert n.tokens_of.__wrapped__(text) == tuple(expected)
     assert n.raw_tokens_of.__wrapped__(text) == tuple(filter(None, re.split(r"[^\w+]+", text)))
+
+
+def test_only_ascii_letters_match_or_case_insensitively() -> None:
+    import re
+
+    # _listed skips the split when a text holds no separator character and no "or" once
+    # lowercased: no other character may match "o" or "r" case-insensitively.
+    o, r = re.compile("o", re.IGNORECASE), re.compile("r", re.IGNORECASE)
+    assert [c for c in map(chr, range(0x110000)) if o.fullmatch(c) or r.fullmatch(c)] == [
+        "O", "R", "o", "r"
+    ]
+
+
+LIST_PIECES = [*",/;|& \t\u00a0", "or", "OR", "Or", "and", "and/or", "lung", "breast", "cancer",
+               "leukemia/lymphoma", "w/o", "w/", "\u00e9", "x"]
+
+
+@given(st.lists(st.sampled_from(LIST_PIECES), max_size=8).map(" ".join))
+def test_a_text_without_separators_is_one_list_part(text: str) -> None:
+    from therapy_lookup.resolver import lists
+
+    if lists._MAY_LIST.isdisjoint(text) and "or" not in text.lower():
+        assert [p for p in lists._LIST_SPLIT.split(text) if p and p.strip()] == (
+            [text] if text.strip() else []
+        )
+        assert lists._WITH_SLASH.sub(lists._with_words, text) == text
+
+
+REWRITE_PIECES = ["adeno", "cholangio", "meso", "squamous", "gland", "glands", "thymus",
+                  "cystadenocarcinoma", "lung", "cell", "cancer", "of the", "pleural", "x"]
+
+
+@given(st.lists(st.sampled_from(REWRITE_PIECES), max_size=6).map(" ".join))
+def test_in_place_rewrites_need_their_word(text: str) -> None:
+    from therapy_lookup.resolver import rewrites
+
+    for pattern, replacement, needed in (*rewrites._IN_PLACE, *rewrites._SHORT_WORDS):
+        if needed not in text:
+            assert pattern.sub(replacement, text) == text

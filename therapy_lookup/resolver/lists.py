@@ -30,6 +30,11 @@ _LIST_SPLIT = re.compile(
     r"\s*(?:,|/|;|\|)\s*(?:and\s+|or\s+)?|\s+(?:and\s*/\s*or|or|&)\s+", re.IGNORECASE
 )
 
+# Every separator of _LIST_SPLIT holds one of these characters or the letters "or" (which,
+# case-insensitively, only "o"/"O" and "r"/"R" match).
+_MAY_LIST = frozenset(",/;|&")
+
+
 class ListReading(Narrowing):
     """Reading a text as a list of cancers."""
 
@@ -42,9 +47,13 @@ class ListReading(Narrowing):
         unknown parts are notes ("MDM2 amplified") and are skipped.
         """
         # "leukemia/lymphoma" names one disease (B-lymphoblastic leukemia/lymphoma); "w/" is "with".
-        text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)
-        text = _WITH_SLASH.sub(_with_words, text)
-        parts = [p for p in _LIST_SPLIT.split(text) if p and p.strip()]
+        if "/" in text:  # both patterns hold a "/"
+            text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)
+            text = _WITH_SLASH.sub(_with_words, text)
+        if _MAY_LIST.isdisjoint(text) and "or" not in text.lower():
+            parts = [text] if text.strip() else []  # no separator: what the split gives
+        else:
+            parts = [p for p in _LIST_SPLIT.split(text) if p and p.strip()]
         if len(parts) == 1 and " and " in f" {text.casefold()} ":
             parts = [text]  # "colorectal and gastric cancers": split on "and" below
         elif len(parts) < 2 or len(parts) > 8:

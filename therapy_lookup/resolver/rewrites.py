@@ -47,14 +47,16 @@ _TRAILING_KIND = re.compile(
 # "serous cystadenocarcinoma" (ICD-O and TCGA) is a serous carcinoma.
 _CYSTADENO = re.compile(r"\bcystadenocarcinomas?\b")
 # Words cut short as people say them: "lung adeno", "intrahepatic cholangio", "pleural meso".
+# Each with a word its pattern cannot match without (a text without it is left as it is).
 _SHORT_WORDS = (
-    (re.compile(r"\badeno\b"), "adenocarcinoma"),
-    (re.compile(r"\bcholangio\b"), "cholangiocarcinoma"),
-    (re.compile(r"\bmeso\b"), "mesothelioma"),
+    (re.compile(r"\badeno\b"), "adenocarcinoma", "adeno"),
+    (re.compile(r"\bcholangio\b"), "cholangiocarcinoma", "cholangio"),
+    (re.compile(r"\bmeso\b"), "mesothelioma", "meso"),
     # "anal cancer, squamous": the bare adjective is the histology.
     (re.compile(r"\bsquamous\b(?!\s+(?:cell|carcinoma|cancer|epitheli|intraepitheli))"),
-     "squamous cell carcinoma"),
+     "squamous cell carcinoma", "squamous"),
 )
+_IN_PLACE = ((_GLAND, "", " gland"), (_CYSTADENO, "carcinoma", "cystadenocarcinoma"))
 
 
 def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
@@ -106,9 +108,11 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
         add(_TRAILING_KIND.sub(r"\1 \3 tumor", norm), base)  # NETs are named "tumour"
     # A word cut short is read out only beside other words ("adeno" alone stays unread).
     cut_short = _SHORT_WORDS if len(tokenise(base)) > 1 else ()
-    for pattern, replacement in ((_GLAND, ""), (_CYSTADENO, "carcinoma"), *cut_short):
+    for pattern, replacement, needed in (*_IN_PLACE, *cut_short):
         for tokens, _ in list(out):
             text_now = " ".join(tokens)
+            if needed not in text_now:
+                continue  # the pattern changes nothing
             changed = pattern.sub(replacement, text_now).strip()
             if changed and changed != text_now:
                 add(changed, base)
