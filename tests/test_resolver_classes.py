@@ -606,3 +606,18 @@ def test_parts_and_other_names_of_an_organ(text: str, expected: str) -> None:
 def test_a_g_grade_is_a_grade_and_kras_g12c_a_biomarker() -> None:
     match = resolve("NSCLC KRAS G12C")
     assert match is not None and match.biomarkers == ("KRAS G12C",) and not match.qualifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my dad has small cell, stage 4", "SCLC"),
+        ("non-small cell", "NSCLC"),
+        ("Is CAR-T approved for mantle cell?", "MCL"),
+        ("small cell carcinoma of the bladder", "SCBC"),  # the longer name still wins
+        ("castration resistant prostate cancer", "PRAD"),  # CRPC is an adenocarcinoma's state
+    ],
+)
+def test_the_cell_words_people_say_alone(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
