@@ -304,10 +304,24 @@ def test_remembered_corrections_are_fresh_ones() -> None:
     assert first[1] > 0 and "medullary" in first[0]
     cold = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
     assert [cold._correct([w]) for w in words] == [warm._correct([w]) for w in words]
-    memo = warm._fix_memo()
-    assert memo and warm._fix_memo() is memo
+    memo = warm._fix_memo()[0]
+    assert memo and warm._fix_memo()[0] is memo
     warm._build()  # a rebuilt index: corrections are made again
-    assert warm._fix_memo() is not memo and warm._correct(words) == first
+    assert warm._fix_memo()[0] is not memo and warm._correct(words) == first
+
+
+def test_remembered_whole_text_matches_are_fresh_ones() -> None:
+    from therapy_lookup.knowledge.cancer_types import load_cancer_type_names, load_cancer_types
+    from therapy_lookup.resolver import DiagnosisResolver
+
+    texts = ["glioblastoma multiformme", "adenocarcinoma of the pancreass", "zzzzzzzzzz", "short"]
+    warm = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    first = [warm._fuzzy_whole(t) for t in texts]
+    assert [warm._fuzzy_whole(t) for t in texts] == first
+    assert first[0] is not None and first[2] is None
+    cold = DiagnosisResolver(load_cancer_types(), load_cancer_type_names())
+    assert [cold._fuzzy_whole_uncached(t) if len(t) >= 8 else None for t in texts] == first
+    assert "glioblastoma multiformme" in warm._fix_memo()[1]
 
 
 NEGATION_PIECES = ["no", "NOT", "Without", "negative", "neg", "absence", "lack", "absent",

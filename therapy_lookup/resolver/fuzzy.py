@@ -14,6 +14,7 @@ from .models import MatchMethod
 MAX_FUZZY_TOKENS = 24
 _FUZZY_CUTOFF = 90.0
 _FIX_MEMO_SIZE = 8192
+_MISSING = object()
 
 class FuzzyMatching(NameIndex):
     """Spelling correction and similarity over the index."""
@@ -35,7 +36,7 @@ class FuzzyMatching(NameIndex):
             else:
                 merged.append(tokens[i])
                 i += 1
-        memo = self._fix_memo()
+        memo = self._fix_memo()[0]
         for tok in merged:
             if (
                 tok in self._vocab_set
@@ -71,21 +72,33 @@ class FuzzyMatching(NameIndex):
             return tok, 0
         return found[0], int(found[1])
 
-    def _fix_memo(self) -> dict[str, tuple[str, int]]:
-        """Corrections made, by word; emptied when the index was rebuilt.
+    def _fix_memo(self) -> tuple[dict[str, tuple[str, int]], dict[str, Hit | None]]:
+        """Corrections made, by word, and whole-text matches, by text; new for a new index.
 
-        A word's correction depends on the word and the vocabulary only.
+        A word's correction depends on the word and the vocabulary only, a whole-text match
+        on the text and the names.
         """
         made = self._fixes
-        if made is None or made[0] is not self._vocab:
-            made = self._fixes = (self._vocab, {})
-        return made[1]
+        if made is None or made[0] is not self._vocab or made[1] is not self._choices:
+            made = self._fixes = (self._vocab, self._choices, {}, {})
+        return made[2], made[3]
 
-    _fixes: tuple[object, dict[str, tuple[str, int]]] | None = None
+    _fixes: tuple[object, object, dict[str, tuple[str, int]], dict[str, Hit | None]] | None = None
 
     def _fuzzy_whole(self, norm: str) -> Hit | None:
+        """The name ``norm`` is a misspelling of as a whole, if any; remembered by ``norm``."""
         if len(norm) < 8 or len(norm) > 120:
             return None
+        memo = self._fix_memo()[1]
+        found = memo.get(norm, _MISSING)
+        if found is _MISSING:
+            found = self._fuzzy_whole_uncached(norm)
+            if len(memo) >= _FIX_MEMO_SIZE:
+                memo.clear()
+            memo[norm] = found
+        return found  # type: ignore[return-value]
+
+    def _fuzzy_whole_uncached(self, norm: str) -> Hit | None:
         if NON_CANCER.intersection(norm.split()):
             return None  # "lipoma nos" is not a misspelt "glioma nos"
         # fuzz.ratio >= 90 needs lengths within 9/11 of each other: look at those choices only.
