@@ -621,3 +621,17 @@ def test_a_g_grade_is_a_grade_and_kras_g12c_a_biomarker() -> None:
 def test_the_cell_words_people_say_alone(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A kind a genetic change defines, named by the change beside the type's name.
+        ("Chronic Phase Chronic Myelogenous Leukemia, BCR-ABL1 Positive", "CMLBCRABL1"),
+        ("B-lymphoblastic leukemia/lymphoma with t(12;21)(p13;q22); ETV6-RUNX1", "BLLETV6RUNX1"),
+        ("Carcinoma in situ of skin", "SKIN"),  # the organ's other names pick no kind
+    ],
+)
+def test_a_genetic_kind_named_beside_its_type(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected

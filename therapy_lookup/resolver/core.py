@@ -359,7 +359,10 @@ class DiagnosisResolver(
             return None
         hit = self._refined(hit, rest)
         if biomarkers:
+            found = hit
             hit = self._biomarker_subtype(hit, biomarkers)
+            if hit is found:  # "CML, BCR-ABL1 Positive": the kind's name holds the words
+                hit = self._refined(hit, text)
         if uncertain and (
             hit.type_id in TOP_GROUPS or self._tree[hit.type_id].parent in TOP_GROUPS
         ):

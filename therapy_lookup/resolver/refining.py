@@ -146,20 +146,25 @@ class Refining(NameIndex):
         }
         if not hist:
             return None
-        found = self._kind_holding(hit, hist)
+        # A kind's name may restate the type by its abbreviations ("AML with BCR-ABL1").
+        said = words | {t for t in own if len(t) <= 4}
+        found = self._kind_holding(hit, hist, said)
         if found is not None or len(hist) == 1:
             return found
         # "penile cancer, squamous, partial penectomy": one word at a time, if they agree
-        singles = {self._kind_holding(hit, {w}) for w in hist} - {None}
+        singles = {self._kind_holding(hit, {w}, said) for w in hist} - {None}
         return singles.pop() if len(singles) == 1 else None
 
-    def _kind_holding(self, hit: Hit, hist: set[str]) -> Hit | None:
-        """The kind of ``hit`` one of whose names holds every word of ``hist``, or ``None``."""
+    def _kind_holding(self, hit: Hit, hist: set[str], words: set[str]) -> Hit | None:
+        """The kind of ``hit`` one of whose names holds every word of ``hist``, or ``None``.
+
+        The name may hold the other ``words`` of the text too ("BCR-ABL1 positive").
+        """
         by_word = self._kind_words(hit.type_id)
         lists = [by_word.get(w, ()) for w in hist]
         if not all(lists):
             return None
-        said = hist | set(tokens_of(hit.name)) | set(tokens_of(self._tree[hit.type_id].name))
+        said = words | set(tokens_of(hit.name)) | set(tokens_of(self._tree[hit.type_id].name))
         best = [
             (len(tokens), kind, name)
             for kind, name, tokens, rest in min(lists, key=len)
