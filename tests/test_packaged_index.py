@@ -27,8 +27,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     where = tmp_path / "index"
     monkeypatch.setenv(index_store.INDEX_DIR_ENV, str(where))
     yield where
-    load_cancer_types.cache_clear()
-    load_cancer_type_names.cache_clear()
+    load_cancer_type_names.cache_clear()  # names read while data/ was a test's copy
 
 
 def _stored(where: Path) -> list[Path]:
