@@ -635,3 +635,10 @@ def test_the_cell_words_people_say_alone(text: str, expected: str) -> None:
 def test_a_genetic_kind_named_beside_its_type(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+def test_a_mixed_tumour_with_its_parts_in_brackets_is_the_mixed_tumour() -> None:
+    match = resolve("Mixed germ cell tumor of testis (embryonal carcinoma, teratoma, yolk sac)")
+    assert match is not None and match.cancer_type.id == "MGCT" and not match.ambiguous
+    listed = resolve("cancer (breast and ovary)")  # two cancers stay two
+    assert listed is None or listed.ambiguous or "several cancers named" in listed.qualifiers

@@ -317,6 +317,8 @@ class DiagnosisResolver(
         if "(" in text and (plain := without_defined_abbreviation(text)) is not None:
             text = plain  # "Atypical teratoid/rhabdoid tumour (AT/RT)": the name says it
         noted, text = take_trailing_note(text)
+        if "(" in text and (parts := self._parts_listed(text, rests)) is not None:
+            return construct(DiagnosisMatch, {**parts.__dict__, "query": query})
         sites, text = strip_metastatic_sites(text)
         if sites and WORD_RE.search(text.casefold()) is None:
             return None  # only where it has spread to: the primary cancer is not named

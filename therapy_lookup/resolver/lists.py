@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from .index import Hit
-from .lexicon import CANCER_WORD_ENDINGS, FILLERS, GENERIC_HEADS, STOPWORDS
+from .lexicon import CANCER_WORD_ENDINGS, FILLERS, GENERIC_HEADS, STOPWORDS, TOP_GROUPS
+from .models import DiagnosisMatch
 from .narrowing import Narrowing
-from .normalise import raw_tokens_of, tokenise
+from .normalise import raw_tokens_of, tokenise, tokens_of
 
 _AND_SPLIT = re.compile(r"\band\b", re.IGNORECASE)
 _WITH_SLASH = re.compile(r"\bw/o\b|\bw/", re.IGNORECASE)
@@ -37,6 +38,11 @@ _MAY_LIST = frozenset(",/;|&")
 
 class ListReading(Narrowing):
     """Reading a text as a list of cancers."""
+
+    def _resolve(
+        self, query: str, rests: dict[str, Hit | None] | None = None, *, context: bool = True
+    ) -> DiagnosisMatch | None:  # pragma: no cover - the resolver's own reading
+        raise NotImplementedError
 
     def _listed(self, text: str) -> Hit | None:
         """Resolve lists: "kidney,renal cell cancer", "endometrial or ovarian cancer".
@@ -94,3 +100,35 @@ class ListReading(Narrowing):
             if all(side for side in sides):
                 return [hit for side in sides if side for hit in side]
         return None
+
+    def _parts_listed(
+        self, text: str, rests: dict[str, Hit | None] | None
+    ) -> DiagnosisMatch | None:
+        """A type with the kinds it is made of listed after it in brackets, else ``None``.
+
+        "Mixed germ cell tumor of testis (embryonal carcinoma, teratoma, yolk sac tumor)" is
+        the mixed tumour: each kind in the brackets stands beside it, under its parent.
+        """
+        cut = text.rfind("(")
+        head, inner = text[:cut].strip(), text[cut + 1:]
+        if ")" in inner.rstrip(" )"):
+            return None  # the brackets are not the text's end
+        inner = inner.rstrip(" )")  # a note after them may have taken the ")" ("… (dx)")
+        if cut <= 0 or not head or ("," not in inner and " and " not in inner):
+            return None
+        spans = [
+            {e.type_id for e in entries}
+            for entries, _, _ in self._ngrams(list(tokens_of(inner)), inner)
+        ]
+        spans = [ids for ids in spans if not ids & TOP_GROUPS]
+        if len(spans) < 2:
+            return None
+        found = self._resolve(head, rests)
+        if found is None or found.ambiguous or found.cancer_type.parent is None:
+            return None
+        tid, parent = found.cancer_type.id, found.cancer_type.parent
+        beside = all(
+            any(self._tree.is_a(n, parent) and not self._tree.is_a(n, tid) for n in ids)
+            for ids in spans
+        )
+        return found if beside else None
