@@ -407,3 +407,48 @@ def test_in_place_rewrites_need_their_word(text: str) -> None:
     for pattern, replacement, needed in (*rewrites._IN_PLACE, *rewrites._SHORT_WORDS):
         if needed not in text:
             assert pattern.sub(replacement, text) == text
+
+
+def _ngrams_by_every_length(r: object, tokens: list[str], raw: str) -> object:
+    """_ngrams as it was: every length from the longest a first word starts, down to one."""
+    from therapy_lookup.resolver.index import _was_typed
+    from therapy_lookup.resolver.lexicon import FILLERS, STOPWORDS
+    from therapy_lookup.resolver.normalise import raw_tokens_of
+
+    out = []
+    i, n = 0, len(tokens)
+    first = r._first_token_span  # type: ignore[attr-defined]
+    typed = set(raw_tokens_of(raw))
+    folded = {t.casefold() for t in typed}
+    while i < n:
+        found = None
+        for size in range(min(first.get(tokens[i], 0), n - i), 0, -1):
+            if size == 1 and (tokens[i] in STOPWORDS or tokens[i] in FILLERS):
+                break
+            entries = r._exact.get(" ".join(tokens[i:i + size]))  # type: ignore[attr-defined]
+            if entries and any(e.case_sensitive for e in entries):
+                entries = tuple(e for e in entries if _was_typed(e, typed, folded))
+            if entries:
+                found = (entries, size, i)
+                break
+        if found is None:
+            i += 1
+        else:
+            out.append(found)
+            i += found[1]
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_ngrams_try_only_lengths_names_have(data: st.DataObject) -> None:
+    from therapy_lookup.resolver import default_resolver
+
+    r = default_resolver()
+    keys = sorted(r._exact)
+    parts = data.draw(st.lists(st.one_of(
+        st.sampled_from(keys).map(str.split), st.sampled_from(_name_words()).map(lambda w: [w])
+    ), max_size=5))
+    tokens = [t for part in parts for t in part]
+    raw = data.draw(st.sampled_from([" ".join(tokens), " ".join(tokens).upper(), ""]))
+    assert r._ngrams(tokens, raw) == _ngrams_by_every_length(r, tokens, raw)

@@ -286,13 +286,14 @@ class NameIndex:
         """
         out: Spans = []
         i, n = 0, len(tokens)
-        first = self._first_token_span
+        sizes_of = self._name_sizes()
         typed: set[str] | None = None
         typed_folded: set[str] = set()
         while i < n:
             found = None
-            longest = first.get(tokens[i], 0)
-            for size in range(min(longest, n - i), 0, -1):
+            for size in sizes_of.get(tokens[i], ()):  # longest first, as long as names go
+                if size > n - i:
+                    continue
                 if size == 1 and (tokens[i] in STOPWORDS or tokens[i] in FILLERS):
                     break
                 entries = self._exact.get(" ".join(tokens[i:i + size]))
@@ -312,6 +313,24 @@ class NameIndex:
                 out.append(found)
                 i += found[1]
         return out
+
+    def _name_sizes(self) -> dict[str, tuple[int, ...]]:
+        """For each first word of a key of ``_exact``, the key lengths (in words), longest first.
+
+        :meth:`_ngrams` tries only those: a length no key has cannot be looked up. Made on
+        first use, and again when the index was rebuilt.
+        """
+        made = self._sizes
+        if made is None or made[0] is not self._exact:
+            lengths: dict[str, set[int]] = {}
+            for key in self._exact:
+                words = key.split()
+                lengths.setdefault(words[0], set()).add(len(words))
+            sizes = {w: tuple(sorted(v, reverse=True)) for w, v in lengths.items()}
+            made = self._sizes = (self._exact, sizes)
+        return made[1]
+
+    _sizes: tuple[object, dict[str, tuple[int, ...]]] | None = None
 
     def _ngrams_memo(
         self,
