@@ -221,3 +221,92 @@ def test_the_collector_is_restored_after_a_page_is_validated(enabled: bool) -> N
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _own(study: Study) -> dict[str, Any]:
+    own: dict[str, Any] = lazy._DICT.__get__(study)
+    return own
+
+
+def test_a_cached_page_is_decoded_only_when_a_study_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from therapy_lookup.ctgov import paging, shells
+
+    calls: list[int] = []
+    real = paging.loads
+    for module in (paging, shells):
+        monkeypatch.setattr(module, "loads",
+                            lambda body, url: calls.append(1) or real(body, url))
+    with FakeCTGov(n_studies=250) as server:
+        config = ClientConfig(base_url=server.url, min_interval=0, cache_dir=tmp_path,
+                              max_retries=0)
+        with ClinicalTrialsClient(config) as client:
+            fresh = list(client.search(page_size=100))
+            assert len(calls) == 3
+            calls.clear()
+            cached = list(client.search(page_size=100, offline=True))
+            assert [s.nct_id for s in cached] == [s.nct_id for s in fresh]
+            assert not calls and all("raw" not in _own(s) for s in cached)
+            assert cached[150].raw == fresh[150].raw  # page 2 decoded and validated
+            assert len(calls) == 1 and not any(is_shell(s) for s in cached[100:200])
+            assert all(is_shell(s) for s in cached[:100] + cached[200:])
+            assert_same(fresh, cached)
+            assert len(calls) == 3
+
+
+def _cache_rows(client: ClinicalTrialsClient, suffix: str) -> list[str]:
+    cache = client.cache
+    assert cache is not None and cache._cache is not None
+    return [k for k in cache._cache.iterkeys() if k.endswith(suffix)]
+
+
+@pytest.mark.parametrize("damage", ["no ids", "wrong checksum", "short ids"])
+def test_without_sound_ids_a_page_is_decoded_up_front(damage: str, tmp_path: Path) -> None:
+    with FakeCTGov(n_studies=120) as server:
+        config = ClientConfig(base_url=server.url, min_interval=0, cache_dir=tmp_path,
+                              max_retries=0)
+        with ClinicalTrialsClient(config) as client:
+            fresh = list(client.search(page_size=50))
+            cache = client.cache
+            assert cache is not None
+            for key in _cache_rows(client, "#ids"):
+                entry = cache.get(key)
+                assert entry is not None
+                meta = json.loads(entry.data)
+                if damage == "no ids":
+                    cache.delete(key)
+                    continue
+                if damage == "wrong checksum":
+                    meta["crc"] += 1
+                else:
+                    meta["ids"] = meta["ids"][:-1]
+                cache.set(key, json.dumps(meta).encode(), entry.url, tag=entry.tag)
+            shells = list(client.search(page_size=50, offline=True))
+    assert all(is_shell(s) and "raw" in _own(s) for s in shells)
+    assert_same(fresh, shells)
+
+
+def test_a_tampered_page_with_a_matching_checksum_raises_when_read(tmp_path: Path) -> None:
+    import zlib
+
+    with FakeCTGov(n_studies=60) as server:
+        config = ClientConfig(base_url=server.url, min_interval=0, cache_dir=tmp_path,
+                              max_retries=0)
+        with ClinicalTrialsClient(config) as client:
+            list(client.search(page_size=50))
+            cache = client.cache
+            assert cache is not None
+            for key in _cache_rows(client, "#ids"):
+                page = cache.get(key[:-len("#ids")])
+                ids = cache.get(key)
+                assert page is not None and ids is not None
+                body = page.data.replace(b"NCT00000001", b"NCT99999999")
+                meta = json.loads(ids.data)
+                meta["crc"] = zlib.crc32(body)
+                cache.set(key[:-len("#ids")], body, page.url, tag=page.tag)
+                cache.set(key, json.dumps(meta).encode(), ids.url, tag=ids.tag)
+            shells = list(client.search(page_size=50, offline=True))
+    assert shells[0].nct_id == "NCT00000001"
+    with pytest.raises(CTGovDecodeError, match="no longer holds study NCT00000001"):
+        _ = shells[0].brief_title
+    assert shells[1].brief_title  # its neighbours are fine

@@ -8,6 +8,7 @@ does and swaps the result in, for every shell of the same page still alive at on
 the collector paused, as for a fresh page). A shell and a fresh study are then
 indistinguishable: same type, fields, values, fields set and dumps.
 
+A page whose NCT ids were stored beside it (:mod:`.shells`) is not even decoded until then.
 Only pages whose manifest carries :func:`schema_mark` (a hash of the code that validated
 them and of the pydantic versions) are served as shells; a record that no longer
 validates (the cache folder is not trusted) raises :class:`CTGovDecodeError` when read.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,19 +57,40 @@ class Page:
     """The shells of one cached page: the first one read validates every one still alive.
 
     One page at once, with the collector paused (as a fresh page is), instead of one study
-    at a time with the collector walking the new models again and again.
+    at a time with the collector walking the new models again and again. The records are
+    given, or ``source`` decodes them when the first shell is read (a page whose studies
+    are never read is never decoded).
     """
 
-    __slots__ = ("_done", "_lock", "_refs")
+    __slots__ = ("_done", "_lock", "_records", "_refs", "_source")
 
-    def __init__(self) -> None:
+    def __init__(self, records: list[Any] | None = None,
+                 source: Callable[[], list[Any]] | None = None) -> None:
         self._refs: list[weakref.ref[BaseModel]] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._done = False
+        self._records = records
+        self._source = source
 
     def add(self, obj: BaseModel) -> None:
         """Count ``obj`` (a shell) in."""
         self._refs.append(weakref.ref(obj))
+
+    def record(self, index: int, nct: Any) -> Any:
+        """Raw record ``index`` (decoded now if need be); it must carry NCT id ``nct``."""
+        with self._lock:
+            if self._records is None:
+                assert self._source is not None
+                with gc_paused():
+                    self._records = self._source()
+            records = self._records
+        raw = records[index] if index < len(records) else None
+        ps = raw.get("protocolSection") if type(raw) is dict else None
+        ident = ps.get("identificationModule") if type(ps) is dict else None
+        if type(ident) is not dict or ident.get("nctId") != nct:
+            raise CTGovDecodeError(f"the cached page no longer holds study {nct}; search "
+                                   "again with refresh=True", url=None)
+        return raw
 
     def validate_all(self, cls: type[BaseModel]) -> None:
         """Validate every shell of the page still alive (once; a bad record stays a shell)."""
@@ -83,29 +106,40 @@ class Page:
                     if obj is None or own is None or LAZY_KEY not in own:
                         continue
                     try:
-                        full = cls.model_validate(own[LAZY_KEY][0])
+                        raw = self.record(own[LAZY_KEY][0], own["nct_id"])
+                        full = cls.model_validate(raw)
                     except pydantic.ValidationError:
                         continue  # raised when this very shell is read
                     _swap(obj, full)
 
 
-def shell(cls: type[BaseModel], raw: Any, fields: frozenset[str], page: Page | None) -> Any:
-    """A not-yet-validated ``cls`` for one raw API record, or None if it has no NCT id."""
-    if type(raw) is not dict:
-        return None
-    ps = raw.get("protocolSection")
+def _nct(raw: Any) -> str | None:
+    ps = raw.get("protocolSection") if type(raw) is dict else None
     ident = ps.get("identificationModule") if type(ps) is dict else None
     nct = ident.get("nctId") if type(ident) is dict else None
-    if type(nct) is not str or not nct:
+    return nct if type(nct) is str and nct else None
+
+
+def shell(cls: type[BaseModel], fields: frozenset[str], page: Page, index: int,
+          raw: Any = None, nct: str | None = None) -> Any:
+    """A not-yet-validated ``cls``: record ``index`` of ``page``, or None without an NCT id.
+
+    ``raw`` is the record when decoded already (else ``nct`` is its NCT id).
+    """
+    if raw is not None:
+        nct = _nct(raw)
+    if nct is None:
         return None
     obj = cls.__new__(cls)
-    _DICT.__set__(obj, {"nct_id": nct, "raw": raw, LAZY_KEY: (raw, page)})
+    own: dict[str, Any] = {"nct_id": nct, LAZY_KEY: (index, page)}
+    if raw is not None:
+        own["raw"] = raw
+    _DICT.__set__(obj, own)
     # _flatten names every field, so a validated record has every field set.
     _SET(obj, "__pydantic_fields_set__", set(fields))
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
-    if page is not None:
-        page.add(obj)
+    page.add(obj)
     return obj
 
 
@@ -118,20 +152,19 @@ def _swap(obj: BaseModel, full: BaseModel) -> dict[str, Any]:
 
 
 def _materialize(obj: BaseModel, own: dict[str, Any]) -> dict[str, Any]:
-    raw, page = own[LAZY_KEY]
-    if page is not None:
-        page.validate_all(type(obj))
-        now: dict[str, Any] = _DICT.__get__(obj)
-        if LAZY_KEY not in now:
-            return now
+    index, page = own[LAZY_KEY]
+    page.validate_all(type(obj))
+    now: dict[str, Any] = _DICT.__get__(obj)
+    if LAZY_KEY not in now:
+        return now
+    nct = own.get("nct_id")
     try:
-        full = type(obj).model_validate(raw)
+        full = type(obj).model_validate(page.record(index, nct))
     except pydantic.ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[:1]
         where = ".".join(str(p) for p in first[0].get("loc", ())) if first else "record"
-        raise CTGovDecodeError(f"cached study record {own.get('nct_id')} no longer "
-                               f"validates ({where}); search again with refresh=True",
-                               url=None) from exc
+        raise CTGovDecodeError(f"cached study record {nct} no longer validates ({where}); "
+                               "search again with refresh=True", url=None) from exc
     return _swap(obj, full)
 
 

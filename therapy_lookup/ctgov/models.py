@@ -458,9 +458,10 @@ class Study(_Model):
         return cls.model_validate(_flatten(raw))
 
     @classmethod
-    def _shell(cls, raw: Any, page: lazy.Page | None = None) -> Study | None:
+    def _shell(cls, page: lazy.Page, index: int, raw: Any = None, nct: str | None = None
+               ) -> Study | None:
         """A study of a page validated when cached, validated again on first use (or None)."""
-        shell: Study | None = lazy.shell(cls, raw, _FIELDS, page)
+        shell: Study | None = lazy.shell(cls, _FIELDS, page, index, raw, nct)
         return shell
 
     @property

@@ -39,6 +39,7 @@ from .lazy import schema_mark
 from .models import Study
 from .parse import loads, parse_studies
 from .results import ResponseInfo, SearchResults, utc
+from .shells import IDS, ids_entry, undecoded
 from .transport import Transport
 
 __all__ = ["UNREACHABLE", "Manifest", "Pager", "StaleDataWarning"]
@@ -209,14 +210,18 @@ class Pager:
         mark = schema_mark()
         trusted = mark is not None and manifest.validated == mark
         for index in range(len(manifest.counts)):
-            entry = cache.get(self._page_key(base, size, manifest.chain, index))
+            key = self._page_key(base, size, manifest.chain, index)
+            entry = cache.get(key)
             page: _Page | None = None
             if entry is not None and entry.tag == manifest.chain:
                 info = ResponseInfo(url=entry.url, from_cache=True, stale=stale,
                                     unreachable=unreachable, cached_at=utc(manifest.started),
                                     requests_made=results.requests_made, error=error)
+                if trusted:
+                    page = self._undecoded(cache, key, entry.data, info, manifest, index)
                 try:
-                    page = self._parse(entry.data, info, first=index == 0, trusted=trusted)
+                    page = page or self._parse(entry.data, info, first=index == 0,
+                                               trusted=trusted)
                 except CTGovDecodeError:
                     page = None
             if page is None:
@@ -404,8 +409,10 @@ class Pager:
                manifest: Manifest, index: int, token: str | None, page: _Page, body: bytes,
                url: str, old: Manifest | None, *, ended: bool,
                packed: bytes | None = None) -> None:
-        cache.set(self._page_key(base, size, manifest.chain, index), body, url,
-                  tag=manifest.chain, packed=packed)
+        key = self._page_key(base, size, manifest.chain, index)
+        cache.set(key, body, url, tag=manifest.chain, packed=packed)
+        # The page's NCT ids and checksum: a cached page is served without decoding it.
+        cache.set(key + IDS, ids_entry(body, page.studies), url, tag=manifest.chain)
         manifest.tokens.append(token)
         manifest.counts.append(len(page.studies))
         manifest.ended = ended
@@ -416,8 +423,18 @@ class Pager:
         if old is not None and cache.now() - old.started > _ORPHAN_AGE:
             for i in range(len(old.counts)):
                 cache.delete(self._page_key(base, size, old.chain, i))
+                cache.delete(self._page_key(base, size, old.chain, i) + IDS)
 
     # -- one page ----------------------------------------------------------------------
+    @staticmethod
+    def _undecoded(cache: ResponseCache, key: str, body: bytes, info: ResponseInfo,
+                   manifest: Manifest, index: int) -> _Page | None:
+        """A cached page this code validated, as shells decoded when first read (or None)."""
+        studies = undecoded(cache, key, body, info.url, manifest.chain, manifest.counts[index])
+        if studies is None:
+            return None
+        return _Page(studies, None, manifest.total if index == 0 else None, info)
+
     def _parse(self, body: bytes, info: ResponseInfo, *, first: bool, trusted: bool = False,
                ahead: Callable[[str | None, int], None] | None = None) -> _Page:
         # A page of 1,000 studies decodes and validates into ~10^5-10^6 containers: with
@@ -479,3 +496,4 @@ class Pager:
                 results.complete = True
                 return True
         return False
+

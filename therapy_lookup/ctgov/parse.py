@@ -89,5 +89,5 @@ def parse_studies(records: list[Any], url: str | None, *, trusted: bool = False)
     """
     if not trusted:
         return [parse_study(raw, url) for raw in records]
-    shell, page = Study._shell, Page()
-    return [shell(raw, page) or parse_study(raw, url) for raw in records]
+    shell, page = Study._shell, Page(records)
+    return [shell(page, i, raw) or parse_study(raw, url) for i, raw in enumerate(records)]
