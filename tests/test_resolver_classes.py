@@ -642,3 +642,20 @@ def test_a_mixed_tumour_with_its_parts_in_brackets_is_the_mixed_tumour() -> None
     assert match is not None and match.cancer_type.id == "MGCT" and not match.ambiguous
     listed = resolve("cancer (breast and ovary)")  # two cancers stay two
     assert listed is None or listed.ambiguous or "several cancers named" in listed.qualifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An organ named beside a broad type picks the one kind of it named by that organ.
+        ("Urothelial carcinoma of the renal pelvis", "UTUC"),
+        ("urothelial cancer in my ureter", "UTUC"),
+        ("throat cancer HPV positive, on the tonsil, 7 weeks of radiotherapy", "OPHSC"),
+        # "bile duct cancer" names its own organ: the liver around it is a site
+        ("bile duct cancer inside the liver", "CHOL"),
+        ("kidney cancer spread to lung", "KIDNEY"),
+    ],
+)
+def test_an_organ_beside_a_broad_type_names_its_kind(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected

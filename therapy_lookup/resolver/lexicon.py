@@ -74,7 +74,7 @@ ORGAN_WORDS = frozenset(
         "esophageal", "splenic", "vulvar", "vaginal", "penile", "prostatic", "cardiac",
         "breast", "lung", "liver", "kidney", "skin", "thyroid", "bladder", "colon", "rectum",
         "stomach", "pancreas", "ovary", "prostate", "cervix", "uterus", "esophagus",
-        "oesophagus", "bowel", "testis", "brain", "bone",
+        "oesophagus", "bowel", "testis", "brain", "bone", "bile", "biliary", "gallbladder",
     ]
 )
 # Diseases that are no cancer (and real words a spelling correction must leave alone).

@@ -51,6 +51,9 @@ _UNSAID = _NEUTRAL - {"non"}
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
 _KindName = tuple[str, str, frozenset[str], frozenset[str]]
 """A kind's id, one of its names, the name's words, and those that say something."""
+_NOUNS_OF: dict[str, set[str]] = {}
+for _noun, _adjective in ORGAN_ADJECTIVES.items():
+    _NOUNS_OF.setdefault(_adjective, set()).add(_noun)
 _MAX_BASES = 8
 """How many of a type's own names the words left over are tried beside."""
 _MEMO_SIZE = 4096
@@ -144,16 +147,34 @@ class Refining(NameIndex):
             if w in self._vocab_set and w not in _NEUTRAL and w not in _ORGAN_WORDS
             and w not in own and len(w) >= 4 and not w.isdigit()
         }
-        if not hist:
-            return None
         # A kind's name may restate the type by its abbreviations ("AML with BCR-ABL1").
         said = words | {t for t in own if len(t) <= 4}
+        if not hist:
+            return self._kind_at(hit, words, own, said)
         found = self._kind_holding(hit, hist, said)
         if found is not None or len(hist) == 1:
             return found
         # "penile cancer, squamous, partial penectomy": one word at a time, if they agree
         singles = {self._kind_holding(hit, {w}, said) for w in hist} - {None}
         return singles.pop() if len(singles) == 1 else None
+
+    def _kind_at(
+        self, hit: Hit, words: set[str], own: set[str], said: set[str]
+    ) -> Hit | None:
+        """The one kind of ``hit`` named by an organ of ``words`` ("… of the renal pelvis").
+
+        "Urothelial carcinoma of the renal pelvis" is upper tract urothelial carcinoma; the
+        organ's noun and adjective both count, and the organs named must agree on one kind.
+        """
+        kinds: set[Hit] = set()
+        for organ in words & _ORGAN_WORDS - own:
+            forms = {organ, ORGAN_ADJECTIVES.get(organ, organ)} | _NOUNS_OF.get(organ, set())
+            for form in forms:
+                found = self._kind_holding(hit, {form}, said | forms)
+                if found is not None:
+                    kinds.add(found._replace(name=self._tree[found.type_id].name))
+        ids = {k.type_id for k in kinds}
+        return min(kinds) if len(ids) == 1 else None
 
     def _kind_holding(self, hit: Hit, hist: set[str], words: set[str]) -> Hit | None:
         """The kind of ``hit`` one of whose names holds every word of ``hist``, or ``None``.
