@@ -140,6 +140,12 @@ _AGE_PATTERNS = (
     re.compile(r"\((\d{1,3})\s*(?:[MFmf]|yo|y/o|years?(?:\s+old)?)?\)"),
     # "62F", "45 M"
     re.compile(r"\b(\d{1,3})\s?([MF])\b"),
+    # "My mother, 80, had …", "my husband, 58 and a smoker": an age set off by commas
+    re.compile(
+        r"\b(?:" + _RELATION_WORDS + r"|I)\s*,\s*(\d{1,3})\s*"
+        r"(?=,|\s+(?:and|with|has|had|is|was|who)\b)",
+        re.IGNORECASE,
+    ),
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
@@ -239,6 +245,13 @@ _HAD_ORDINAL_LINE = re.compile(
     r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)[\s-]+line\b",
     re.IGNORECASE,
 )
+# "Bavencio was my first treatment": that many lines had.
+_WAS_ORDINAL_LINE = re.compile(
+    r"\b(?:was|were)\s+(?:(?:his|her|my|their|our|the)\s+)?"
+    r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)[\s-]+"
+    r"(?:line\s+)?(?:treatment|therapy|regimen|line)\b",
+    re.IGNORECASE,
+)
 # "imatinib and then sunitinib both stopped working": two therapies, two lines.
 _BOTH_FAILED = re.compile(
     r"\b[\w-]+\s*(?:,|and\s+then|and|then|&|/)\s*[\w-]+\s+both\s+"
@@ -284,6 +297,9 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     if m:
         return _ORDINALS[m.group(1).casefold()]
     m = _HAD_ORDINAL_LINE.search(text)
+    if m:
+        return _ORDINALS[m.group(1).casefold()]
+    m = _WAS_ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
     if _BOTH_FAILED.search(text):

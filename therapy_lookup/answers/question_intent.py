@@ -7,7 +7,7 @@ import re
 from ..knowledge.therapies import TherapyKind, TherapyRef
 from .question import BROAD_CLASSES, DiagnosisMention, Intent
 
-__all__ = ["question_intent"]
+__all__ = ["asks_for_trials", "question_intent"]
 
 _TRIAL_RE = re.compile(
     r"\btrials?\b|\bstud(?:y|ies)\b|\brecruiting\b|\benrol(?:l|ls|ling|ment)?\b"
@@ -28,9 +28,17 @@ _EXPLAIN_RE = re.compile(
     r"\b(?:work|works|working|given|administered|done|made|act|acts|fight|fights|attack|attacks"
     r"|kill|kills|target|targets|destroy|destroys)\b"
     r"|\bexplain\b|\bwhat\s+(?:\w+\s+)?does\b[^?]*\bdo\b|\bmechanism\b"
-    r"|\bhow\s+it\s+works\b",
+    r"|\bhow\s+it\s+works\b|\bELI5\b"
+    # "how TCR-T works", "how these drugs kill myeloma cells"
+    r"|\bhow\s+(?!(?:many|much|long|soon|often|likely|old|far|fast|quickly)\b)(?:[\w-]+\s+){1,4}?"
+    r"(?:works?|acts?|fights?|kills?|attacks?|targets?|destroys?)\b",
     re.IGNORECASE,
 )
+
+
+def asks_for_trials(text: str, registry: bool = False) -> bool:
+    """Whether the question asks for trials or studies (whatever its intent is read as)."""
+    return registry or bool(_TRIAL_RE.search(text))
 
 
 def question_intent(

@@ -26,9 +26,15 @@ from .availability import AvailabilityService, default_service
 from .patient_facts import Person, find_ages, find_people, find_prior_lines
 from .question import BROAD_CLASSES, DiagnosisMention, DiagnosisRole, Intent, PatientFacts, Question
 from .question_biomarkers import with_stated_biomarkers
-from .question_intent import question_intent
+from .question_intent import asks_for_trials, question_intent
 from .question_patient import patient_age, patient_sex, the_patient
-from .question_region import choose_region, is_country, lives_in, without_biomarker_words
+from .question_region import (
+    choose_region,
+    field_region,
+    is_country,
+    lives_in,
+    without_biomarker_words,
+)
 from .question_therapy import choose_therapy
 
 __all__ = ["MAX_QUESTION_LENGTH", "read_question"]
@@ -66,10 +72,16 @@ _BREAK_WORDS = frozenset(
     trial trials study studies recruiting enrolling enroll join
     lines line treatment treatments therapy therapies drug drugs medicine medicines
     sorry hi hello hey ok okay yes
+    read um uh past arms
     """.split()
 )
+# (The last line: English words that spell an OncoTree code — READ, UM, PAST, ARMS. In lower
+# case they are the words; in capitals, as an abbreviation, they still name the cancer.)
 # Words that may join a cancer's name but never start or end one.
-_CONNECTORS = frozenset("of the and or with in a an to on at from for by non".split())
+_CONNECTORS = frozenset("of the and or with in a an to on at from for by".split())
+# "non" joins the name it starts ("non small cell lung cancer"), so it may start a span; it
+# never ends one.
+_NOT_LAST = _CONNECTORS | {"non"}
 _CANCER_NOUN = re.compile(
     r"cancer|carcinoma|tumou?r|oma\b|omas\b|leuka?emia|neoplas|malignan|\bca\b|\bnos\b|disease",
     re.IGNORECASE,
@@ -137,6 +149,9 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         original = work
     if _shouting(work):
         work = _casefold_keeping_offsets(work)
+    # "diagnosis=DLBCL; therapy=axi-cel": a developer's field syntax; "=" separates words.
+    given_region = field_region(work)
+    work = work.replace("=", " ")
     registry = bool(_REGISTRY_FIELD.search(work))
     if registry:
         work = _REGISTRY_FIELD.sub(lambda m: " " * len(m.group(0)), work)
@@ -166,6 +181,8 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     )
     relapsed_after = choice.relapsed_after
     region, region_stated, near, outside = choose_region(work, regions)
+    if given_region is not None:
+        region, region_stated = given_region, True
     patient_person = the_patient(diagnosis, people, work, sentences)
     age = patient_age(ages, patient_person)
     sex = patient_sex(patient_person, people, work)
@@ -174,7 +191,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
         work, registry, diagnosis, therapy, non_cancer_named=bool(non_cancer)
     )
     if (
-        intent is not Intent.TRIALS
+        not asks_for_trials(work, registry)
         and near is not None
         and is_country(near, regions)
         and not lives_in(work, near)
@@ -279,7 +296,7 @@ def _stretches(text: str, blocked: list[tuple[int, int]]) -> list[list[_Token]]:
     for run in runs:
         while run and run[0].text.casefold() in _CONNECTORS:
             run = run[1:]
-        while run and run[-1].text.casefold() in _CONNECTORS:
+        while run and run[-1].text.casefold() in _NOT_LAST:
             run = run[:-1]
         if run:
             out.append(run)
@@ -340,7 +357,7 @@ def _best_span(
             if size == n:
                 continue
             if run[i].text.casefold() in _CONNECTORS or run[i + size - 1].text.casefold() in (
-                _CONNECTORS
+                _NOT_LAST
             ):
                 continue
             hit = attempt(i, i + size)

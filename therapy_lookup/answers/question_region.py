@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..knowledge.models import REGIONS
 from ..knowledge.regions import RegionKind, RegionMention
 from ..resolver import extract_biomarkers
 
-__all__ = ["choose_region", "is_country", "lives_in", "without_biomarker_words"]
+__all__ = ["choose_region", "field_region", "is_country", "lives_in", "without_biomarker_words"]
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
@@ -19,6 +20,9 @@ _PLACE_AFTER_CUE = re.compile(
     r"(?:lives|living|based)\s+(?:in|near))\s+"
     r"((?:[A-Z][\w.'\u2019-]+)(?:\s+[A-Z][\w.'\u2019-]+){0,2})"
 )
+
+# A developer's field syntax: "region=JP", "region: EU".
+_REGION_FIELD = re.compile(r"\bregion\s*[=:]\s*([A-Za-z]{2,3})\b", re.IGNORECASE)
 
 _RESIDENCE_CUE = re.compile(
     r"\b(?:live|lives|living|lived|based|reside|resides|residing)\s+in\s+(?:the\s+)?$",
@@ -66,6 +70,15 @@ def choose_region(
     if mentions:
         return "any", True, near, outside
     return "US", False, near, None
+
+
+def field_region(text: str) -> str | None:
+    """The region code given in a field ("region=JP"), when it is one of the tables' regions."""
+    m = _REGION_FIELD.search(text)
+    if m is None:
+        return None
+    code = "any" if m.group(1).casefold() == "any" else m.group(1).upper()
+    return code if code == "any" or code in REGIONS else None
 
 
 def is_country(near: str, mentions: list[RegionMention]) -> bool:

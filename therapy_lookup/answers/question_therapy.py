@@ -71,6 +71,13 @@ _FAILED_AFTER = re.compile(
     r"|no\s+longer\s+works?)\b",
     re.IGNORECASE,
 )
+# Said after a therapy that it was one already given: "Bavencio was my first treatment".
+_WAS_GIVEN_AFTER = re.compile(
+    r"^\s+(?:was|were)\s+(?:(?:his|her|my|their|our|the)\s+)?(?:first|second|third|fourth|fifth"
+    r"|1st|2nd|3rd|4th|5th|last|previous|prior|initial|[\w]+[-\s]line)\s+"
+    r"(?:treatment|therapy|line|regimen|drug|medicine)\b",
+    re.IGNORECASE,
+)
 # What joins two therapies given together: "Revlimid-rituximab", "chemo-immunotherapy",
 # "R/CHOP", "gem + cis", "ibrutinib and BR", "nivolumab with ipilimumab".
 _COMBINED = re.compile(r"^\s*(?:-|/|\+|,|&|and|plus|with)\s*$", re.IGNORECASE)
@@ -109,6 +116,7 @@ def choose_therapy(text: str, mentions: list[TherapyMention]) -> TherapyChoice:
             or (in_parens and ref.kind is TherapyKind.PRODUCT and asked)
             or combined
             or _FAILED_AFTER.match(text[m.end : m.end + 80])
+            or _WAS_GIVEN_AFTER.match(text[m.end : m.end + 60])
         ):
             previous_prior = True
             if ref.id not in BROAD_CLASSES:
@@ -129,9 +137,12 @@ def choose_therapy(text: str, mentions: list[TherapyMention]) -> TherapyChoice:
     asked.sort(key=lambda a: not _in_question_sentence(text, a[0].start))
     main = [a for a in asked if not a[2]]
     examples = [a for a in asked if a[2]]
-    if main and len(examples) == 1 and examples[0][1].kind is TherapyKind.PRODUCT:
-        m, ref, _ = examples[0]  # "immunotherapy like Opdivo": the product
-        return TherapyChoice(ref, m.text, prior, relapsed_after, (), tuple(aside))
+    if main and examples and all(e[1].kind is TherapyKind.PRODUCT for e in examples):
+        # "immunotherapy like Opdivo": the product; "bispecifics like teclistamab and
+        # talquetamab": the first, with the others set beside it.
+        m, ref, _ = examples[0]
+        beside = tuple(dict.fromkeys(e[1] for e in examples[1:] if e[1].id != ref.id))
+        return TherapyChoice(ref, m.text, prior, relapsed_after, beside, tuple(aside))
     pool = main or examples
     specific = [a for a in pool if a[1].id not in BROAD_CLASSES]
     m, ref, _ = (specific or pool)[0]

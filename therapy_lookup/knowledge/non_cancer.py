@@ -35,13 +35,23 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     names: dict[str, tuple[str, str]] = {}
     for row in rows:
         name = row["name"]
-        key = _key(name)
-        names[key] = (name, row["category"])
+        names[_key(name)] = (name, row["category"])
+        short = re.sub(r"(?<=['\u2019]s) (?:disease|syndrome)$", "", name)
+        names.setdefault(_key(short), (name, row["category"]))
     body = "|".join(
-        re.escape(n["name"]).replace("'", "['\u2019]?").replace(r"\ ", r"[\s-]+")
+        _eponym_optional(re.escape(n["name"]).replace("'", "['\u2019]?").replace(r"\ ", r"[\s-]+"))
         for n in sorted(rows, key=lambda r: len(r["name"]), reverse=True)
     )
     return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE), names
+
+
+# "Crohn's disease", "Sjogren's syndrome": people say "crohns", "Sjogren's" alone.
+_EPONYM_SUFFIX = re.compile(r"(\['\u2019\]\?s)\[\\s-\]\+(?:disease|syndrome)$")
+
+
+def _eponym_optional(pattern: str) -> str:
+    """An eponym's "disease" or "syndrome" made optional once its possessive "'s" is written."""
+    return _EPONYM_SUFFIX.sub(lambda m: m.group(1) + r"(?:[\s-]+(?:disease|syndrome))?", pattern)
 
 
 def _key(text: str) -> str:
