@@ -109,3 +109,17 @@ def test_a_therapy_said_to_be_an_earlier_line_is_history(question: str, lines: i
 def test_an_age_set_off_by_commas_is_the_persons(question: str, age: int, sex: str) -> None:
     p = read_question(question).patient
     assert (p.age, p.sex) == (age, sex)
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        ("He has had ABVD, then BV, then a transplant. Is CAR-T approved for his lymphoma?", 3),
+        ("my mom got FOLFOX and then FOLFIRI for colon cancer. what's approved now?", 2),
+        ("Her myeloma is back for the second time. Is Carvykti approved?", 2),
+        # Surgery and radiation are not lines of systemic therapy.
+        ("I had surgery, then radiation, then Keytruda. What else is approved for melanoma?", 1),
+    ],
+)
+def test_regimens_in_sequence_and_the_nth_relapse_count_lines(question: str, lines: int) -> None:
+    assert read_question(question).patient.prior_lines == lines

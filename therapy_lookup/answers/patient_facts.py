@@ -252,6 +252,23 @@ _WAS_ORDINAL_LINE = re.compile(
     r"(?:line\s+)?(?:treatment|therapy|regimen|line)\b",
     re.IGNORECASE,
 )
+# "she's had R-CHOP, then BR, then len/rituximab": regimens one after another, one line each.
+_ITEM = r"(?:(?:a|an|the|more)\s+)?[^\W_][\w+/-]*"
+# Local treatments and tests are not lines of systemic therapy.
+_NOT_A_LINE = frozenset(
+    "surgery resection radiation radiotherapy rt srs sbrt biopsy scans scan".split()
+)
+_HAD_THEN = re.compile(
+    r"\b(?:had|received|tried|got|been\s+through|been\s+on|went\s+through)\s+"
+    rf"({_ITEM}(?:\s*,?\s*(?:and\s+)?then\s+{_ITEM})+)",
+    re.IGNORECASE,
+)
+# "back for the 3rd time", "relapsed for the second time": that many relapses.
+_NTH_TIME = re.compile(
+    r"\b(?:back|relapsed|recurred|returned|progressed)\s+(?:again\s+)?for\s+the\s+"
+    r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)\s+time\b",
+    re.IGNORECASE,
+)
 # "imatinib and then sunitinib both stopped working": two therapies, two lines.
 _BOTH_FAILED = re.compile(
     r"\b[\w-]+\s*(?:,|and\s+then|and|then|&|/)\s*[\w-]+\s+both\s+"
@@ -299,6 +316,15 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     m = _HAD_ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
+    m = _NTH_TIME.search(text)
+    if m:
+        return _ORDINALS[m.group(1).casefold()]
+    m = _HAD_THEN.search(text)
+    if m:
+        items = re.split(r"\s*,?\s*(?:and\s+)?then\s+", m.group(1), flags=re.IGNORECASE)
+        lines = sum(item.split()[-1].casefold() not in _NOT_A_LINE for item in items)
+        if lines:
+            return lines
     m = _WAS_ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
