@@ -659,3 +659,19 @@ def test_a_mixed_tumour_with_its_parts_in_brackets_is_the_mixed_tumour() -> None
 def test_an_organ_beside_a_broad_type_names_its_kind(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Atypical teratoid/rhabdoid tumour, SMARCB1-deficient, posterior fossa", "ATRT"),
+        ("Combined small cell carcinoma of the lung (small cell carcinoma with adenocarcinoma "
+         "component)", "CSCLC"),
+        ("melanoma in the back of my eye (uveal), now spread to my liver, on tebentafusp", "UM"),
+        ("melanoma, uveal", "UM"),
+    ],
+)
+def test_slashed_names_combined_tumours_and_written_kinds(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+    assert "several cancers named" not in match.qualifiers

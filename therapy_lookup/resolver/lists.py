@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .index import Hit
@@ -36,6 +37,10 @@ _LIST_SPLIT = re.compile(
 _MAY_LIST = frozenset(",/;|&")
 
 
+_SLASHED = re.compile(r"\b([A-Za-z]{3,})/([A-Za-z]{3,})\b")
+"""Two words joined by a slash ("teratoid/rhabdoid", "breast/ovarian")."""
+
+
 class ListReading(Narrowing):
     """Reading a text as a list of cancers."""
 
@@ -56,6 +61,7 @@ class ListReading(Narrowing):
         if "/" in text:  # both patterns hold a "/"
             text = _LEUKEMIA_LYMPHOMA.sub(r"\1 \2", text)
             text = _WITH_SLASH.sub(_with_words, text)
+            text = _SLASHED.sub(self._slash_in_a_name, text)
         if _MAY_LIST.isdisjoint(text) and "or" not in text.lower():
             parts = [text] if text.strip() else []  # no separator: what the split gives
         else:
@@ -83,6 +89,17 @@ class ListReading(Narrowing):
             return Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, 90.0))
         return self._several(hits)
 
+    def _slash_in_a_name(self, m: re.Match[str]) -> str:
+        """Keep "teratoid/rhabdoid" whole where a name holds the two words side by side."""
+        pairs = self.__dict__.get("_name_pairs")
+        if pairs is None:
+            pairs = {
+                (a, b) for key in self._exact for a, b in itertools.pairwise(key.split())
+            }
+            self.__dict__["_name_pairs"] = pairs
+        left, right = m.group(1), m.group(2)
+        return f"{left} {right}" if (left.casefold(), right.casefold()) in pairs else m.group(0)
+
     def _list_part(self, part: str, head: str | None) -> list[Hit] | None:
         """The types one list part names (``[]`` for filler words only); ``None`` if unknown."""
         words = tokenise(part)
@@ -107,14 +124,16 @@ class ListReading(Narrowing):
         """A type with the kinds it is made of listed after it in brackets, else ``None``.
 
         "Mixed germ cell tumor of testis (embryonal carcinoma, teratoma, yolk sac tumor)" is
-        the mixed tumour: each kind in the brackets stands beside it, under its parent.
+        the mixed tumour, "Combined small cell carcinoma of the lung (small cell carcinoma with
+        adenocarcinoma component)" the combined one: each kind in the brackets stands beside
+        it, under its parent, or is a histology of no organ.
         """
         cut = text.rfind("(")
         head, inner = text[:cut].strip(), text[cut + 1:]
         if ")" in inner.rstrip(" )"):
             return None  # the brackets are not the text's end
         inner = inner.rstrip(" )")  # a note after them may have taken the ")" ("… (dx)")
-        if cut <= 0 or not head or ("," not in inner and " and " not in inner):
+        if cut <= 0 or not head or not any(sep in inner for sep in (",", " and ", " with ")):
             return None
         spans = [
             {e.type_id for e in entries}
@@ -128,7 +147,11 @@ class ListReading(Narrowing):
             return None
         tid, parent = found.cancer_type.id, found.cancer_type.parent
         beside = all(
-            any(self._tree.is_a(n, parent) and not self._tree.is_a(n, tid) for n in ids)
+            any(
+                (self._tree.is_a(n, parent) or self._main[n] == "OTHER")  # or of no organ
+                and not self._tree.is_a(n, tid)
+                for n in ids
+            )
             for ids in spans
         )
         return found if beside else None

@@ -283,9 +283,14 @@ class Refining(NameIndex):
             and self._tree.is_a(found.type_id, parent)
             and set(tokens_of(hit.name)) <= set(tokens_of(found.name))
         )
-        if not (below or beside):
+        # "melanoma … (uveal)": the words written beside the name are a name themselves
+        literal = (
+            " ".join(phrase) in self._exact and found.type_id not in TOP_GROUPS
+            and not self._tree.is_a(hit.type_id, found.type_id)
+        )
+        if not (below or beside or literal):
             return None
-        return Hit(
+        return Hit(  # one kind read: "several cancers named" no longer holds
             found.type_id, found.name, hit.method, min(hit.score, found.score), (),
-            False, hit.note,
+            False, None if hit.ambiguous else hit.note,
         )
