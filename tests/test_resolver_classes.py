@@ -675,3 +675,16 @@ def test_slashed_names_combined_tumours_and_written_kinds(text: str, expected: s
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
     assert "several cancers named" not in match.qualifiers
+
+
+@pytest.mark.parametrize("word", ["read", "um", "past", "arms", "lymph", "other", "solid"])
+def test_english_words_that_are_codes_in_capitals_name_nothing_in_lower_case(word: str) -> None:
+    assert resolve(word) is None
+    assert resolve(f"{word}, my dad has myeloma") is None or _id(f"{word}, my dad has myeloma") == (
+        "PCM"
+    )
+
+
+@pytest.mark.parametrize(("code", "expected"), [("READ", "READ"), ("UM", "UM"), ("ARMS", "ARMS")])
+def test_the_codes_in_capitals_still_name_their_types(code: str, expected: str) -> None:
+    assert _id(code) == expected

@@ -125,7 +125,10 @@ SHORT_WORDS = frozenset(
         "sm", "ct", "gc", "hd", "ph", "dt", "pa", "tc", "cs", "rc", "ec", "mf", "pc", "lms", "mds",
         "ace", "aid", "aids", "alt", "ast", "bc", "bcc", "cc", "cap", "cel", "dcis", "dip", "hit",
         "mast", "met", "nmc", "pad", "pin", "sad", "scat", "spa", "sol", "nb", "fl", "bl", "pv",
-        "adc", "uc", "wt", "hb", "mb", "pa", "pn", "ms"
+        "adc", "uc", "wt", "hb", "mb", "pa", "pn", "ms",
+        # English words that are codes in capitals ("I read", "um,", "in the past", "arms")
+        "read", "um", "past", "arms", "arch", "des", "lam", "mixed", "oat", "other", "lymph",
+        "ras", "tet", "va", "heme", "hema", "solid",
     ]
 )
 # OncoTree codes never matched as codes (they read as other things: MS, PD, …).
