@@ -688,3 +688,23 @@ def test_english_words_that_are_codes_in_capitals_name_nothing_in_lower_case(wor
 @pytest.mark.parametrize(("code", "expected"), [("READ", "READ"), ("UM", "UM"), ("ARMS", "ARMS")])
 def test_the_codes_in_capitals_still_name_their_types(code: str, expected: str) -> None:
     assert _id(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DCIS grade 2 picked up on my screening mammogram, lumpectomy + rads", "DCIS"),
+        ("womb cancer, endometrioid grade 1, stage 1A, had a hysterectomy and no further "
+         "treatment needed", "UEC"),  # "and" between treatments lists no kinds
+        ("ovarian cancer, high grade serous, BRCA1 carrier, on olaparib maintenance after "
+         "debulking surgery", "HGSOC"),  # two words side by side pick the kind
+    ],
+)
+def test_found_on_screening_treatment_lists_and_word_pairs(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize("text", ["breast cancer screening", "colon cancer screening"])
+def test_screening_for_a_cancer_is_still_no_diagnosis(text: str) -> None:
+    assert resolve(text) is None

@@ -13,7 +13,9 @@ SCLC), nor one with an ICD-10 code, nor by a generic word ("malignant neoplasm o
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 
 from .context import DESCRIPTORS
 from .icd import ICD_RE
@@ -24,6 +26,7 @@ from .lexicon import (
     GENERIC_HEADS,
     NEGATION,
     ORGAN_ADJECTIVES,
+    SHORT_WORDS,
     SITE_WORDS,
     STOPWORDS,
     TOP_GROUPS,
@@ -46,7 +49,10 @@ _NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | GENERIC_HEADS | NEGATION | DESCRIP
     "diseases", "syndrome", "lesion", "lesions", "nos",
 }
 """Words that name no histology: never what picks a kind of a type."""
-_UNSAID = _NEUTRAL - {"non"}
+_UNSAID = STOPWORDS | GENERIC_HEADS | {
+    "cell", "cells", "tumour", "tumours", "tumors", "cancers", "carcinomas", "disease",
+    "diseases", "of", "the",
+}
 """Words a kind's name may hold that the text did not say ("non clear cell" says "non")."""
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
 _KindName = tuple[str, str, frozenset[str], frozenset[str]]
@@ -83,10 +89,10 @@ class Refining(NameIndex):
         parent = self._tree.parent(tid)
         if ICD_RE.match(text) is not None:
             return hit  # an ICD-10 code and its label are read by their own rules
-        if CONJUNCTIONS.intersection(words) or self._negates_a_kind(words):
+        if self._lists_kinds(words) or self._negates_a_kind(words):
             return hit  # "not small cell"; "squamous cell and adenocarcinoma": no kind of one
         if len(left) > _MAX_LEFT:  # a sentence: only a histology word may still say the kind
-            return self._descendant_named_by(hit, set(left)) or hit
+            return hit if hit.ambiguous else self._descendant_named_by(hit, set(left), left) or hit
         fixed, edits = self._correct(left)  # "medulary thyroid cancer": medullary
         adjectival = [ORGAN_ADJECTIVES.get(w, w) for w in left]  # "of the spleen": splenic
         readings = [(left, False)] + ([(fixed, True)] if edits else [])
@@ -130,9 +136,13 @@ class Refining(NameIndex):
                             narrower = narrower._replace(method=MatchMethod.FUZZY)
                         return narrower
         words_read = {w for reading, _ in readings for w in reading}
-        return self._descendant_named_by(hit, words_read) or hit
+        if hit.ambiguous:
+            return hit  # "DLBCL, FL, MCL": several cancers, not a kind of their common type
+        return self._descendant_named_by(hit, words_read, left) or hit
 
-    def _descendant_named_by(self, hit: Hit, words: set[str]) -> Hit | None:
+    def _descendant_named_by(
+        self, hit: Hit, words: set[str], order: Sequence[str] = ()
+    ) -> Hit | None:
         """The kind of ``hit`` one of whose names holds every histology word of ``words``.
 
         "kidney cancer, clear cell type": Renal Clear Cell Carcinoma; "penile cancer, squamous":
@@ -145,7 +155,7 @@ class Refining(NameIndex):
         hist = {
             w for w in words
             if w in self._vocab_set and w not in _NEUTRAL and w not in _ORGAN_WORDS
-            and w not in own and len(w) >= 4 and not w.isdigit()
+            and w not in own and len(w) >= 3 and w not in SHORT_WORDS and not w.isdigit()
         }
         # A kind's name may restate the type by its abbreviations ("AML with BCR-ABL1").
         said = words | {t for t in own if len(t) <= 4}
@@ -154,6 +164,13 @@ class Refining(NameIndex):
         found = self._kind_holding(hit, hist, said)
         if found is not None or len(hist) == 1:
             return found
+        # "high grade serous, BRCA1 carrier": two words side by side, then one at a time
+        ordered = [w for w in dict.fromkeys(order) if w in hist]
+        pairs = {
+            self._kind_holding(hit, {a, b}, said) for a, b in itertools.pairwise(ordered)
+        } - {None}
+        if len(pairs) == 1:
+            return pairs.pop()
         # "penile cancer, squamous, partial penectomy": one word at a time, if they agree
         singles = {self._kind_holding(hit, {w}, said) for w in hist} - {None}
         return singles.pop() if len(singles) == 1 else None
@@ -185,7 +202,7 @@ class Refining(NameIndex):
         lists = [by_word.get(w, ()) for w in hist]
         if not all(lists):
             return None
-        said = words | set(tokens_of(hit.name)) | set(tokens_of(self._tree[hit.type_id].name))
+        said = words | set(tokens_of(hit.name))  # not the type's own name ("Ovary/Fallopian Tube")
         best = [
             (len(tokens), kind, name)
             for kind, name, tokens, rest in min(lists, key=len)
@@ -217,6 +234,19 @@ class Refining(NameIndex):
                     by_word.setdefault(word, []).append(entry)
         memo[type_id] = by_word
         return by_word
+
+    def _lists_kinds(self, words: tuple[str, ...]) -> bool:
+        """Whether a conjunction stands beside a word of names ("squamous and adenocarcinoma").
+
+        "had a hysterectomy and no further treatment" lists no kinds.
+        """
+        return any(
+            w in CONJUNCTIONS and any(
+                n in self._vocab_set and n not in _NEUTRAL and len(n) > 2 and not n.isdigit()
+                for n in (words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else "")
+            )
+            for i, w in enumerate(words)
+        )
 
     def _negates_a_kind(self, words: tuple[str, ...]) -> bool:
         """Whether a negation stands before a word of names ("not small cell", "no ALK").

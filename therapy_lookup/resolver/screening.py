@@ -10,7 +10,7 @@ import re
 _NOT_A_DIAGNOSIS = (
     r"\bfamily\s+(?:history|hx)\b|\bno\s+(?:evidence|history|signs?|sign)\s+of\b"
     r"|\bnegative\s+for\b|\brule[sd]?\s+out\b|\br\s*/\s*o\b|\b(?:risk|fear)\s+(?:of|for)\b|\bat\s+(?:\w+\s+)?risk\b"
-    r"|\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
+    r"|(?<!on\s)(?<!at\s)(?<!by\s)(?<!my\s)(?<!via\s)(?<!during\s)(?<!routine\s)\bscreening\b|\bprevention\b|\bwithout\s+(?:any\s+)?(?:cancer|tumou?r|malignan)"
     r"|\bf\s*hx\b|\bfh\s+of\b|\bsusceptib|\bpredisposi|\bexcluded\b|\bdifferential\b"
     r"|\bdied\s+(?:of|from)\b|\bdenie[sd]\b|\bmature\s+(?:cystic\s+)?teratoma"
     r"|\bnon[\s-]*(?:cancerous|malignant)\b"
