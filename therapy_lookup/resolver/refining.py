@@ -114,8 +114,6 @@ class Refining(NameIndex):
         # words, the small words aside): such groups are not tried beside each base.
         known = self._vocab_set
         groups = [g for g in groups if all(w in known or w in STOPWORDS for w in g[0])]
-        if not groups:
-            return hit
         word_sets = self._name_word_sets()
         bases = word_sets.memo.get((tid, hit.name))
         if bases is None:
