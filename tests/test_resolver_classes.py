@@ -708,3 +708,23 @@ def test_found_on_screening_treatment_lists_and_word_pairs(text: str, expected: 
 @pytest.mark.parametrize("text", ["breast cancer screening", "colon cancer screening"])
 def test_screening_for_a_cancer_is_still_no_diagnosis(text: str) -> None:
     assert resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A past cancer, then "now" the one the person has.
+        ("my wife had breast cancer 10 years ago and now they've found ovarian cancer, stage 3C",
+         "OVARY"),
+        ("Had Hodgkin's as a teenager, now 20 years later I've been diagnosed with thyroid cancer",
+         "THYROID"),
+        ("had breast cancer 10 years ago, now has AML from the chemo", "AML"),
+    ],
+)
+def test_a_past_cancer_then_now_the_current_one(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_past_cancers_without_a_now_name_none() -> None:
+    assert resolve("had breast cancer 10 years ago and a melanoma in 2019") is None

@@ -45,6 +45,26 @@ _UNSETTLED = re.compile(
 )
 
 
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _after_the_past(tokens: list[str]) -> int | None:
+    """Where "now" starts the present after a past cancer ("had X 10 years ago, now Y").
+
+    ``None`` when there is no "now", or the words before it say nothing of a past.
+    """
+    if "now" not in tokens:
+        return None
+    at = len(tokens) - 1 - tokens[::-1].index("now")
+    before = tokens[:at]
+    if _PAST.isdisjoint(tokens[at:]) and (
+        _PAST.intersection(before) or {"had", "was", "teenager", "child"} & set(before)
+        or any(_YEAR.match(t) for t in before)
+    ):
+        return at + 1
+    return None
+
+
 class MentionReading(NameIndex):
     """Reading the one cancer a longer text names, wherever it stands."""
 
@@ -54,14 +74,20 @@ class MentionReading(NameIndex):
         ``whole`` is the text as written (before notes were cut off: "… still no diagnosis").
         """
         tokens = list(tokens_of(text))
-        if len(tokens) < 3 or _PAST.intersection(tokens_of(whole)) or _UNSETTLED.search(whole):
-            return None
-        if ICD_RE.match(text) is not None:
+        if len(tokens) < 3 or _UNSETTLED.search(whole) or ICD_RE.match(text) is not None:
             return None  # an ICD-10 code and its label are read by their own rules
+        current = 0  # where the cancer the person has now is told
+        if _PAST.intersection(tokens_of(whole)) or {"had", "now"} <= set(tokens):
+            now = _after_the_past(tokens)
+            if now is None:
+                return None  # a past cancer, and nothing said of now
+            current = now
         kinds: list[Hit] = []
         organs: list[Hit] = []
         groups: list[str] = []
         for entries, size, start in self._ngrams(tokens, text):
+            if start < current:
+                continue  # "had breast cancer 10 years ago, now …": the past one
             if _NEGATORS.intersection(tokens[max(0, start - 2):start]):
                 continue  # "NOT a melanoma", "MGUS not myeloma"
             hit = self._hit_from(entries)
