@@ -728,3 +728,15 @@ def test_a_past_cancer_then_now_the_current_one(text: str, expected: str) -> Non
 
 def test_past_cancers_without_a_now_name_none() -> None:
     assert resolve("had breast cancer 10 years ago and a melanoma in 2019") is None
+
+
+def test_memos_built_from_the_names_are_dropped_when_the_tree_changes() -> None:
+    from therapy_lookup.resolver.core import default_resolver
+
+    r = default_resolver().with_oncotree([])  # a copy, its caches reset
+    r._not_as_non(("not", "small", "cell"))
+    r._slash_in_a_name  # noqa: B018 - the memo is built on first use
+    assert r.__dict__.get("_non_followers") is not None
+    r._reset_caches()
+    assert "_non_followers" not in r.__dict__
+    assert "_name_pairs" not in r.__dict__ and "_kind_words_memo" not in r.__dict__

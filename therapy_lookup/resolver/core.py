@@ -158,7 +158,9 @@ class DiagnosisResolver(
         self._rest_cache: dict[str, Hit | None] = {}
         self._key_cache: dict[tuple[str, tuple[str, ...]], DiagnosisMatch | None] = {}
         self._subtype_memo = {}
-        self.__dict__.pop("_kind_words_memo", None)  # the kinds' names, by type: tree may change
+        # Built from the names on first use: the tree and its names may have changed.
+        for memo in ("_kind_words_memo", "_non_followers", "_name_pairs"):
+            self.__dict__.pop(memo, None)
 
 
     def clear_cache(self) -> None:
