@@ -181,7 +181,10 @@ def test_a_one_line_answer_keeps_tissue_agnostic_approvals_apart() -> None:
     yes = ask("Is Vitrakvi approved for salivary gland cancer?", trials=False).headline
     assert yes.endswith("— for any solid tumour with a biomarker: Vitrakvi (NTRK fusion).")
     stated = ask("NTRK fusion salivary gland cancer: is Vitrakvi approved?", trials=False)
-    assert stated.headline.endswith("— Vitrakvi.")  # the biomarker stated: its own answer
+    # the biomarker stated: its own answer (the product asked is not repeated after it)
+    assert stated.headline == (
+        "Yes: Vitrakvi (larotrectinib) is approved for Salivary Carcinoma in the US."
+    )
 
 
 def test_a_therapy_set_aside_is_left_out_of_the_answer() -> None:
@@ -228,3 +231,12 @@ def test_a_product_question_answers_the_product_set_beside_it_too() -> None:
     assert {r.product for r in answer.products} >= {"idecabtagene-vicleucel"}
     uk = ask("Tecartus vs Kymriah: which is approved in the UK?", trials=False)
     assert set(uk.product_brands) == {"Tecartus", "Kymriah"}
+
+
+def test_a_yes_for_one_product_does_not_repeat_it() -> None:
+    from therapy_lookup import ask
+
+    answer = ask("Is pembrolizumab approved for melanoma?", trials=False)
+    assert answer.headline == "Yes: Keytruda (pembrolizumab) is approved for Melanoma in the US."
+    by_class = ask("Is CAR-T approved for DLBCL?", trials=False)
+    assert " — " in by_class.headline and "Yescarta" in by_class.headline

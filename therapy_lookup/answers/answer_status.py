@@ -169,6 +169,8 @@ def one_line_answer(
         )
         return f"Approved for {name} {where}: {for_it}{shared}."
     if status is AvailabilityStatus.APPROVED:
+        if products in therapy:  # "Keytruda (pembrolizumab)": the product is the therapy asked
+            return f"Yes: {therapy} is approved for {name} {where}."
         return f"Yes: {therapy} is approved for {name} {where} — {products}."
     if status is AvailabilityStatus.APPROVED_FOR_SUBTYPE:
         kinds = list(availability.subtypes)  # kinds of the asked type, most approvals first
