@@ -740,3 +740,29 @@ def test_memos_built_from_the_names_are_dropped_when_the_tree_changes() -> None:
     r._reset_caches()
     assert "_non_followers" not in r.__dict__
     assert "_name_pairs" not in r.__dict__ and "_kind_words_memo" not in r.__dict__
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my 19 y/o daughter has fibrolamellar, no cirrhosis, liver resection done", "FLC"),
+        ("basal cell on my nose, had mohs surgery, looks ok now", "BCC"),
+        ("merkel cell on grandpa's cheek, he's 82, got avelumab and it shrank", "MCC"),
+        ("invasive lobular, ER+ PR+ HER2-, 2/14 nodes positive, on letrozole", "ILC"),
+        ("B-ALL with t(9;22)", "BLLBCRABL1"),
+        ("dad's 64, throat cancer in his tonsil, HPV positive (p16+), starting chemo-radiation",
+         "OPHSC"),
+    ],
+)
+def test_words_said_alone_and_names_with_semicolons(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_no_name_is_a_bare_number() -> None:
+    import re
+
+    from therapy_lookup.knowledge.cancer_types import load_cancer_type_names
+
+    bare = [n.name for n in load_cancer_type_names() if re.fullmatch(r"[\d\W]+", n.name)]
+    assert bare == []

@@ -160,8 +160,10 @@ class Refining(NameIndex):
         if not hist:
             return self._kind_at(hit, words, own, said)
         found = self._kind_holding(hit, hist, said)
-        if found is not None or len(hist) == 1:
+        if found is not None:
             return found
+        if len(hist) == 1:
+            return self._kind_at(hit, words, own, said)
         # "high grade serous, BRCA1 carrier": two words side by side, then one at a time
         ordered = [w for w in dict.fromkeys(order) if w in hist]
         pairs = {
@@ -171,7 +173,9 @@ class Refining(NameIndex):
             return pairs.pop()
         # "penile cancer, squamous, partial penectomy": one word at a time, if they agree
         singles = {self._kind_holding(hit, {w}, said) for w in hist} - {None}
-        return singles.pop() if len(singles) == 1 else None
+        if len(singles) == 1:
+            return singles.pop()
+        return None if singles else self._kind_at(hit, words, own, said)
 
     def _kind_at(
         self, hit: Hit, words: set[str], own: set[str], said: set[str]
