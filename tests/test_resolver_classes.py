@@ -766,3 +766,22 @@ def test_no_name_is_a_bare_number() -> None:
 
     bare = [n.name for n in load_cancer_type_names() if re.fullmatch(r"[\d\W]+", n.name)]
     assert bare == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("clear cell kidney cancer spread to both lungs, on keytruda + axitinib", "CCRCC"),
+        ("papillary thyroid cancer in 2015 (all clear), now a new clear cell kidney cancer",
+         "CCRCC"),  # "all clear" is the past; "clear cell" is not
+        ("finished breast cancer chemo in 2018, now I have AML they think was caused by the chemo",
+         "AML"),
+        ("had hodgkins as a teenager, now 20 years later invasive ductal breast cancer", "IDC"),
+        ("my brother's 14 and was diagnosed with a yolk sac tumour of the testicle", "TYST"),
+        ("cancer in my liver and bones and they can't find where it started", "CUP"),
+        ("lump by my ear turned out to be a low grade mucoepidermoid of the parotid", "MUCC"),
+    ],
+)
+def test_past_markers_unknown_primaries_and_words_before_a_leaf(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected

@@ -184,7 +184,8 @@ SITE_SYNONYMS: dict[str, str] = {
     "womb": "uterus", "gullet": "esophagus", "food pipe": "esophagus", "oesophagus": "esophagus",
     "voice box": "larynx", "large bowel": "colon", "large intestine": "colon",
     "lining of the lung": "pleura", "lining of the lungs": "pleura",
-    "lining of the abdomen": "peritoneum", "back passage": "rectum",
+    "lining of the abdomen": "peritoneum", "back passage": "rectum", "testicle": "testis",
+    "testicles": "testis",
 }
 # Words that say where in an organ, not which organ ("distal oesophagus", "terminal ileum").
 SITE_PARTS = frozenset(

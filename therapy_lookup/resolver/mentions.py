@@ -16,12 +16,13 @@ from .context import DESCRIPTORS
 from .icd import ICD_RE
 from .index import Hit, NameIndex
 from .lexicon import FILLERS, GENERIC_HEADS, NEGATION, SITE_WORDS, STOPWORDS, TOP_GROUPS
+from .models import MatchMethod
 from .normalise import tokens_of
 
 __all__ = ["MentionReading"]
 
 _PAST = frozenset(
-    "ago history previous previously remission survivor clear cured former formerly".split()
+    "ago history previous previously remission survivor cured former formerly".split()
 )
 """Words that say a cancer named is (or may be) a past one: the text is left unread."""
 _NEGATORS = (NEGATION - {"non"}) | {"isnt", "isn", "nt", "ruled"}
@@ -46,6 +47,14 @@ _UNSETTLED = re.compile(
 
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_UNKNOWN_START = re.compile(
+    r"\b(?:can'?t|cannot|could\s*n'?t|don'?t|do\s+not|does\s*n'?t|unable\s+to|not\s+able\s+to)"
+    r"\s+(?:\w+\s+){0,2}?(?:find|know|tell|say|work\s+out|figure\s+out)\s+where\s+"
+    r"(?:it|the\s+cancer)\s+(?:started|starts|began|begins|came\s+from|comes\s+from)",
+    re.IGNORECASE,
+)
+"""A primary no one can find: the text names a cancer of unknown primary."""
+_ALL_CLEAR = re.compile(r"\ball[\s-]+clear\b", re.IGNORECASE)
 
 
 def _after_the_past(tokens: list[str]) -> int | None:
@@ -58,8 +67,8 @@ def _after_the_past(tokens: list[str]) -> int | None:
     at = len(tokens) - 1 - tokens[::-1].index("now")
     before = tokens[:at]
     if _PAST.isdisjoint(tokens[at:]) and (
-        _PAST.intersection(before) or {"had", "was", "teenager", "child"} & set(before)
-        or any(_YEAR.match(t) for t in before)
+        _PAST.intersection(before) or {"had", "was", "teenager", "child", "finished", "clear"}
+        & set(before) or any(_YEAR.match(t) for t in before)
     ):
         return at + 1
     return None
@@ -77,7 +86,8 @@ class MentionReading(NameIndex):
         if len(tokens) < 3 or _UNSETTLED.search(whole) or ICD_RE.match(text) is not None:
             return None  # an ICD-10 code and its label are read by their own rules
         current = 0  # where the cancer the person has now is told
-        if _PAST.intersection(tokens_of(whole)) or {"had", "now"} <= set(tokens):
+        past = _PAST.intersection(tokens_of(whole)) or _ALL_CLEAR.search(whole) is not None
+        if past or ("now" in tokens and _after_the_past(tokens) is not None):
             now = _after_the_past(tokens)
             if now is None:
                 return None  # a past cancer, and nothing said of now
@@ -102,7 +112,7 @@ class MentionReading(NameIndex):
                 or _CANCER_WORDS.intersection(tokens[start + size:start + size + 1])
             ):
                 continue  # a bare organ ("spread to his liver") is a site
-            if self._modified(tokens, start, size):
+            if self._modified(tokens, start, size, hit.type_id):
                 return None  # "Lower grade glioma": a word beside the name that is not read
             if self._main[hit.type_id] == hit.type_id:
                 organs.append(hit)  # "pancreatic cancer", "skin cancer": a cancer of it
@@ -110,6 +120,9 @@ class MentionReading(NameIndex):
                 kinds.append(hit)
         found = kinds + organs
         if not found:
+            # "cancer in my liver and bones and they can't find where it started"
+            if _UNKNOWN_START.search(whole) is not None and "CUP" in self._tree:
+                return Hit("CUP", self._tree["CUP"].name, MatchMethod.SYNONYM, _SCORE)
             return None
         deepest = max(found, key=lambda h: self._depth[h.type_id])
         if not all(self._tree.is_a(deepest.type_id, h.type_id) for h in found) or not all(
@@ -122,14 +135,14 @@ class MentionReading(NameIndex):
             return None  # "SCC of the larnyx": a histology whose organ was not read
         return Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, _SCORE))
 
-    def _modified(self, tokens: list[str], start: int, size: int) -> bool:
+    def _modified(self, tokens: list[str], start: int, size: int, type_id: str) -> bool:
         """Whether a word right beside a name may make it another kind.
 
         After the name, a word of names the tiers did not read ("glioma, lower grade"); before
         it, any word but the small ones that introduce a diagnosis ("its", "has a", "called
         it"): "zebra stripe liposarcoma" may be a kind the tree does not hold.
         """
-        if start > 0:
+        if start > 0 and self._tree.children(type_id):  # a word before may name a kind of it
             word = tokens[start - 1]
             if word not in _NEUTRAL and word not in _LEADS and len(word) > 2:
                 return True

@@ -31,7 +31,8 @@ _LINEAGE_RULES: list[tuple[frozenset[str], str]] = [
 
 _HEAD_OF = re.compile(
     r"^(?:(?:primary|malignant|invasive)\s+)*(?P<head>[a-z ]*?(?:cancer|carcinoma|tumor|neoplasm|"
-    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma|carcinoid))\s+(?:of|in)\s+(?:the\s+)?"
+    r"malignancy|sarcoma|lymphoma|melanoma|adenocarcinoma|mesothelioma|carcinoid))\s+(?:of|in)\s+"
+    r"(?:the\s+|my\s+|his\s+|her\s+|their\s+|our\s+)?"
     r"(?P<site>.+)$"
 )
 _GENERIC_TAIL = re.compile(r"\b(?:tumor|neoplasm|malignancy|carcinoma|malignant neoplasm)$")
