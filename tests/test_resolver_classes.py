@@ -785,3 +785,21 @@ def test_no_name_is_a_bare_number() -> None:
 def test_past_markers_unknown_primaries_and_words_before_a_leaf(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("stage 4 pancreatic", "PANCREAS"),
+        ("metastatic colorectal", "COADREAD"),
+        ("my mum has ovarian, stage 3", "OVARY"),
+        ("high grade serous ovarian, BRCA2+, on olaparib maintenance after carbo/taxol", "HGSOC"),
+    ],
+)
+def test_an_organs_adjective_said_alone_is_its_cancer(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+def test_cervical_alone_is_not_cervical_cancer() -> None:
+    assert resolve("cervical") is None  # the spine too

@@ -60,6 +60,13 @@ _SHORT_WORDS = (
 _IN_PLACE = ((_GLAND, "", " gland"), (_CYSTADENO, "carcinoma", "cystadenocarcinoma"))
 
 
+_SAID_FOR_ITS_CANCER = frozenset(
+    "pancreatic colorectal ovarian gastric esophageal oesophageal endometrial uterine testicular "
+    "renal rectal anal hepatocellular urothelial".split()
+)
+"""Adjectives people say for the organ's cancer ("my mum has ovarian"; not "cervical": spine)."""
+
+
 def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
     """Rewrite ``text`` in the forms worth looking up, most literal first."""
     out: list[tuple[list[str], list[str]]] = []
@@ -97,6 +104,9 @@ def rewritings(text: str) -> list[tuple[list[str], list[str]]]:
             add(f"{organ} {head}", base)
             if head in GENERIC_HEADS:
                 add(f"{organ} cancer", base)
+    words = norm.split()
+    if words and words[-1] in _SAID_FOR_ITS_CANCER and GENERIC_HEADS.isdisjoint(words):
+        add(f"{norm} cancer", base)  # "stage 4 pancreatic", "high grade serous ovarian"
     if _GENERIC_TAIL.search(norm):
         add(_GENERIC_TAIL.sub("cancer", norm), base)
     if norm.endswith(" cancer"):  # "invasive lobular cancer" → "… carcinoma"
