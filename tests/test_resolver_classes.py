@@ -803,3 +803,17 @@ def test_an_organs_adjective_said_alone_is_its_cancer(text: str, expected: str) 
 
 def test_cervical_alone_is_not_cervical_cancer() -> None:
     assert resolve("cervical") is None  # the spine too
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My son is 7 and they've diagnosed medulloblastoma, the SHH type they said", "MBLSHH"),
+        ("adrenal cancer (adrenocortical carcinoma) making too much cortisol, on mitotane", "ACC"),
+        ("got AML 3 years after chemo for my breast cancer, they call it therapy related", "TAML"),
+        ("the neck lump wasn't thyroid after all, it's a parathyroid carcinoma", "PTHC"),
+    ],
+)
+def test_kinds_said_with_type_and_history_after_after(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected

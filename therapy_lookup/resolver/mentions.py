@@ -95,8 +95,17 @@ class MentionReading(NameIndex):
         kinds: list[Hit] = []
         organs: list[Hit] = []
         groups: list[str] = []
-        for entries, size, start in self._ngrams(tokens, text):
-            if start < current:
+        spans = self._ngrams(tokens, text)
+        starts = {start for _, _, start in spans}
+        # "got AML 3 years after chemo for my breast cancer": what follows "after" is history
+        after = next(
+            (i for i, t in enumerate(tokens) if t == "after" and tokens[i + 1:i + 2] != ["all"]),
+            len(tokens),
+        )  # not "… wasn't thyroid after all"
+        if not any(start < after for _, _, start in spans if start >= current):
+            after = len(tokens)
+        for entries, size, start in spans:
+            if start < current or start > after:
                 continue  # "had breast cancer 10 years ago, now …": the past one
             if _NEGATORS.intersection(tokens[max(0, start - 2):start]):
                 continue  # "NOT a melanoma", "MGUS not myeloma"
@@ -112,7 +121,7 @@ class MentionReading(NameIndex):
                 or _CANCER_WORDS.intersection(tokens[start + size:start + size + 1])
             ):
                 continue  # a bare organ ("spread to his liver") is a site
-            if self._modified(tokens, start, size, hit.type_id):
+            if self._modified(tokens, start, size, hit.type_id, starts):
                 return None  # "Lower grade glioma": a word beside the name that is not read
             if self._main[hit.type_id] == hit.type_id:
                 organs.append(hit)  # "pancreatic cancer", "skin cancer": a cancer of it
@@ -135,7 +144,9 @@ class MentionReading(NameIndex):
             return None  # "SCC of the larnyx": a histology whose organ was not read
         return Hit(deepest.type_id, deepest.name, deepest.method, min(deepest.score, _SCORE))
 
-    def _modified(self, tokens: list[str], start: int, size: int, type_id: str) -> bool:
+    def _modified(
+        self, tokens: list[str], start: int, size: int, type_id: str, starts: set[int]
+    ) -> bool:
         """Whether a word right beside a name may make it another kind.
 
         After the name, a word of names the tiers did not read ("glioma, lower grade"); before
@@ -146,7 +157,7 @@ class MentionReading(NameIndex):
             word = tokens[start - 1]
             if word not in _NEUTRAL and word not in _LEADS and len(word) > 2:
                 return True
-        if start + size < len(tokens):
+        if start + size < len(tokens) and start + size not in starts:  # not another name
             word = tokens[start + size]
             if word in self._vocab_set and word not in _NEUTRAL and not word.isdigit():
                 return True

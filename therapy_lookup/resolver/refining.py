@@ -51,7 +51,7 @@ _NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | GENERIC_HEADS | NEGATION | DESCRIP
 """Words that name no histology: never what picks a kind of a type."""
 _UNSAID = STOPWORDS | GENERIC_HEADS | {
     "cell", "cells", "tumour", "tumours", "tumors", "cancers", "carcinomas", "disease",
-    "diseases", "of", "the",
+    "diseases", "of", "the", "type", "subtype", "subtypes", "variant", "activated",
 }
 """Words a kind's name may hold that the text did not say ("non clear cell" says "non")."""
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
