@@ -50,7 +50,8 @@ _BARE_RELATION_RE = re.compile(
     r"|(?<=\d)(?:[\s-]*(?:years?|yrs?)[\s-]*old|\s*(?:yo|y/o|y\.o\.))[\s-]+(" + _RELATION_WORDS
     + r")\b"
     r"|(?:^|(?<=[.?!]\s))(" + _RELATION_WORDS + r")"
-    r"(?=\s+(?:is|has|had|was|got|just|turned)\b|\s*\(\d)",
+    # "Husband 59, hepatocellular …": an age set off after the relation
+    r"(?=\s+(?:is|has|had|was|got|just|turned)\b|\s*\(\d|\s+\d{1,3}\s*[,;])",
     re.IGNORECASE,
 )
 _SELF_RE = re.compile(
@@ -145,6 +146,14 @@ _AGE_PATTERNS = (
         r"\b(?:" + _RELATION_WORDS + r"|I)\s*,\s*(\d{1,3})\s*"
         r"(?=,|\s+(?:and|with|has|had|is|was|who)\b)",
         re.IGNORECASE,
+    ),
+    # "Husband 59, HCC …", "my son 19, relapsed": an age set off by a comma after the relation
+    re.compile(
+        r"\b(?:" + _RELATION_WORDS + r")\s+(\d{1,3})\s*(?=[,;])", re.IGNORECASE,
+    ),
+    # "I'm in Vancouver, 52, ALK+": an age set off by commas in the asker's own clause
+    re.compile(
+        r"\b(?:I'm|I\u2019m|Im|I\s+am)\s[^.?!\d,]{1,40},\s*(\d{1,3})\s*(?=,|[.?!;]|$)",
     ),
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
