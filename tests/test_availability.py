@@ -366,3 +366,11 @@ def test_incomplete_tables_never_say_no() -> None:
     assert "not a 'no'" in answer.summary
     biomarker_only = check_availability("melanoma", "pembrolizumab")
     assert "only with a biomarker" not in biomarker_only.summary
+
+
+def test_retifanlimab_is_approved_for_anal_canal_squamous_cancer_in_the_us() -> None:
+    # FDA 2025-05-15 (first line with carboplatin + paclitaxel; single agent after platinum)
+    answer = check_availability("squamous cell carcinoma of the anal canal", "retifanlimab", "US")
+    assert answer.status.value == "approved"
+    ids = {m.approval.id for m in answer.approvals}
+    assert {"zynyz-fda-scac-1l", "zynyz-fda-scac-2l"} <= ids
