@@ -29,3 +29,24 @@ def test_an_age_set_off_by_commas_is_the_patients(question: str, age: int, sex: 
 def test_a_number_after_a_stage_is_not_an_age() -> None:
     question = "I'm in Ohio, stage 4, 3 lines so far. Is CAR-T approved?"
     assert read_question(question).patient.age is None
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        ("Can CAR-T be used for Hodgkin lymphoma? My son is 19 and it came back after ABVD and "
+         "then brentuximab.", 2),
+        ("dad is 77 with CLL, he was on ibrutinib then venetoclax and now its progressing again "
+         "- is pirtobrutinib approved for him?", 2),
+        ("My wife has follicular lymphoma. She had bendamustine and rituximab first, which worked "
+         "for three years, and then when it came back she had lenalidomide plus rituximab. Are "
+         "the bispecific ones approved?", 2),
+        ("my mom had R-CHOP first; after it relapsed, she got pola-R. is Columvi approved?", 2),
+        ("Is CAR-T approved for myeloma? It progressed after lenalidomide and then daratumumab "
+         "and then carfilzomib.", 3),
+        # Local treatments are not lines of therapy.
+        ("Is CAR-T approved? He relapsed after surgery and then radiation.", None),
+    ],
+)
+def test_therapies_had_one_after_another_are_counted(question: str, lines: int | None) -> None:
+    assert read_question(question).patient.prior_lines == lines

@@ -268,10 +268,21 @@ _NOT_A_LINE = frozenset(
     "surgery resection radiation radiotherapy rt srs sbrt biopsy scans scan".split()
 )
 _HAD_THEN = re.compile(
-    r"\b(?:had|received|tried|got|been\s+through|been\s+on|went\s+through)\s+"
+    r"\b(?:had|received|tried|got|been\s+through|been\s+on|went\s+through|was\s+on|were\s+on"
+    # "came back after ABVD and then brentuximab": after therapies one after another
+    r"|after)\s+(?:(?:his|her|my|their)\s+)?"
     rf"({_ITEM}(?:\s*,?\s*(?:and\s+)?then\s+{_ITEM})+)",
     re.IGNORECASE,
 )
+# "she had BR first, … and then when it came back she had len/rituximab": a regimen had after
+# each relapse is one more line, on top of the one had before it.
+_HAD_AFTER_RELAPSE = re.compile(
+    r"\b(?:when|after|once)\s+(?:it|the\s+\w+)\s+(?:came\s+back|relapsed|returned|recurred"
+    r"|progressed)\s*,?\s+(?:she|he|I|they|we)\s+(?:had|got|received|was\s+given|went\s+on|"
+    r"started)\s+(?:(?:a|an|the)\s+)?[^\W_]",
+    re.IGNORECASE,
+)
+_HAD_BEFORE = re.compile(r"\b(?:had|received|got|was\s+given|started)\s+[^\W_]", re.IGNORECASE)
 # "back for the 3rd time", "relapsed for the second time": that many relapses.
 _NTH_TIME = re.compile(
     r"\b(?:back|relapsed|recurred|returned|progressed)\s+(?:again\s+)?for\s+the\s+"
@@ -337,6 +348,9 @@ def find_prior_lines(text: str, named_prior: int = 0) -> int | None:
     m = _WAS_ORDINAL_LINE.search(text)
     if m:
         return _ORDINALS[m.group(1).casefold()]
+    relapses = list(_HAD_AFTER_RELAPSE.finditer(text))
+    if relapses and _HAD_BEFORE.search(text[: relapses[0].start()]):
+        return len(relapses) + 1
     if _BOTH_FAILED.search(text):
         return 2
     m = _AFTER_REGIMENS.search(text)
