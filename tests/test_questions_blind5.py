@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from therapy_lookup.answers.questions import read_question
+from therapy_lookup.answers.questions import Intent, read_question
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,21 @@ def test_a_number_after_a_stage_is_not_an_age() -> None:
 )
 def test_therapies_had_one_after_another_are_counted(question: str, lines: int | None) -> None:
     assert read_question(question).patient.prior_lines == lines
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "therapy", "prior"),
+    [
+        ("My dad is 66, KRAS G12C lung adenocarcinoma, progressed after first line "
+         "carboplatin/pemetrexed/pembrolizumab. Which targeted therapies are approved now?",
+         Intent.OPTIONS, "targeted_therapy", "pembrolizumab"),
+        ("She progressed after carboplatin/etoposide/atezolizumab. Is Imdelltra approved for "
+         "small cell lung cancer?", Intent.AVAILABILITY, "tarlatamab", "atezolizumab"),
+    ],
+)
+def test_the_last_drug_of_a_regimen_had_is_not_the_one_asked(
+    question: str, intent: Intent, therapy: str, prior: str
+) -> None:
+    q = read_question(question)
+    assert q.intent is intent and q.therapy is not None and q.therapy.id == therapy
+    assert prior in [t.id for t in q.patient.prior_therapies]

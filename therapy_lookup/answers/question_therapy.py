@@ -46,8 +46,9 @@ _PRIOR_CUE = re.compile(
     r"previous|including|incl\.?|treatments?|with|[\w]+[-\s]line|and|then"
     # a regimen written in capitals before it ("status post R-CHOP and pola-R")
     r"|(?-i:[A-Z][\w+/-]*[A-Z][\w+/-]*),?)\s+){0,4}"
-    # a partner drug of the same regimen first ("after pola-R", "after polatuzumab-rituximab")
-    r"(?:[^\W_]+\s*[-/+]\s*)?$",
+    # partner drugs of the same regimen first ("after pola-R", "after polatuzumab-rituximab",
+    # "after first line carboplatin/pemetrexed/pembrolizumab")
+    r"(?:[^\W_]+\s*[-/+]\s*){0,3}$",
     re.IGNORECASE,
 )
 # A relapse after a named therapy counts it as a line ("came back after R-CHOP" = 1);
