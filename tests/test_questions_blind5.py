@@ -68,3 +68,20 @@ def test_the_last_drug_of_a_regimen_had_is_not_the_one_asked(
     q = read_question(question)
     assert q.intent is intent and q.therapy is not None and q.therapy.id == therapy
     assert prior in [t.id for t in q.patient.prior_therapies]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("My wife has follicular lymphoma that came back twice. Are the bispecific antibody ones "
+         "actually approved for her situation, or would it only be in a study?",
+         Intent.AVAILABILITY),
+        ("Is Tecelra approved for synovial sarcoma or is it still only available in trials?",
+         Intent.AVAILABILITY),
+        # A request for studies is still one.
+        ("Are there any studies of CAR-T for synovial sarcoma?", Intent.TRIALS),
+        ("Is it only approved for adults? Any trials for kids with ALL?", Intent.TRIALS),
+    ],
+)
+def test_only_in_a_study_asks_about_approval(question: str, intent: Intent) -> None:
+    assert read_question(question).intent is intent

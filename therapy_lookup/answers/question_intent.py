@@ -14,6 +14,14 @@ _TRIAL_RE = re.compile(
     r"|\bclinicaltrials\b|\bNCT\d{8}\b|\bphase\s+(?:[1-4]|i{1,3}v?)\b",
     re.IGNORECASE,
 )
+# "approved …, or would it only be in a study?", "or is it still only in trials?": whether a therapy
+# is approved or investigational, an availability question, not a request for trials.
+_ONLY_IN_TRIALS = re.compile(
+    r"\b(?:only|still|just)\s+(?:(?:be|been|available|given|offered|possible|done|only)\s+){0,2}"
+    r"(?:in|through|via|as\s+part\s+of|within)\s+(?:a\s+|the\s+)?(?:clinical\s+|research\s+)?"
+    r"(?:trials?|stud(?:y|ies))\b",
+    re.IGNORECASE,
+)
 _SAFETY_RE = re.compile(
     r"\brisks?\b|\brisky\b|\bside[\s-]*effects?\b|\bsafe\b|\bsafety\b|\bdanger(?:s|ous)?\b"
     r"|\btoxicit(?:y|ies)\b|\badverse\b|\bcomplications?\b|\bboxed\s+warnings?\b|\bREMS\b"
@@ -38,7 +46,7 @@ _EXPLAIN_RE = re.compile(
 
 def asks_for_trials(text: str, registry: bool = False) -> bool:
     """Whether the question asks for trials or studies (whatever its intent is read as)."""
-    return registry or bool(_TRIAL_RE.search(text))
+    return registry or bool(_TRIAL_RE.search(_ONLY_IN_TRIALS.sub(" ", text)))
 
 
 def question_intent(
@@ -50,7 +58,9 @@ def question_intent(
     non_cancer_named: bool,
 ) -> Intent:
     """Trials, not-cancer, safety, explain, options, availability, product, list or unknown."""
-    if registry or (_TRIAL_RE.search(text) and not (non_cancer_named and diagnosis is None)):
+    if registry or (
+        asks_for_trials(text) and not (non_cancer_named and diagnosis is None)
+    ):
         return Intent.TRIALS
     if non_cancer_named and diagnosis is None:
         return Intent.NOT_CANCER
