@@ -817,3 +817,32 @@ def test_cervical_alone_is_not_cervical_cancer() -> None:
 def test_kinds_said_with_type_and_history_after_after(text: str, expected: str) -> None:
     match = resolve(text)
     assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another organ in a kind's name is something the text did not say
+        ("non hodgkins lymphoma, the diffuse large b cell kind. 6 rounds of R-CHOP", "LBCL"),
+        ("kidney cancer, clear cell type", "CCRCC"),  # its own organ's adjective may go unsaid
+    ],
+)
+def test_a_kind_naming_another_organ_is_not_picked(text: str, expected: str) -> None:
+    match = resolve(text)
+    assert match is not None and match.cancer_type.id == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "used to have cervical cancer, all clear for 8 yrs now, but found a new lump",
+        "my aunt and nan both had ovarian cancer, I tested BRCA2 positive but no cancer myself",
+        "they thought it was lymphoma but the biopsy showed sarcoidosis",
+    ],
+)
+def test_past_family_and_ruled_out_cancers_name_none(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_a_cancer_named_after_a_wrong_first_thought_stands() -> None:
+    assert _id("they thought it was lymphoma but it is DLBCL") == "DLBCLNOS"

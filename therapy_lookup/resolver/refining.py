@@ -65,6 +65,17 @@ _MAX_BASES = 8
 _MEMO_SIZE = 4096
 
 
+def _without_all_clear(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words without "all clear" (in remission): its "clear" is no clear cell."""
+    if "clear" not in words:
+        return words
+    return tuple(
+        w for i, w in enumerate(words)
+        if not (w == "all" and words[i + 1:i + 2] == ("clear",))
+        and not (w == "clear" and i and words[i - 1] == "all")
+    )
+
+
 class Refining(NameIndex):
     """Narrowing a type found to the kind of it the words left over name."""
 
@@ -76,7 +87,7 @@ class Refining(NameIndex):
         tid = hit.type_id
         if tid in TOP_GROUPS:
             return hit  # "stage 3 cancer, now on chemo": the words left are no kind of cancer
-        words = self._not_as_non(tokens_of(text))
+        words = _without_all_clear(self._not_as_non(tokens_of(text)))
         found_words = set(tokens_of(hit.name))
         own = tokens_of(self._tree[tid].name)
         left = [
@@ -205,6 +216,12 @@ class Refining(NameIndex):
         if not all(lists):
             return None
         said = words | set(tokens_of(hit.name))  # not the type's own name ("Ovary/Fallopian Tube")
+        # The organ words its own names use may go unsaid ("renal" in a kind of kidney cancer);
+        # another organ may not ("mediastinal large B-cell lymphoma" is no kind said of NHL).
+        said |= {
+            t for name in self._names_of.get(hit.type_id, ()) for t in name.split()
+            if t in _ORGAN_WORDS
+        }
         best = [
             (len(tokens), kind, name)
             for kind, name, tokens, rest in min(lists, key=len)
@@ -231,7 +248,7 @@ class Refining(NameIndex):
                 continue  # "not otherwise specified" is never what more words say
             for name in self._names_of.get(kind.id, ()):
                 tokens = frozenset(name.split())
-                entry = (kind.id, name, tokens, tokens - _UNSAID - _ORGAN_WORDS)
+                entry = (kind.id, name, tokens, tokens - _UNSAID)
                 for word in tokens:
                     by_word.setdefault(word, []).append(entry)
         memo[type_id] = by_word

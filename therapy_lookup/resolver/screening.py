@@ -21,7 +21,15 @@ _NOT_A_DIAGNOSIS = (
     # a relative's past cancer is family history ("sister had breast cancer"); "my dad has" or
     # "was diagnosed with" is a caregiver asking about the patient and stays a diagnosis
     r"|\b(?:sister|brother|mother|father|mom|mum|dad|aunt|uncle|grandmother|grandfather|grandma"
-    r"|grandpa|cousin|sibling|parent)s?\s+(?:had|passed\s+away)\b"
+    r"|grandpa|nan|nana|nanna|gran|granny|cousin|sibling|parent)s?"
+    r"(?:\s+and\s+(?:my\s+)?(?:sister|brother|mother|father|mom|mum|dad|aunt|uncle|grandmother"
+    r"|grandfather|grandma|grandpa|nan|nana|nanna|gran|granny|cousin)s?)*"
+    r"\s+(?:both\s+|all\s+)?(?:had|passed\s+away)\b"
+    # "they thought it was lymphoma but the biopsy showed sarcoidosis": ruled out
+    r"|\bthought\s+(?:it\s+)?(?:was|might\s+be)\b[^.]*\bbut\b[^.]*\b(?:benign|sarcoidosis"
+    r"|infection|inflammation|cyst|abscess|tuberculosis|nothing|not\s+cancer)\b"
+    # "used to have cervical cancer, all clear …": a past cancer (unless one is named now)
+    r"|^\s*(?:i\s+|he\s+|she\s+)?used\s+to\s+have\b(?![^.]*\bnow\s+(?:i\s+)?(?:have|has|it)\b)"
 )
 # ICD-O-3 behaviour /0 (benign): no cancer. /1 (uncertain whether benign or malignant, or
 # borderline): only a specific type named by the label counts (DFSP, LAMN), not a tissue.
@@ -31,7 +39,7 @@ _ICDO_UNCERTAIN = re.compile(r"^\s*(?:M-?)?\d{4}/1\b", re.IGNORECASE)
 _NOT_A_DIAGNOSIS_HINT = re.compile(
     r"\b(?:fam|no|negative|rule|r\s*/\s*o|risk|fear|screen|prevent|without|f\s*hx|fh\b"
     r"|susceptib|predisposi|excluded|differential|died|denie|matur|non|had\b|passed|personal"
-    r"|history|hx\b|h\s*/\s*o)",
+    r"|history|hx\b|h\s*/\s*o|thought|used)",
     re.IGNORECASE,
 )
 # Where a cancer has spread to is not what it is: "bone metastases from prostate cancer" is
@@ -102,7 +110,8 @@ def strip_metastatic_sites(text: str) -> tuple[tuple[str, ...], str]:
 _NOT_A_DIAGNOSIS_HINT_ASCII = re.compile(
     r"\b(?:fam|no\s+(?:evidence|history|sign)|negative\s+for|rule|r\s*/\s*o|risk|fear|screen"
     r"|prevent|without|f\s*hx|fh\b|susceptib|predisposi|excluded|differential|died|denie|matur"
-    r"|non[\s-]*(?:cancerous|malignant)|had\b|passed|personal|history|hx\b|h\s*/\s*o)"
+    r"|non[\s-]*(?:cancerous|malignant)|had\b|passed|personal|history|hx\b|h\s*/\s*o|thought"
+    r"|used\s+to)"
 )
 
 
