@@ -85,3 +85,18 @@ def test_the_last_drug_of_a_regimen_had_is_not_the_one_asked(
 )
 def test_only_in_a_study_asks_about_approval(question: str, intent: Intent) -> None:
     assert read_question(question).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "near"),
+    [
+        ("AREA[ConditionSearch]pancreatic cancer AND AREA[LocationCountry]Canada", "Canada"),
+        ("AREA[LocationCity]Lyon AND AREA[ConditionSearch]myeloma", "Lyon"),
+        ("AREA[ConditionSearch]melanoma", None),
+    ],
+)
+def test_a_registry_location_field_is_the_place_to_look_near(
+    question: str, near: str | None
+) -> None:
+    q = read_question(question)
+    assert q.intent is Intent.TRIALS and q.patient.near == near

@@ -33,6 +33,7 @@ from .question_region import (
     field_region,
     is_country,
     lives_in,
+    registry_location,
     without_biomarker_words,
 )
 from .question_therapy import choose_therapy
@@ -153,6 +154,7 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     given_region = field_region(work)
     work = work.replace("=", " ")
     registry = bool(_REGISTRY_FIELD.search(work))
+    registry_near = registry_location(work) if registry else None
     if registry:
         work = _REGISTRY_FIELD.sub(lambda m: " " * len(m.group(0)), work)
         work = _REGISTRY_OPERATOR.sub(lambda m: " " * len(m.group(0)), work)
@@ -183,6 +185,8 @@ def read_question(text: str, *, service: AvailabilityService | None = None) -> Q
     region, region_stated, near, outside = choose_region(work, regions)
     if given_region is not None:
         region, region_stated = given_region, True
+    if near is None and registry_near is not None:
+        near = registry_near  # "AREA[LocationCountry]Canada": the trials are looked for there
     patient_person = the_patient(diagnosis, people, work, sentences)
     age = patient_age(ages, patient_person)
     sex = patient_sex(patient_person, people, work)

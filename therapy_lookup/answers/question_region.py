@@ -8,7 +8,10 @@ from ..knowledge.models import REGIONS
 from ..knowledge.regions import RegionKind, RegionMention
 from ..resolver import extract_biomarkers
 
-__all__ = ["choose_region", "field_region", "is_country", "lives_in", "without_biomarker_words"]
+__all__ = [
+    "choose_region", "field_region", "is_country", "lives_in", "registry_location",
+    "without_biomarker_words",
+]
 
 _NEAR_CUE = re.compile(
     r"\b(?:near|nearby|around|close\s+to|live\s+in|lives\s+in|living\s+in|based\s+in|"
@@ -23,6 +26,19 @@ _PLACE_AFTER_CUE = re.compile(
 
 # A developer's field syntax: "region=JP", "region: EU".
 _REGION_FIELD = re.compile(r"\bregion\s*[=:]\s*([A-Za-z]{2,3})\b", re.IGNORECASE)
+
+# ClinicalTrials.gov search syntax: "AREA[LocationCountry]Canada", "AREA[LocationCity]Lyon".
+_REGISTRY_LOCATION = re.compile(
+    r"AREA\[Location(?:Country|City|State)\]\s*(.+?)\s*(?=\bAND\b|\bOR\b|\bNOT\b|AREA\[|$)"
+)
+
+
+def registry_location(text: str) -> str | None:
+    """The place a registry search names in a location field (the place to look near)."""
+    m = _REGISTRY_LOCATION.search(text)
+    value = m.group(1).strip(" ()\"'") if m else ""
+    return value or None
+
 
 _RESIDENCE_CUE = re.compile(
     r"\b(?:live|lives|living|lived|based|reside|resides|residing)\s+in\s+(?:the\s+)?$",
