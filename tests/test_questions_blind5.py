@@ -100,3 +100,25 @@ def test_a_registry_location_field_is_the_place_to_look_near(
 ) -> None:
     q = read_question(question)
     assert q.intent is Intent.TRIALS and q.patient.near == near
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("My husband has CLL (watch and wait) and now also a melanoma on his back that spread to "
+         "lymph nodes. Is Keytruda approved for the melanoma?", "MEL"),
+        ("Mom has myeloma and now a breast cancer too. Is Enhertu approved for her breast "
+         "cancer?", "BREAST"),
+        # The same cancer named again, broader, is still the first one.
+        ("My dad has DLBCL. Is CAR-T approved for lymphoma?", "DLBCLNOS"),
+    ],
+)
+def test_the_cancer_a_therapy_is_asked_for_is_the_subject(question: str, code: str) -> None:
+    q = read_question(question)
+    assert q.diagnosis is not None and q.diagnosis.match.cancer_type.id == code
+
+
+def test_two_cancers_weighed_in_one_question_keep_the_first() -> None:
+    q = read_question("My follicular lymphoma keeps coming back. Is Columvi approved for "
+                      "follicular lymphoma or only for the DLBCL type?")
+    assert q.diagnosis is not None and q.diagnosis.match.cancer_type.id == "FL"

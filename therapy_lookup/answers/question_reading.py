@@ -11,6 +11,7 @@ Therapies come from the catalog, regions from ``data/regions.csv``, non-cancer d
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -421,10 +422,35 @@ def _choose_diagnosis(
     pool = live or [m for m in mentions if m.role is DiagnosisRole.PAST] or []
     if not pool:
         return None, mentions
-    subject = _most_specific(pool, tree)
+    subject = _asked_for(text, pool, tree) or _most_specific(pool, tree)
     chosen = subject.model_copy(update={"role": DiagnosisRole.SUBJECT})
     others = [m for m in mentions if m is not subject]
     return chosen, others
+
+
+_ASKED_FOR = re.compile(r"\bfor\s+(?:(?:the|his|her|my|their|this|that|our)\s+)?$", re.I)
+
+
+def _asked_for(
+    text: str, pool: list[DiagnosisMention], tree: CancerTypeTree
+) -> DiagnosisMention | None:
+    """The cancer a question asks a therapy for, when another cancer was named before it.
+
+    "Has CLL and now also a melanoma … Is Keytruda approved for the melanoma?": the melanoma.
+    """
+    first = pool[0].match.cancer_type.id
+    for previous, m in itertools.pairwise(pool):
+        code = m.match.cancer_type.id
+        end = re.search(r"[.?!]", text[m.end :])
+        if (
+            end is not None and end.group(0) == "?"
+            and _ASKED_FOR.search(text[max(0, m.start - 16) : m.start])
+            and not tree.is_a(code, first) and not tree.is_a(first, code)
+            # "for FL or only for the DLBCL type?": one question weighing both is not this
+            and re.search(r"[.?!]", text[previous.end : m.start]) is not None
+        ):
+            return m
+    return None
 
 
 def _most_specific(pool: list[DiagnosisMention], tree: CancerTypeTree) -> DiagnosisMention:
