@@ -122,3 +122,16 @@ def test_two_cancers_weighed_in_one_question_keep_the_first() -> None:
     q = read_question("My follicular lymphoma keeps coming back. Is Columvi approved for "
                       "follicular lymphoma or only for the DLBCL type?")
     assert q.diagnosis is not None and q.diagnosis.match.cancer_type.id == "FL"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what targeted meds are approved for ROS1+ nsclc? stage 4, never smoker, 49M",
+        "which targeted medications are approved for BRAF V600E melanoma?",
+    ],
+)
+def test_meds_and_medications_are_drugs(question: str) -> None:
+    q = read_question(question)
+    assert q.therapy is not None and q.therapy.id == "targeted_therapy"
+    assert q.intent is Intent.OPTIONS

@@ -33,6 +33,10 @@ _GENERIC_SUFFIXES = frozenset(
         "drugs",
         "medicine",
         "medicines",
+        "med",
+        "meds",
+        "medication",
+        "medications",
         "cell",
         "cells",
         "product",
@@ -41,6 +45,8 @@ _GENERIC_SUFFIXES = frozenset(
         "s",
     }
 )
+# Lay words for a drug: "targeted meds" is "targeted drug".
+_LAY_DRUG_WORDS = frozenset({"med", "meds", "medication", "medications"})
 MAX_THERAPY_LENGTH = 300
 """Longest therapy text accepted, in characters (product and class names are far shorter)."""
 _FUZZY_CUTOFF = 86.0
@@ -124,6 +130,8 @@ class TherapyResolver:
             if last in _GENERIC_SUFFIXES and last.endswith("s"):
                 singular = last[:-3] + "y" if last.endswith("ies") else last[:-1]
                 hits = self._index.get(f"{head} {singular}", {})
+            if not hits and last in _LAY_DRUG_WORDS:
+                hits = self._index.get(f"{head} drug", {})
         return [self._ref(k, i, name, 100.0) for (k, i), name in sorted(hits.items())]
 
     def lookup(self, text: str) -> list[TherapyRef]:
