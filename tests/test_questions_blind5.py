@@ -19,6 +19,7 @@ from therapy_lookup.answers.questions import Intent, read_question
         ("Does Health Canada approve Alecensa for ALK-positive lung cancer? I'm in Vancouver, 52, "
          "ALK+ stage 4", 52, None),
         ("I'm from Lyon, 70, with myeloma. Is Carvykti approved in Europe?", 70, None),
+        ("I live in Ohio, 45 and have CLL. Is Jaypirca approved?", 45, None),
     ],
 )
 def test_an_age_set_off_by_commas_is_the_patients(question: str, age: int, sex: str | None) -> None:

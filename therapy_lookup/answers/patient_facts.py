@@ -151,9 +151,11 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:" + _RELATION_WORDS + r")\s+(\d{1,3})\s*(?=[,;])", re.IGNORECASE,
     ),
-    # "I'm in Vancouver, 52, ALK+": an age set off by commas in the asker's own clause
+    # "I'm in Vancouver, 52, ALK+", "I live in Ohio, 45, with CLL": an age set off by commas in
+    # the asker's own clause
     re.compile(
-        r"\b(?:I'm|I\u2019m|Im|I\s+am)\s[^.?!\d,]{1,40},\s*(\d{1,3})\s*(?=,|[.?!;]|$)",
+        r"\b(?:I'm|I\u2019m|Im|I\s+am|I\s+live|I\s+work|I\s+come)\s[^.?!\d,]{1,40},\s*(\d{1,3})"
+        r"\s*(?=,|[.?!;]|$|\s+(?:and|with)\b)",
     ),
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
