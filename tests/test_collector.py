@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from therapy_lookup.knowledge.collector import paused_collector, pausing_collector
+from therapy_lookup.collector import paused_collector, pausing_collector
 
 
 @pytest.fixture

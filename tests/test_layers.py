@@ -1,8 +1,8 @@
 """Data flows one way: face → answers → knowledge and resolver; the registry client stands alone.
 
 Layers are folders of the package: ``answers/``, ``knowledge/``, ``resolver/``, ``ctgov/``; the
-modules at the top are the face. ``errors`` (the exception roots, importing nothing) may be used by
-every layer.
+modules at the top are the face. ``errors`` (the exception roots) and ``collector`` (the paused
+garbage collector), importing nothing of the package, may be used by every layer.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "therapy_lookup"
 
-SHARED = {"errors"}
+SHARED = {"errors", "collector"}
 """Top-level modules every layer may import: they import nothing of the package."""
 
 ALLOWED: dict[str, set[str]] = {

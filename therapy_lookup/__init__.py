@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .knowledge.collector import paused_collector
+from .collector import paused_collector
 
 # The collector is paused while the modules build their models (restored after).
 with paused_collector():

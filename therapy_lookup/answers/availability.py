@@ -8,11 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..collector import pausing_collector
 from ..errors import UnknownDiagnosisError
 from ..knowledge.biomarkers import load_biomarkers
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names
 from ..knowledge.catalog import Catalog, load_catalog
-from ..knowledge.collector import pausing_collector
 from ..knowledge.models import (
     AGENCY_REGION,
     Agency,

@@ -28,8 +28,8 @@ import pydantic
 import pydantic_core
 from pydantic import BaseModel
 
+from ..collector import paused_collector
 from .errors import CTGovDecodeError
-from .gcpause import gc_paused
 
 __all__ = ["LAZY_KEY", "Page", "dict_get", "dict_set", "lazy_getattr", "schema_mark", "shell"]
 
@@ -81,7 +81,7 @@ class Page:
         with self._lock:
             if self._records is None:
                 assert self._source is not None
-                with gc_paused():
+                with paused_collector():
                     self._records = self._source()
             records = self._records
         raw = records[index] if index < len(records) else None
@@ -99,7 +99,7 @@ class Page:
                 return
             self._done = True
             refs, self._refs = self._refs, []
-            with gc_paused():
+            with paused_collector():
                 for ref in refs:
                     obj = ref()
                     own: dict[str, Any] | None = _DICT.__get__(obj) if obj is not None else None

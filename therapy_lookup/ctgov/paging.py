@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from ..collector import paused_collector
 from ..errors import TherapyLookupWarning
 from .ahead import Ahead
 from .cache import ResponseCache, cache_key
@@ -34,7 +35,6 @@ from .errors import (
     CTGovOfflineCacheMiss,
     CTGovPagingError,
 )
-from .gcpause import gc_paused
 from .lazy import schema_mark
 from .models import Study
 from .parse import loads, parse_studies
@@ -440,7 +440,7 @@ class Pager:
         # A page of 1,000 studies decodes and validates into ~10^5-10^6 containers: with
         # the collector running they trigger several full collections over everything the
         # process holds. Paused for this page only (decode + validation, no caller code).
-        pause: AbstractContextManager[None] = gc_paused() if len(body) >= _PAUSE_BYTES \
+        pause: AbstractContextManager[None] = paused_collector() if len(body) >= _PAUSE_BYTES \
             else nullcontext()
         with pause:
             data = loads(body, info.url)

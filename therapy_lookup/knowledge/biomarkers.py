@@ -18,10 +18,10 @@ from typing import overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..collector import pausing_collector
 from ..errors import DataError, RecordError
 from . import table_store
 from . import tables as _tables
-from .collector import pausing_collector
 
 __all__ = [
     "BIOMARKERS_TABLE",

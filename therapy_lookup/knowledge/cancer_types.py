@@ -6,10 +6,10 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from ..collector import pausing_collector
 from ..errors import DataError, RecordError, UnknownCancerTypeError
 from . import table_store
 from . import tables as _tables
-from .collector import pausing_collector
 from .models import CancerType, CancerTypeName
 
 __all__ = [

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..collector import pausing_collector
 from ..errors import DataError, RecordError
 from . import table_store
 from . import tables as _tables
 from .cancer_types import CancerTypeTree, load_cancer_types
-from .collector import pausing_collector
 from .models import Approval, CoverageScope, Product, SafetyFact, TherapyClass
 
 __all__ = ["Catalog", "format_tables", "load_catalog"]

@@ -14,10 +14,8 @@ cache folder, or ``$THERAPY_LOOKUP_INDEX_DIR``; empty turns storing off).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,14 +23,15 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic import __version__ as _pydantic_version
 
+from . import stored_files
 from . import tables as _tables
+from .stored_files import INDEX_DIR_ENV
 
-__all__ = ["FORMAT", "TABLES", "clear", "folder", "key", "rows"]
+__all__ = ["FORMAT", "INDEX_DIR_ENV", "TABLES", "clear", "folder", "key", "rows"]
 
 FORMAT = 1
 """Bumped when the stored shape changes."""
 
-INDEX_DIR_ENV = "THERAPY_LOOKUP_INDEX_DIR"
 
 TABLES = (
     "cancer_types",
@@ -177,34 +176,16 @@ def _validated_and_written(current: str) -> _Tables | None:
 
 def folder() -> Path | None:
     """Where stored tables live (None: storing is turned off)."""
-    configured = os.environ.get(INDEX_DIR_ENV)
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    try:
-        import platformdirs  # only when tables are stored or loaded
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
-    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "index"
+    return stored_files.folder()
 
 
 def clear() -> int:
     """Remove every stored table file; return how many files went."""
-    where = folder()
-    if where is None or not where.is_dir():
-        return 0
-    removed = 0
-    for path in where.glob("tables-*.json"):
-        try:
-            path.unlink()
-            removed += 1
-        except OSError:  # pragma: no cover - another process removed it first
-            continue
-    return removed
+    return stored_files.clear("tables")
 
 
 def _path(current: str) -> Path | None:
-    where = folder()
-    return None if where is None else where / f"tables-{current[:32]}.json"
+    return stored_files.path("tables", current)
 
 
 # ------------------------------------------------------------------------------------------
@@ -255,18 +236,7 @@ def _write(current: str, tables: dict[str, list[Any]]) -> None:
             offset += len(part)
         body = b"".join(parts)
         head = json.dumps({"format": FORMAT, "key": current, "tables": places}).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when writing
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tables-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(head + b"\n" + body)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        stored_files.write_atomically(path, head + b"\n" + body)
     except (OSError, ValueError, TypeError):
         return  # a read-only or full disk costs only the validation
 

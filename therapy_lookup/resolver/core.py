@@ -32,8 +32,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..collector import pausing_collector
 from ..knowledge.cancer_types import CancerTypeTree, load_cancer_type_names, load_cancer_types
-from ..knowledge.collector import pausing_collector
 from ..knowledge.models import CancerTypeName
 from ..knowledge.oncotree import OncoTreeNode, merge_oncotree, parse_oncotree
 from . import index_store

@@ -12,24 +12,22 @@ the build. The folder is ``$THERAPY_LOOKUP_INDEX_DIR`` when set (empty: off), el
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..knowledge import stored_files
 from ..knowledge import tables as _tables
 from ..knowledge.cancer_types import NAMES_TABLE, CancerTypeTree
 from ..knowledge.models import CancerTypeName
+from ..knowledge.stored_files import INDEX_DIR_ENV
 
 __all__ = [
     "INDEX_DIR_ENV", "clear", "fingerprint", "folder", "load", "packaged_fingerprint", "save",
 ]
 
-INDEX_DIR_ENV = "THERAPY_LOOKUP_INDEX_DIR"
 FORMAT = 1
 """Bumped when the stored shape changes."""
 
@@ -89,45 +87,19 @@ def _tree_lines(tree: CancerTypeTree) -> list[str]:
     return parts
 
 
-def _folder() -> Path | None:
-    configured = os.environ.get(INDEX_DIR_ENV)
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    try:
-        import platformdirs  # only when an index is stored or loaded
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
-    return Path(platformdirs.user_cache_dir("therapy_lookup", appauthor=False)) / "index"
-
-
 def folder() -> Path | None:
     """Where stored indexes live (None: storing is turned off)."""
-    return _folder()
+    return stored_files.folder()
 
 
 def clear() -> int:
     """Remove every stored index; return how many files went."""
-    where = _folder()
-    if where is None or not where.is_dir():
-        return 0
-    removed = 0
-    for path in where.glob("names-*.json"):
-        try:
-            path.unlink()
-            removed += 1
-        except OSError:  # pragma: no cover - another process removed it first
-            continue
-    return removed
-
-
-def _path(key: str) -> Path | None:
-    folder = _folder()
-    return None if folder is None else folder / f"names-{key[:32]}.json"
+    return stored_files.clear("names")
 
 
 def load(key: str) -> dict[str, Any] | None:
     """The stored index state for ``key``, or ``None`` (none, unreadable or another key)."""
-    path = _path(key)
+    path = stored_files.path("names", key)
     if path is None:
         return None
     try:
@@ -142,20 +114,11 @@ def load(key: str) -> dict[str, Any] | None:
 
 def save(key: str, state: dict[str, Any]) -> None:
     """Write ``state`` for ``key`` (atomically: a reader sees the old file or the new one)."""
-    path = _path(key)
+    path = stored_files.path("names", key)
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps({"format": FORMAT, "key": key, "state": state}, separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".names-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(body)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        stored_files.write_atomically(path, body.encode("ascii"))
     except (OSError, ValueError):
         return  # a read-only or full disk costs only the build

@@ -1,7 +1,8 @@
 """Pausing Python's cyclic garbage collector while the package builds what it keeps.
 
-Importing the package (pydantic builds every model's schema), loading the tables and the
-resolver's index make tens of thousands of long-lived objects; the collector would walk them
+Shared by every layer (it imports nothing of the package): importing the package (pydantic
+builds every model's schema), loading the tables and the resolver's index, and the registry
+client parsing a page make tens of thousands of objects; the collector would walk them
 again and again meanwhile (about a sixth of an offline answer's CPU time).
 :class:`paused_collector` pauses it for such a stretch and restores it afterwards, even on
 error; it changes nothing when the collector was off already (nested or paused by the caller).
