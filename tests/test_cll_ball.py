@@ -8,14 +8,9 @@ import pytest
 
 from therapy_lookup import AvailabilityStatus, ask, check_availability, resolve
 from therapy_lookup.answers.trial_conditions import Relation, StudyConditions, relate
-from therapy_lookup.knowledge.catalog import Catalog, load_catalog
+from therapy_lookup.knowledge.catalog import Catalog
 
 A = AvailabilityStatus
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,12 @@ import pytest
 
 from therapy_lookup.errors import DataError
 from therapy_lookup.knowledge import tables as _tables
-from therapy_lookup.knowledge.catalog import TABLES, Catalog, load_catalog
+from therapy_lookup.knowledge.catalog import TABLES, Catalog
 from therapy_lookup.knowledge.models import Agency, Approval, ApprovalStatus, Product
 from therapy_lookup.knowledge.therapies import normalise_therapy
 
 TODAY = dt.date(2026, 12, 4)
 FORMAT_HINT = "run `python -m therapy_lookup.lint --format` to rewrite the tables"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def test_tables_load_without_bad_records() -> None:

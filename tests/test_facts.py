@@ -7,17 +7,12 @@ import datetime as dt
 import pytest
 
 from therapy_lookup import AvailabilityStatus, check_availability
-from therapy_lookup.knowledge.catalog import Catalog, load_catalog
+from therapy_lookup.knowledge.catalog import Catalog
 from therapy_lookup.knowledge.models import Approval, ApprovalStatus
 
 A = AvailabilityStatus
 #: A pending row whose decision date is this far behind the tables' as-of date must be re-checked.
 STALE_AFTER = dt.timedelta(days=30)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def _due(approval: Approval) -> dt.date | None:

@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from therapy_lookup import Availability, AvailabilityStatus, check_availability
-from therapy_lookup.knowledge.catalog import Catalog, load_catalog
+from therapy_lookup.knowledge.catalog import Catalog
 
 A = AvailabilityStatus
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def _ids(answer: Availability) -> set[str]:

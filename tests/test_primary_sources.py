@@ -12,10 +12,8 @@ import csv
 import io
 from urllib.parse import urlparse
 
-import pytest
-
 from therapy_lookup.knowledge import tables as _tables
-from therapy_lookup.knowledge.catalog import Catalog, load_catalog
+from therapy_lookup.knowledge.catalog import Catalog
 
 #: Rows whose every source is on the aggregator list (audit 2026-12, §5); fix, then delete here.
 AWAITING_A_PRIMARY_SOURCE = frozenset(
@@ -41,11 +39,6 @@ def is_aggregator(url: str, domains: frozenset[str]) -> bool:
     """Whether the URL's host is a listed domain or one of its subdomains (www. ignored)."""
     host = (urlparse(url).hostname or "").casefold()
     return any(host == d or host.endswith("." + d) for d in domains)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def weak_rows(catalog: Catalog, domains: frozenset[str]) -> set[str]:

@@ -28,6 +28,8 @@ GENERIC_HEADS = frozenset(
         "cancer", "carcinoma", "tumor", "neoplasm", "neoplasia", "malignancy", "malignant",
     ]
 )
+# The generic heads with their plurals and other spellings ("tumours", "carcinomas").
+CANCER_WORDS = GENERIC_HEADS | frozenset(["tumour", "tumours", "tumors", "cancers", "carcinomas"])
 # Words that say something about the patient or the disease's course, not its type: skipped
 # when the words a name covers are counted.
 FILLERS = frozenset(

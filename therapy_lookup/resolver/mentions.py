@@ -15,7 +15,7 @@ import re
 from .context import DESCRIPTORS
 from .icd import ICD_RE
 from .index import Hit, NameIndex
-from .lexicon import FILLERS, GENERIC_HEADS, NEGATION, SITE_WORDS, STOPWORDS, TOP_GROUPS
+from .lexicon import CANCER_WORDS, FILLERS, NEGATION, SITE_WORDS, STOPWORDS, TOP_GROUPS
 from .models import MatchMethod
 from .normalise import tokens_of
 
@@ -26,14 +26,13 @@ _PAST = frozenset(
 )
 """Words that say a cancer named is (or may be) a past one: the text is left unread."""
 _NEGATORS = (NEGATION - {"non"}) | {"isnt", "isn", "nt", "ruled"}
-_CANCER_WORDS = GENERIC_HEADS | {"tumour", "tumours", "tumors", "cancers", "carcinomas"}
 _SCORE = 75.0
 _LEADS = frozenset(
     "its it got has have had having called calling diagnosed dx told said says say with is was "
     "be being now found confirmed shows showed".split()
 )
 """Words that introduce a diagnosis ("told its", "they're calling it")."""
-_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | _CANCER_WORDS | NEGATION | DESCRIPTORS
+_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | CANCER_WORDS | NEGATION | DESCRIPTORS
 """Words beside a name that never make it another kind."""
 
 
@@ -117,8 +116,8 @@ class MentionReading(NameIndex):
                 groups.append(hit.type_id)  # "… and a lymphoma": some cancer of that group
                 continue
             if self._main[hit.type_id] == hit.type_id and not (
-                _CANCER_WORDS.intersection(span)
-                or _CANCER_WORDS.intersection(tokens[start + size:start + size + 1])
+                CANCER_WORDS.intersection(span)
+                or CANCER_WORDS.intersection(tokens[start + size:start + size + 1])
             ):
                 continue  # a bare organ ("spread to his liver") is a site
             if self._modified(tokens, start, size, hit.type_id, starts):

@@ -21,6 +21,7 @@ from .context import DESCRIPTORS
 from .icd import ICD_RE
 from .index import Hit, NameIndex
 from .lexicon import (
+    CANCER_WORDS,
     CONJUNCTIONS,
     FILLERS,
     GENERIC_HEADS,
@@ -44,15 +45,12 @@ _RESIDUAL = re.compile(r"\b(?:other|unspecified|specified|not elsewhere classifi
 """A residual category ("Other leukemias of specified cell type", an ICD-10 label) names what
 is left over once the named kinds are taken out: never the kind a word beside a name names
 ("Leukemia, B-cell" is no such leukaemia)."""
-_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | GENERIC_HEADS | NEGATION | DESCRIPTORS | {
-    "cell", "cells", "tumour", "tumours", "tumors", "cancers", "carcinomas", "disease",
-    "diseases", "syndrome", "lesion", "lesions", "nos",
+_NO_HISTOLOGY = CANCER_WORDS | {"cell", "cells", "disease", "diseases"}
+_NEUTRAL = STOPWORDS | FILLERS | SITE_WORDS | NEGATION | DESCRIPTORS | _NO_HISTOLOGY | {
+    "syndrome", "lesion", "lesions", "nos",
 }
 """Words that name no histology: never what picks a kind of a type."""
-_UNSAID = STOPWORDS | GENERIC_HEADS | {
-    "cell", "cells", "tumour", "tumours", "tumors", "cancers", "carcinomas", "disease",
-    "diseases", "of", "the", "type", "subtype", "subtypes", "variant", "activated",
-}
+_UNSAID = STOPWORDS | _NO_HISTOLOGY | {"type", "subtype", "subtypes", "variant", "activated"}
 """Words a kind's name may hold that the text did not say ("non clear cell" says "non")."""
 _ORGAN_WORDS = frozenset(ORGAN_ADJECTIVES) | frozenset(ORGAN_ADJECTIVES.values())
 _KindName = tuple[str, str, frozenset[str], frozenset[str]]
